@@ -1,0 +1,16 @@
+package io.jobcast.api;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** What an event reports: a change of state, or progress within the running attempt. */
+public enum EventType {
+    STATE,
+    PROGRESS;
+
+    /** The lower-case name used on the wire, in routing keys and as the SSE event name. */
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

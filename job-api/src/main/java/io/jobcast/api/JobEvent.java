@@ -1,0 +1,58 @@
+package io.jobcast.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * One event of a job, as every transport delivers it.
+ *
+ * @param seq       the job's event sequence number: starts at 1 and only grows, across attempts;
+ *                  assigned by the event log when the event is appended, never by the emitter
+ * @param attempt   which run of the job the event belongs to (0 before the first run)
+ * @param jobId     the job
+ * @param tenant    the tenant that owns the job
+ * @param jobType   the job's type, e.g. {@code demo.sleep}
+ * @param type      {@code state} or {@code progress}
+ * @param state     the job's state after this event
+ * @param percent   progress of the attempt, 0 to 100
+ * @param message   a human-readable line, may be empty
+ * @param result    the handler's result, on {@code SUCCEEDED} only
+ * @param error     what went wrong, on a failed attempt only
+ * @param timestamp when the emitter created the event
+ */
+@JsonPropertyOrder({"seq", "attempt", "jobId", "tenant", "jobType", "type", "state", "percent",
+        "message", "result", "error", "timestamp"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobEvent(
+        long seq,
+        int attempt,
+        String jobId,
+        String tenant,
+        String jobType,
+        EventType type,
+        JobState state,
+        int percent,
+        String message,
+        JsonNode result,
+        String error,
+        Instant timestamp) {
+
+    /** Whether clients can stop listening after this event. */
+    @JsonIgnore
+    public boolean isTerminal() {
+        return type == EventType.STATE && state.isTerminal();
+    }
+
+    /** The routing key on the events exchange: {@code <type>.<jobType>}, e.g. {@code progress.demo.sleep}. */
+    public String routingKey() {
+        return type.wireName() + "." + jobType;
+    }
+
+    /** This event without sequence and attempt numbers: the template that the event log completes. */
+    JobEvent unsequenced() {
+        return new JobEvent(0, 0, jobId, tenant, jobType, type, state, percent, message, result, error, timestamp);
+    }
+}

@@ -1,0 +1,28 @@
+package io.jobcast.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * An RFC 9457 problem document ({@code application/problem+json}), the body of every error
+ * answer of every service. The gateway passes problems from the services through unchanged.
+ *
+ * @param type   a stable URI naming the kind of problem, e.g. {@code /problems/unknown-job-type}
+ * @param title  a short summary of the kind of problem
+ * @param status the HTTP status code
+ * @param detail what happened in this case and what to do about it
+ * @param errors for invalid input, one entry per bad field; otherwise absent
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public Problem(String type, String title, int status, String detail) {
+        this(type, title, status, detail, null);
+    }
+
+    /** One bad field of a request: where it is (a JSON pointer-like path) and what is wrong. */
+    public record FieldError(String field, String detail) {
+    }
+}

@@ -1,0 +1,84 @@
+package io.jobcast.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.api.EventLog;
+import io.jobcast.api.EventType;
+import io.jobcast.api.JobEvent;
+import io.jobcast.api.JobMessage;
+import io.jobcast.api.JobState;
+import io.jobcast.jobs.config.JobServiceConfig;
+import io.jobcast.jobs.messaging.JobPublisher;
+import io.jobcast.jobs.store.JobStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/** Accepts jobs and answers what became of them. */
+@ApplicationScoped
+public class Jobs {
+
+    private static final Logger LOG = Logger.getLogger(Jobs.class);
+    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private final JobStore store;
+    private final JobPublisher publisher;
+    private final JobServiceConfig config;
+    private final ObjectMapper mapper;
+
+    public Jobs(JobStore store, JobPublisher publisher, JobServiceConfig config, ObjectMapper mapper) {
+        this.store = store;
+        this.publisher = publisher;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Stores the job, publishes it and completes only once the broker confirmed it: a job this
+     * returns is never lost. If publication fails the job is removed and the caller gets a 503.
+     */
+    public Uni<Job> submit(String tenant, JobSubmission submission) {
+        var errors = submission.errors(config.maxAttemptsLimit());
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().failure(ProblemException.invalid(errors));
+        }
+        return store.isKnownType(submission.type())
+                .chain(known -> known ? accept(tenant, submission) : refuseUnknown(submission.type()));
+    }
+
+    /** The tenant's job; a job of another tenant is as absent as one that does not exist. */
+    public Uni<Job> find(String tenant, String jobId) {
+        if (!JOB_ID.matcher(jobId).matches()) {
+            return Uni.createFrom().failure(ProblemException.notFound(jobId));
+        }
+        return store.find(jobId)
+                .onItem().ifNotNull().transform(record -> tenant.equals(record.tenant()) ? Job.of(record) : null)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound(jobId));
+    }
+
+    private Uni<Job> accept(String tenant, JobSubmission submission) {
+        Instant now = Instant.now();
+        JobMessage job = new JobMessage(UUID.randomUUID().toString(), tenant, submission.type(),
+                submission.payload() == null ? mapper.createObjectNode() : submission.payload(),
+                submission.maxAttempts() == null ? config.defaultMaxAttempts() : submission.maxAttempts(), now);
+        JobEvent queued = new JobEvent(0, 0, job.jobId(), tenant, job.type(), EventType.STATE, JobState.QUEUED,
+                0, "queued", null, null, now);
+        return store.append(EventLog.create(job, queued, mapper))
+                .map(outcome -> (EventLog.Appended) outcome)
+                .call(appended -> publisher.publishJob(job)
+                        .onFailure().call(() -> store.delete(job.jobId())))
+                .call(appended -> publisher.publishEvent(appended.json(), queued.routingKey())
+                        // Subscribers also read the log, so a lost QUEUED event costs nothing.
+                        .onFailure().invoke(e -> LOG.warnf("QUEUED event of %s not published: %s", job.jobId(), e))
+                        .onFailure().recoverWithNull())
+                .chain(() -> find(tenant, job.jobId()))
+                .onFailure(e -> !(e instanceof ProblemException)).transform(ProblemException::brokerUnavailable);
+    }
+
+    private Uni<Job> refuseUnknown(String type) {
+        return store.knownTypes().onItem().transformToUni(known ->
+                Uni.createFrom().failure(ProblemException.unknownType(type, known)));
+    }
+}

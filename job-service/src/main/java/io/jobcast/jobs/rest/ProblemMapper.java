@@ -1,0 +1,46 @@
+package io.jobcast.jobs.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.jobcast.api.Problem;
+import io.jobcast.jobs.ProblemException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every failure into an {@code application/problem+json} answer; no stack trace leaves. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> problem(ProblemException e) {
+        return answer(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> malformedJson(JsonProcessingException e) {
+        return answer(new Problem("/problems/malformed-json", "Malformed JSON", 400,
+                "The request body is not valid JSON: " + e.getOriginalMessage()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> http(WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        return answer(new Problem("/problems/http-" + status.getStatusCode(), status.getReasonPhrase(),
+                status.getStatusCode(), e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> unexpected(Throwable e) {
+        LOG.error("unexpected failure", e);
+        return answer(new Problem("/problems/internal", "Internal error", 500,
+                "The request failed unexpectedly; it is logged. Try again or report it."));
+    }
+
+    private static RestResponse<Problem> answer(Problem problem) {
+        return RestResponse.ResponseBuilder.<Problem>create(problem.status())
+                .entity(problem).type(Problem.MEDIA_TYPE).build();
+    }
+}
