@@ -48,7 +48,7 @@ public final class EventLog {
      * KEYS: record hash, event stream. ARGV: mode ({@code create}, {@code claim} or the attempt
      * number the emitter holds), target state, allowed source states as {@code ,A,B,}, event JSON
      * template, log max length, progress percent (empty for state events), then record fields as
-     * name/value pairs. Replies {@code {seq, json}} or {@code {negative reason code, state, attempt}}.
+     * name/value pairs. Replies {@code {seq, json, attempt}} or {@code {negative reason code, state, attempt}}.
      */
     public static final String SCRIPT = """
             local record, log = KEYS[1], KEYS[2]
@@ -76,7 +76,7 @@ public final class EventLog {
             local json = '{"seq":' .. seq .. ',"attempt":' .. attempt .. ',' .. string.sub(ARGV[4], %d)
             redis.call('XADD', log, 'MAXLEN', '~', ARGV[5], seq .. '-0', 'e', json)
             redis.call('HSET', record, 'state', ARGV[2], 'attempt', attempt, unpack(ARGV, 7))
-            return {seq, json}
+            return {seq, json, attempt}
             """.formatted(TEMPLATE_PREFIX.length() + 1);
 
     /** The field of a stream entry that holds the event JSON. */
@@ -179,7 +179,7 @@ public final class EventLog {
     public static Outcome outcome(List<String> reply) {
         long code = Long.parseLong(reply.get(0));
         if (code > 0) {
-            return new Appended(code, reply.get(1));
+            return new Appended(code, Integer.parseInt(reply.get(2)), reply.get(1));
         }
         Refusal reason = Refusal.of(code);
         return reply.size() < 3
@@ -191,8 +191,8 @@ public final class EventLog {
     public sealed interface Outcome permits Appended, Refused {
     }
 
-    /** The event is in the log with this sequence number; {@code json} is what to publish. */
-    public record Appended(long seq, String json) implements Outcome {
+    /** The event is in the log with this sequence number and attempt; {@code json} is what to publish. */
+    public record Appended(long seq, int attempt, String json) implements Outcome {
     }
 
     /** The event was refused; {@code state} and {@code attempt} are the job's current ones. */

@@ -63,7 +63,8 @@ class WireFormatTest {
 
     @Test
     void repliesAreReadIntoOutcomes() {
-        assertThat(EventLog.outcome(List.of("4", "{\"seq\":4}"))).isEqualTo(new EventLog.Appended(4, "{\"seq\":4}"));
+        assertThat(EventLog.outcome(List.of("4", "{\"seq\":4}", "2")))
+                .isEqualTo(new EventLog.Appended(4, 2, "{\"seq\":4}"));
         assertThat(EventLog.outcome(List.of("-2", "RUNNING", "3")))
                 .isEqualTo(new EventLog.Refused(EventLog.Refusal.STALE_ATTEMPT, JobState.RUNNING, 3));
         assertThat(EventLog.outcome(List.of("-5")))

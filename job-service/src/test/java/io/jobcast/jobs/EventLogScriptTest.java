@@ -46,6 +46,7 @@ class EventLogScriptTest {
 
         assertThat(new long[] {queued.seq(), running.seq(), progress.seq(), done.seq()}).containsExactly(1, 2, 3, 4);
         assertThat(running.json()).startsWith("{\"seq\":2,\"attempt\":1,");
+        assertThat(running.attempt()).isEqualTo(1);
         assertThat(redis.stream(String.class).xrange(EventLog.logKey(jobId), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")))
                 .extracting(m -> m.id() + " " + m.payload().get(EventLog.ENTRY_FIELD))
                 .containsExactly("1-0 " + queued.json(), "2-0 " + running.json(), "3-0 " + progress.json(),

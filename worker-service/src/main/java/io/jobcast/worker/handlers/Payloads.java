@@ -1,0 +1,22 @@
+package io.jobcast.worker.handlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Reads bounded integer fields of a payload, failing with a message that names the field. */
+final class Payloads {
+
+    private Payloads() {
+    }
+
+    static int intField(JsonNode payload, String field, int defaultValue, int min, int max) {
+        JsonNode value = payload.get(field);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < min || value.intValue() > max) {
+            throw new IllegalArgumentException("payload." + field + " must be an integer from " + min + " to " + max
+                    + ", was " + value);
+        }
+        return value.intValue();
+    }
+}
