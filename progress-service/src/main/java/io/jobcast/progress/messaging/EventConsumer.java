@@ -1,0 +1,32 @@
+package io.jobcast.progress.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.progress.EventHub;
+import io.jobcast.progress.StreamedEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/** Receives every job event on this replica's own queue and hands it to the hub. */
+@ApplicationScoped
+public class EventConsumer {
+
+    private static final Logger LOG = Logger.getLogger(EventConsumer.class);
+
+    private final EventHub hub;
+    private final ObjectMapper mapper;
+
+    public EventConsumer(EventHub hub, ObjectMapper mapper) {
+        this.hub = hub;
+        this.mapper = mapper;
+    }
+
+    @Incoming("events")
+    public void onEvent(String json) {
+        try {
+            hub.publish(StreamedEvent.of(json, mapper));
+        } catch (RuntimeException e) {
+            LOG.errorf("dropping an unreadable event: %s", json);
+        }
+    }
+}

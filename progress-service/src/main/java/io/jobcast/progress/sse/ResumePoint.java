@@ -1,0 +1,32 @@
+package io.jobcast.progress.sse;
+
+import io.jobcast.api.Problem;
+import io.jobcast.progress.ProblemException;
+
+/** The sequence number a client resumes after: {@code Last-Event-ID} or {@code ?after=}, 0 for none. */
+final class ResumePoint {
+
+    private ResumePoint() {
+    }
+
+    static long of(String lastEventId, String after) {
+        return Math.max(parse("Last-Event-ID", lastEventId), parse("after", after));
+    }
+
+    private static long parse(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            long seq = Long.parseLong(value.trim());
+            if (seq >= 0) {
+                return seq;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ProblemException(new Problem("/problems/invalid-resume-point", "Invalid resume point", 400,
+                name + " must be the sequence number of the last event received (an integer >= 0), was '"
+                        + value + "'."));
+    }
+}

@@ -1,0 +1,48 @@
+package io.jobcast.progress.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.api.EventLog;
+import io.jobcast.api.JobState;
+import io.jobcast.progress.JobHead;
+import io.jobcast.progress.StreamedEvent;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+
+/** Reads job heads and event logs; progress-service never writes to Redis. */
+@ApplicationScoped
+public class EventLogReader {
+
+    private final ReactiveHashCommands<String, String, String> hashes;
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final ObjectMapper mapper;
+
+    public EventLogReader(ReactiveRedisDataSource redis, ObjectMapper mapper) {
+        this.hashes = redis.hash(String.class);
+        this.streams = redis.stream(String.class);
+        this.mapper = mapper;
+    }
+
+    /** The job's owner, state and last sequence number; {@code null} if there is no such job. */
+    public Uni<JobHead> head(String jobId) {
+        return hashes.hmget(EventLog.recordKey(jobId), "tenant", "state", "seq").map(EventLogReader::head);
+    }
+
+    /** Every logged event of the job after sequence number {@code seq}, in order. */
+    public Uni<java.util.List<StreamedEvent>> after(String jobId, long seq) {
+        return streams.xrange(EventLog.logKey(jobId), StreamRange.of((seq + 1) + "-0", "+"))
+                .map(entries -> entries.stream()
+                        .map(entry -> StreamedEvent.of(entry.payload().get(EventLog.ENTRY_FIELD), mapper))
+                        .toList());
+    }
+
+    private static JobHead head(Map<String, String> fields) {
+        String state = fields.get("state");
+        return state == null ? null
+                : new JobHead(fields.get("tenant"), JobState.valueOf(state), Long.parseLong(fields.get("seq")));
+    }
+}
