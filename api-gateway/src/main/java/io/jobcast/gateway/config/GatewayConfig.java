@@ -1,0 +1,29 @@
+package io.jobcast.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.util.Optional;
+
+/** Settings of the gateway, under {@code jobcast.gateway}. */
+@ConfigMapping(prefix = "jobcast.gateway")
+public interface GatewayConfig {
+
+    /** Where job-service listens; the gateway forwards the job API there. */
+    @WithDefault("http://127.0.0.1:8081")
+    URI jobServiceUrl();
+
+    /** Where progress-service listens; the gateway forwards event streams and WebSockets there. */
+    @WithDefault("http://127.0.0.1:8082")
+    URI progressServiceUrl();
+
+    /**
+     * An API key to register at start-up for {@link #devTenant()}: {@code ./jobcast run} generates
+     * one. Leave it unset in production and provision keys as described in the README.
+     */
+    Optional<String> devApiKey();
+
+    /** The tenant that the dev API key belongs to. */
+    @WithDefault("dev")
+    String devTenant();
+}

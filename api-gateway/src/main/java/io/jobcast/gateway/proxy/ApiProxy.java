@@ -1,0 +1,151 @@
+package io.jobcast.gateway.proxy;
+
+import io.jobcast.api.InternalHeaders;
+import io.jobcast.gateway.ApiKeys;
+import io.jobcast.gateway.config.GatewayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The public API: authenticates each request, names its tenant to the service behind, and
+ * streams requests and answers through unchanged (problems included), so browsers see one origin
+ * for the job API, its Server-Sent Events and its WebSocket.
+ */
+@ApplicationScoped
+public class ApiProxy {
+
+    private static final Logger LOG = Logger.getLogger(ApiProxy.class);
+
+    /** Hop-by-hop headers, and those a client must not pass to the services behind the gateway. */
+    private static final List<String> NOT_FORWARDED = List.of("Connection", "Keep-Alive", "Proxy-Authenticate",
+            "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Authorization",
+            "X-API-Key", InternalHeaders.TENANT);
+
+    private final HttpClient client;
+    private final URI jobService;
+    private final URI progressService;
+    private final ApiKeys apiKeys;
+    private final ProblemAnswers problems;
+
+    public ApiProxy(Vertx vertx, GatewayConfig config, ApiKeys apiKeys, ProblemAnswers problems) {
+        this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200).setKeepAlive(true));
+        this.jobService = config.jobServiceUrl();
+        this.progressService = config.progressServiceUrl();
+        this.apiKeys = apiKeys;
+        this.problems = problems;
+    }
+
+    void install(@Observes Router router) {
+        router.route("/api/v1/ws").handler(context ->
+                authenticated(context, tenant -> bridgeWebSocket(context, tenant)));
+        router.route("/api/v1/jobs/:id/events").handler(context ->
+                authenticated(context, tenant -> forward(context, progressService, tenant, "progress-service")));
+        router.route("/api/v1/jobs*").handler(context ->
+                authenticated(context, tenant -> forward(context, jobService, tenant, "job-service")));
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+
+    /** Pauses the request (its body must wait for the answer of Redis), then runs {@code next} with its tenant. */
+    private void authenticated(RoutingContext context, Consumer<String> next) {
+        HttpServerRequest request = context.request();
+        String key = ApiKeys.presented(request);
+        if (key == null) {
+            problems.send(context.response(), ProblemAnswers.MISSING_KEY);
+            return;
+        }
+        request.pause();
+        apiKeys.tenantOf(key).subscribe().with(tenant -> {
+            if (tenant == null) {
+                problems.send(context.response(), ProblemAnswers.UNKNOWN_KEY);
+            } else {
+                next.accept(tenant);
+            }
+        }, failure -> problems.send(context.response(), ProblemAnswers.unavailable("The key store")));
+    }
+
+    private void forward(RoutingContext context, URI service, String tenant, String serviceName) {
+        HttpServerRequest request = context.request();
+        HttpServerResponse response = context.response();
+        RequestOptions options = new RequestOptions().setMethod(request.method())
+                .setHost(service.getHost()).setPort(service.getPort()).setURI(request.uri());
+        client.request(options).compose(upstream -> {
+            copyHeaders(request.headers(), upstream.headers());
+            upstream.putHeader(InternalHeaders.TENANT, tenant);
+            response.closeHandler(closed -> upstream.reset()); // a client that leaves a stream ends it upstream too
+            return upstream.send(request);
+        }).onSuccess(answer -> relay(answer, response)).onFailure(failure -> {
+            LOG.warnf("%s %s: %s unreachable: %s", request.method(), request.path(), serviceName, failure.toString());
+            problems.send(response, ProblemAnswers.unavailable(serviceName));
+        });
+    }
+
+    private static void relay(HttpClientResponse answer, HttpServerResponse response) {
+        response.setStatusCode(answer.statusCode());
+        copyHeaders(answer.headers(), response.headers());
+        if (answer.getHeader("Content-Length") == null) {
+            response.setChunked(true);
+        }
+        answer.pipeTo(response);
+    }
+
+    private static void copyHeaders(MultiMap from, MultiMap to) {
+        from.forEach(header -> {
+            if (NOT_FORWARDED.stream().noneMatch(header.getKey()::equalsIgnoreCase)) {
+                to.add(header.getKey(), header.getValue());
+            }
+        });
+    }
+
+    /** Opens the socket to progress-service first, so a client is only upgraded if it can be served. */
+    private void bridgeWebSocket(RoutingContext context, String tenant) {
+        HttpServerRequest request = context.request();
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost(progressService.getHost()).setPort(progressService.getPort()).setURI("/api/v1/ws")
+                .addHeader(InternalHeaders.TENANT, tenant);
+        client.webSocket(options).onSuccess(upstream -> request.toWebSocket()
+                .onSuccess(downstream -> splice(downstream, upstream))
+                .onFailure(failure -> upstream.close())
+        ).onFailure(failure -> problems.send(context.response(), ProblemAnswers.unavailable("progress-service")));
+    }
+
+    /** Frames flow both ways unchanged; a close on either side closes the other with the same code and reason. */
+    private static void splice(ServerWebSocket downstream, WebSocket upstream) {
+        downstream.textMessageHandler(upstream::writeTextMessage);
+        downstream.binaryMessageHandler(upstream::writeBinaryMessage);
+        upstream.textMessageHandler(downstream::writeTextMessage);
+        upstream.binaryMessageHandler(downstream::writeBinaryMessage);
+        downstream.closeHandler(closed -> closeWith(upstream, downstream.closeStatusCode(), downstream.closeReason()));
+        upstream.closeHandler(closed -> closeWith(downstream, upstream.closeStatusCode(), upstream.closeReason()));
+    }
+
+    private static Future<Void> closeWith(io.vertx.core.http.WebSocketBase socket, Short code, String reason) {
+        if (socket.isClosed()) {
+            return Future.succeededFuture();
+        }
+        return code == null ? socket.close() : socket.close(code, reason);
+    }
+}
