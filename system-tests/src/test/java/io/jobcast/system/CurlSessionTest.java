@@ -1,0 +1,37 @@
+package io.jobcast.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The README's curl session, typed as a new user would type it (only the port differs). */
+@Order(2)
+@ExtendWith(RunningSuite.class)
+class CurlSessionTest {
+
+    @Test
+    void submitFollowAndReadAJobWithCurl() throws Exception {
+        String session = String.join("\n",
+                "set -euo pipefail",
+                "KEY=$(cat \"$JOBCAST_HOME/dev-api-key\")",
+                "API=http://localhost:" + RunningSuite.GATEWAY_PORT + "/api/v1",
+                "JOB=$(curl -s -X POST \"$API/jobs\" -H \"X-API-Key: $KEY\" -H 'Content-Type: application/json' "
+                        + "-d '{\"type\":\"demo.sleep\",\"payload\":{\"steps\":5,\"stepMillis\":100}}')",
+                "ID=$(echo \"$JOB\" | sed -E 's/.*\"id\":\"([^\"]+)\".*/\\1/')",
+                "curl -s -N \"$API/jobs/$ID/events\" -H \"X-API-Key: $KEY\"",
+                "echo '---'",
+                "curl -s \"$API/jobs/$ID\" -H \"X-API-Key: $KEY\"");
+
+        RunningSuite.Result result = RunningSuite.run(List.of("bash", "-c", session), 60);
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        String[] parts = result.output().split("---\n");
+        assertThat(parts[0]).contains("event: state\n", "event: progress\n", "\"percent\":100",
+                "\"state\":\"SUCCEEDED\"");
+        assertThat(parts[0].lines().filter(line -> line.startsWith("id: "))).hasSize(8);
+        assertThat(parts[1]).contains("\"state\":\"SUCCEEDED\"", "\"result\":{\"steps\":5}");
+    }
+}

@@ -1,0 +1,120 @@
+package io.jobcast.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.api.JobJson;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/** Clients of the gateway's event transports, reading them as a browser or a script would. */
+final class EventClients {
+
+    static final ObjectMapper MAPPER = JobJson.newMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private EventClients() {
+    }
+
+    /** One SSE event as it came over the wire. */
+    record SseEvent(String id, String name, JsonNode data) {
+    }
+
+    /** Reads a job's SSE stream until the server ends it. */
+    static List<SseEvent> sse(String jobId) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs/" + jobId + "/events"))
+                .header("X-API-Key", RunningSuite.apiKey()).timeout(Duration.ofSeconds(60)).build();
+        HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("SSE answered " + response.statusCode());
+        }
+        List<SseEvent> events = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String id = null;
+            String name = null;
+            String data = null;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("event: ")) {
+                    name = line.substring(7);
+                } else if (line.startsWith("data: ")) {
+                    data = line.substring(6);
+                } else if (line.isEmpty() && data != null) {
+                    events.add(new SseEvent(id, name, MAPPER.readTree(data)));
+                    id = null;
+                    name = null;
+                    data = null;
+                }
+            }
+        }
+        return events;
+    }
+
+    /** Subscribes over WebSocket and collects the job's event frames up to its terminal event. */
+    static List<JsonNode> webSocket(String jobId) throws Exception {
+        Collector collector = new Collector();
+        URI uri = URI.create("ws://127.0.0.1:" + RunningSuite.GATEWAY_PORT + "/api/v1/ws?access_token="
+                + RunningSuite.apiKey());
+        WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(uri, collector).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"op\":\"subscribe\",\"jobId\":\"" + jobId + "\"}", true);
+        try {
+            return collector.done.get(60, TimeUnit.SECONDS);
+        } finally {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        }
+    }
+
+    static boolean isTerminal(JsonNode event) {
+        return "state".equals(event.path("type").asText())
+                && List.of("SUCCEEDED", "FAILED", "CANCELLED", "DEAD").contains(event.path("state").asText());
+    }
+
+    private static final class Collector implements WebSocket.Listener {
+
+        final CompletableFuture<List<JsonNode>> done = new CompletableFuture<>();
+        private final List<JsonNode> events = new ArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    JsonNode frame = MAPPER.readTree(partial.toString());
+                    if (frame.has("op") && "error".equals(frame.get("op").asText())) {
+                        done.completeExceptionally(new IllegalStateException(frame.toString()));
+                    } else if (!frame.has("op")) {
+                        events.add(frame);
+                        if (isTerminal(frame)) {
+                            done.complete(events);
+                        }
+                    }
+                } catch (Exception e) {
+                    done.completeExceptionally(e);
+                }
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int code, String reason) {
+            done.completeExceptionally(new IllegalStateException("closed " + code + " " + reason));
+            return null;
+        }
+    }
+}
