@@ -1,0 +1,47 @@
+/** The wire format of Jobcast's job events and of the job API (see job-api's golden JSON files). */
+
+export type JobState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'DEAD';
+
+export const TERMINAL_STATES: ReadonlySet<JobState> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD']);
+
+/** One event of a job, identical on every transport. */
+export interface JobEvent {
+  seq: number;
+  attempt: number;
+  jobId: string;
+  tenant: string;
+  jobType: string;
+  type: 'state' | 'progress';
+  state: JobState;
+  percent: number;
+  message: string;
+  result?: unknown;
+  error?: string;
+  timestamp: string;
+}
+
+/** An RFC 9457 problem document, the body of every error answer. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: { field: string; detail: string }[];
+}
+
+/** A job as `POST /api/v1/jobs` and `GET /api/v1/jobs/{id}` answer it. */
+export interface Job {
+  id: string;
+  type: string;
+  state: JobState;
+  progress: { percent: number; message: string };
+  attempt: number;
+  maxAttempts: number;
+  result?: unknown;
+  error?: string;
+  lastSeq: number;
+}
+
+export function isTerminal(event: JobEvent): boolean {
+  return event.type === 'state' && TERMINAL_STATES.has(event.state);
+}
