@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * from the environment that surefire sets (see this module's pom); the brokers are the ones that
  * {@code ./jobcast test} exported, or private ones the script starts.
  */
-public final class RunningSuite implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+public final class RunningSuite implements BeforeAllCallback, ExtensionContext.Store.CloseableResource,
+        AutoCloseable {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path HOME = Path.of(System.getenv().getOrDefault("JOBCAST_HOME", "target/suite")).toAbsolutePath();
