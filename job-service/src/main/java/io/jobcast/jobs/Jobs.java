@@ -45,7 +45,8 @@ public class Jobs {
             return Uni.createFrom().failure(ProblemException.invalid(errors));
         }
         return store.isKnownType(submission.type())
-                .chain(known -> known ? accept(tenant, submission) : refuseUnknown(submission.type()));
+                .chain(known -> known ? accept(tenant, submission) : refuseUnknown(submission.type()))
+                .onFailure(Jobs::isOutage).transform(ProblemException::unavailable);
     }
 
     /** The tenant's job; a job of another tenant is as absent as one that does not exist. */
@@ -54,6 +55,7 @@ public class Jobs {
             return Uni.createFrom().failure(ProblemException.notFound(jobId));
         }
         return store.find(jobId)
+                .onFailure().transform(ProblemException::unavailable)
                 .onItem().ifNotNull().transform(record -> tenant.equals(record.tenant()) ? Job.of(record) : null)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound(jobId));
     }
@@ -73,8 +75,12 @@ public class Jobs {
                         // Subscribers also read the log, so a lost QUEUED event costs nothing.
                         .onFailure().invoke(e -> LOG.warnf("QUEUED event of %s not published: %s", job.jobId(), e))
                         .onFailure().recoverWithNull())
-                .chain(() -> find(tenant, job.jobId()))
-                .onFailure(e -> !(e instanceof ProblemException)).transform(ProblemException::brokerUnavailable);
+                .chain(() -> find(tenant, job.jobId()));
+    }
+
+    /** Redis or RabbitMQ failed us: the client gets a 503 and may retry, since nothing was accepted. */
+    private static boolean isOutage(Throwable failure) {
+        return !(failure instanceof ProblemException);
     }
 
     private Uni<Job> refuseUnknown(String type) {

@@ -32,9 +32,9 @@ public class ProblemException extends RuntimeException {
                 "No worker has registered the job type '" + type + "'. Known types: " + known + "."));
     }
 
-    static ProblemException brokerUnavailable(Throwable cause) {
-        return new ProblemException(new Problem("/problems/service-unavailable", "Job not accepted", 503,
-                "The job could not be stored and queued (" + cause.getClass().getSimpleName()
-                        + "); it was not accepted. Try again shortly."));
+    static ProblemException unavailable(Throwable cause) {
+        return new ProblemException(new Problem("/problems/service-unavailable", "Service unavailable", 503,
+                "The job store or the broker cannot be reached (" + cause.getClass().getSimpleName()
+                        + "); nothing was accepted or changed. Try again shortly."));
     }
 }

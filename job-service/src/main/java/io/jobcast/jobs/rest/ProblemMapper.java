@@ -40,7 +40,11 @@ public class ProblemMapper {
     }
 
     private static RestResponse<Problem> answer(Problem problem) {
-        return RestResponse.ResponseBuilder.<Problem>create(problem.status())
-                .entity(problem).type(Problem.MEDIA_TYPE).build();
+        RestResponse.ResponseBuilder<Problem> answer = RestResponse.ResponseBuilder.<Problem>create(problem.status())
+                .entity(problem).type(Problem.MEDIA_TYPE);
+        if (problem.status() == 503) {
+            answer.header("Retry-After", "2");
+        }
+        return answer.build();
     }
 }
