@@ -20,8 +20,7 @@ export function App() {
       onEvent: (event) => setJob((view) => (view ? applyEvent(view, event) : view)),
       onError: (p) => setProblem(`${p.title}${p.detail ? ': ' + p.detail : ''}`),
     });
-    // Follow a job once, with the key it was submitted with.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Follow each job once, with the key it was submitted with: editing the key must not resubscribe.
   }, [jobId]);
 
   async function submit(e: FormEvent) {

@@ -22,6 +22,11 @@ public record Problem(String type, String title, int status, String detail, List
         this(type, title, status, detail, null);
     }
 
+    /** The answer for a job that does not exist, or belongs to another tenant: the two are alike to a client. */
+    public static Problem jobNotFound(String jobId) {
+        return new Problem("/problems/job-not-found", "Job not found", 404, "There is no job with id '" + jobId + "'.");
+    }
+
     /** One bad field of a request: where it is (a JSON pointer-like path) and what is wrong. */
     public record FieldError(String field, String detail) {
     }

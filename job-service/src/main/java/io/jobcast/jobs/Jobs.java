@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.EventType;
 import io.jobcast.api.JobEvent;
+import io.jobcast.api.JobIds;
 import io.jobcast.api.JobMessage;
 import io.jobcast.api.JobState;
+import io.jobcast.api.ProblemException;
 import io.jobcast.jobs.config.JobServiceConfig;
 import io.jobcast.jobs.messaging.JobPublisher;
 import io.jobcast.jobs.store.JobStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /** Accepts jobs and answers what became of them. */
@@ -21,7 +21,6 @@ import org.jboss.logging.Logger;
 public class Jobs {
 
     private static final Logger LOG = Logger.getLogger(Jobs.class);
-    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final JobStore store;
     private final JobPublisher publisher;
@@ -42,27 +41,27 @@ public class Jobs {
     public Uni<Job> submit(String tenant, JobSubmission submission) {
         var errors = submission.errors(config.maxAttemptsLimit());
         if (!errors.isEmpty()) {
-            return Uni.createFrom().failure(ProblemException.invalid(errors));
+            return Uni.createFrom().failure(JobProblems.invalid(errors));
         }
         return store.isKnownType(submission.type())
                 .chain(known -> known ? accept(tenant, submission) : refuseUnknown(submission.type()))
-                .onFailure(Jobs::isOutage).transform(ProblemException::unavailable);
+                .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
     }
 
     /** The tenant's job; a job of another tenant is as absent as one that does not exist. */
     public Uni<Job> find(String tenant, String jobId) {
-        if (!JOB_ID.matcher(jobId).matches()) {
-            return Uni.createFrom().failure(ProblemException.notFound(jobId));
+        if (!JobIds.isValid(jobId)) {
+            return Uni.createFrom().failure(JobProblems.notFound(jobId));
         }
         return store.find(jobId)
-                .onFailure().transform(ProblemException::unavailable)
+                .onFailure().transform(JobProblems::unavailable)
                 .onItem().ifNotNull().transform(record -> tenant.equals(record.tenant()) ? Job.of(record) : null)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound(jobId));
+                .onItem().ifNull().failWith(() -> JobProblems.notFound(jobId));
     }
 
     private Uni<Job> accept(String tenant, JobSubmission submission) {
         Instant now = Instant.now();
-        JobMessage job = new JobMessage(UUID.randomUUID().toString(), tenant, submission.type(),
+        JobMessage job = new JobMessage(JobIds.newId(), tenant, submission.type(),
                 submission.payload() == null ? mapper.createObjectNode() : submission.payload(),
                 submission.maxAttempts() == null ? config.defaultMaxAttempts() : submission.maxAttempts(), now);
         JobEvent queued = new JobEvent(0, 0, job.jobId(), tenant, job.type(), EventType.STATE, JobState.QUEUED,
@@ -85,6 +84,6 @@ public class Jobs {
 
     private Uni<Job> refuseUnknown(String type) {
         return store.knownTypes().onItem().transformToUni(known ->
-                Uni.createFrom().failure(ProblemException.unknownType(type, known)));
+                Uni.createFrom().failure(JobProblems.unknownType(type, known)));
     }
 }

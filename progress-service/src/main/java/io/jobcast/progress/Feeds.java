@@ -1,16 +1,15 @@
 package io.jobcast.progress;
 
+import io.jobcast.api.JobIds;
 import io.jobcast.api.Problem;
+import io.jobcast.api.ProblemException;
 import io.jobcast.progress.store.EventLogReader;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.regex.Pattern;
 
 /** Opens feeds for clients, after checking that the job exists and belongs to their tenant. */
 @ApplicationScoped
 public class Feeds {
-
-    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final EventHub hub;
     private final EventLogReader log;
@@ -22,7 +21,7 @@ public class Feeds {
 
     /** Fails with a 404 problem for a job that does not exist or belongs to another tenant. */
     public Uni<Void> check(String tenant, String jobId) {
-        if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+        if (!JobIds.isValid(jobId)) {
             return Uni.createFrom().failure(notFound(jobId));
         }
         return log.head(jobId)
@@ -39,7 +38,6 @@ public class Feeds {
     }
 
     private static ProblemException notFound(String jobId) {
-        return new ProblemException(new Problem("/problems/job-not-found", "Job not found", 404,
-                "There is no job with id '" + jobId + "'."));
+        return new ProblemException(Problem.jobNotFound(jobId));
     }
 }

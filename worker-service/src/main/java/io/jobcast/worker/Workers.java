@@ -1,5 +1,6 @@
 package io.jobcast.worker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.worker.config.WorkerConfig;
 import io.jobcast.worker.store.EventLogStore;
 import io.quarkus.runtime.StartupEvent;
@@ -32,10 +33,10 @@ public class Workers {
         }
     }
 
-    void register(@Observes StartupEvent start, EventLogStore store) {
+    void register(@Observes StartupEvent start, EventLogStore store, ObjectMapper mapper) {
         Map<String, String> descriptions = new LinkedHashMap<>();
         handlers.forEach((type, handler) ->
-                descriptions.put(type, "{\"description\":\"" + handler.description().replace("\"", "'") + "\"}"));
+                descriptions.put(type, mapper.createObjectNode().put("description", handler.description()).toString()));
         store.registerTypes(descriptions);
         LOG.infof("worker %s runs job types %s", id, handlers.keySet());
     }

@@ -2,7 +2,7 @@ package io.jobcast.jobs.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jobcast.api.Problem;
-import io.jobcast.jobs.ProblemException;
+import io.jobcast.api.ProblemException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;

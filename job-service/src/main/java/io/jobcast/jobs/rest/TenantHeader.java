@@ -2,7 +2,7 @@ package io.jobcast.jobs.rest;
 
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
-import io.jobcast.jobs.ProblemException;
+import io.jobcast.api.ProblemException;
 
 /** The tenant header is set by the gateway on every request; without it nothing is answered. */
 final class TenantHeader {

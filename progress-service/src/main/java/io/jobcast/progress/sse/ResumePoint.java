@@ -1,7 +1,7 @@
 package io.jobcast.progress.sse;
 
 import io.jobcast.api.Problem;
-import io.jobcast.progress.ProblemException;
+import io.jobcast.api.ProblemException;
 
 /** The sequence number a client resumes after: {@code Last-Event-ID} or {@code ?after=}, 0 for none. */
 final class ResumePoint {

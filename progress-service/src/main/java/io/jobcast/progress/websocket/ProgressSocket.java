@@ -7,7 +7,7 @@ import io.jobcast.api.Problem;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
 import io.jobcast.progress.JobFeed;
-import io.jobcast.progress.ProblemException;
+import io.jobcast.api.ProblemException;
 import io.jobcast.progress.StreamedEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;

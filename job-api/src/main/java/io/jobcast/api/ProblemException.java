@@ -1,8 +1,6 @@
-package io.jobcast.progress;
+package io.jobcast.api;
 
-import io.jobcast.api.Problem;
-
-/** A failure the client can act on, answered as its problem document (or WebSocket error frame). */
+/** A failure the client can act on; every service answers it with its problem document. */
 public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;

@@ -1,25 +1,17 @@
 package io.jobcast.jobs;
 
 import io.jobcast.api.Problem;
+import io.jobcast.api.ProblemException;
 import java.util.List;
 
-/** A failure that the client caused or can act on; answered as its problem document. */
-public class ProblemException extends RuntimeException {
+/** The problems job-service answers, as exceptions that its mapper turns into problem documents. */
+final class JobProblems {
 
-    private final transient Problem problem;
-
-    public ProblemException(Problem problem) {
-        super(problem.detail(), null, false, false);
-        this.problem = problem;
-    }
-
-    public Problem problem() {
-        return problem;
+    private JobProblems() {
     }
 
     static ProblemException notFound(String jobId) {
-        return new ProblemException(new Problem("/problems/job-not-found", "Job not found", 404,
-                "There is no job with id '" + jobId + "'."));
+        return new ProblemException(Problem.jobNotFound(jobId));
     }
 
     static ProblemException invalid(List<Problem.FieldError> errors) {
