@@ -66,6 +66,30 @@ class GatewayTest {
     }
 
     @Test
+    void refusesABodyOverTheLimitWithA413ProblemAndForwardsNothing() {
+        int before = FakeServices.RECEIVED.size();
+        given().header("X-API-Key", KEY).contentType("application/json").body("{\"x\":\"" + "a".repeat(1_100_000) + "\"}")
+                .when().post("/api/v1/jobs")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("/problems/body-too-large"));
+        assertThat(FakeServices.RECEIVED).hasSize(before);
+    }
+
+    @Test
+    void answersAnUnknownApiPathWithA404Problem() {
+        given().get("/api/v1/nothing-here")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("/problems/no-such-endpoint"));
+    }
+
+    @Test
+    void answersAPlainRequestToTheWebSocketEndpointWithAProblem() {
+        given().header("X-API-Key", KEY).get("/api/v1/ws")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("/problems/websocket-required"));
+    }
+
+    @Test
     void bridgesWebSocketsWithTheTenantAndPropagatesCloseCodes() throws Exception {
         Listener listener = new Listener();
         URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws?access_token=" + KEY);

@@ -114,6 +114,24 @@ class JobResourceTest {
     }
 
     @Test
+    void namesAFieldOfTheWrongType() {
+        given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
+                .body("{\"type\":\"" + type + "\",\"maxAttempts\":\"many\"}")
+                .when().post("/api/v1/jobs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("maxAttempts"))
+                .body("errors[0].detail", equalTo("must be an integer"));
+    }
+
+    @Test
+    void refusesABodyThatIsNotAnObject() {
+        given().header(InternalHeaders.TENANT, "acme").contentType("application/json").body("[1,2]")
+                .when().post("/api/v1/jobs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("(body)"));
+    }
+
+    @Test
     void answersMalformedJsonWithAProblem() {
         given().header(InternalHeaders.TENANT, "acme").contentType("application/json").body("{\"type\": ")
                 .when().post("/api/v1/jobs")

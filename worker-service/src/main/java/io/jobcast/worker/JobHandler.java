@@ -10,7 +10,8 @@ package io.jobcast.worker;
  * <p>{@link #run(JobContext)} is called on a worker thread, one job per thread, so it may block.
  * It reports progress through {@link JobContext#progress(int, String)}, returns the job's result,
  * or throws to fail the attempt: the job then runs again while it has attempts left, and ends
- * {@code FAILED} with the exception's message when it has not. A job may run more than once (a
+ * {@code FAILED} with the exception's message when it has not, or at once when the exception is a
+ * {@link JobFailedPermanently} (say, for a payload that can never work). A job may run more than once (a
  * retry, or a redelivery after a worker died mid-job), so a handler should be idempotent.
  *
  * <pre>{@code
@@ -42,7 +43,8 @@ public interface JobHandler {
      * Runs one attempt of a job.
      *
      * @return the result, anything Jackson can write as JSON ({@code null} for none)
-     * @throws Exception to fail the attempt; the exception's message becomes the job's error
+     * @throws Exception to fail the attempt (or, with {@link JobFailedPermanently}, the job); the
+     *                   exception's message becomes the job's error
      */
     Object run(JobContext context) throws Exception;
 }

@@ -60,7 +60,7 @@ public class JobRunner {
                 Thread.currentThread().interrupt();
             }
             String error = describe(e);
-            if (attempt.number < job.maxAttempts()) {
+            if (attempt.number < job.maxAttempts() && !(e instanceof JobFailedPermanently)) {
                 finish(attempt, JobState.QUEUED, attempt.percent,
                         "attempt " + attempt.number + " failed, will retry: " + error, null, error);
             } else {

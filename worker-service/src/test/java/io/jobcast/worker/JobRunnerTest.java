@@ -93,10 +93,13 @@ class JobRunnerTest {
     }
 
     @Test
-    void aBadPayloadFailsTheAttemptNamingTheField() throws Exception {
-        String id = submit("demo.sleep", "{\"steps\":\"many\"}", 1);
+    void aBadPayloadFailsTheJobAtOnceNamingTheField() throws Exception {
+        String id = submit("demo.sleep", "{\"steps\":\"many\"}", 3);
 
-        assertThat(awaitTerminal(id).error()).contains("payload.steps must be an integer");
+        JobRecord failed = awaitTerminal(id);
+        assertThat(failed.state()).isEqualTo(JobState.FAILED);
+        assertThat(failed.attempt()).as("no retry of a payload that can never work").isEqualTo(1);
+        assertThat(failed.error()).contains("payload.steps must be an integer");
     }
 
     /** Creates the job as job-service does, then publishes it persistently. */

@@ -1,5 +1,6 @@
 package io.jobcast.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -22,6 +23,10 @@ public interface GatewayConfig {
      * one. Leave it unset in production and provision keys as described in the README.
      */
     Optional<String> devApiKey();
+
+    /** The largest request body the job API accepts; a larger one is answered 413. */
+    @WithDefault("1M")
+    MemorySize maxBodySize();
 
     /** The tenant that the dev API key belongs to. */
     @WithDefault("dev")

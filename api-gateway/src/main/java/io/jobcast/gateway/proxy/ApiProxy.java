@@ -5,6 +5,7 @@ import io.jobcast.gateway.ApiKeys;
 import io.jobcast.gateway.config.GatewayConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -18,6 +19,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -28,8 +30,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The public API: authenticates each request, names its tenant to the service behind, and
- * streams requests and answers through unchanged (problems included), so browsers see one origin
- * for the job API, its Server-Sent Events and its WebSocket.
+ * relays answers unchanged (problems included; event streams as they flow), so browsers see one
+ * origin for the job API, its Server-Sent Events and its WebSocket. Anything else under
+ * {@code /api/v1/} is a 404 problem.
  */
 @ApplicationScoped
 public class ApiProxy {
@@ -46,8 +49,10 @@ public class ApiProxy {
     private final URI progressService;
     private final ApiKeys apiKeys;
     private final ProblemAnswers problems;
+    private final long maxBodyBytes;
 
     public ApiProxy(Vertx vertx, GatewayConfig config, ApiKeys apiKeys, ProblemAnswers problems) {
+        this.maxBodyBytes = config.maxBodySize().asLongValue();
         this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200).setKeepAlive(true));
         this.jobService = config.jobServiceUrl();
         this.progressService = config.progressServiceUrl();
@@ -56,12 +61,16 @@ public class ApiProxy {
     }
 
     void install(@Observes Router router) {
+        router.route("/api/v1/*").failureHandler(context -> problems.send(context.response(),
+                ProblemAnswers.forStatus(context.statusCode(), maxBodyBytes)));
         router.route("/api/v1/ws").handler(context ->
                 authenticated(context, tenant -> bridgeWebSocket(context, tenant)));
-        router.route("/api/v1/jobs/:id/events").handler(context ->
+        router.get("/api/v1/jobs/:id/events").handler(context ->
                 authenticated(context, tenant -> forward(context, progressService, tenant, "progress-service")));
-        router.route("/api/v1/jobs*").handler(context ->
-                authenticated(context, tenant -> forward(context, jobService, tenant, "job-service")));
+        // Job API bodies are small JSON: read them whole, within the limit, before anything else.
+        router.route("/api/v1/jobs*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+                .handler(context -> authenticated(context, tenant -> forward(context, jobService, tenant, "job-service")));
+        router.route("/api/v1/*").handler(context -> problems.send(context.response(), ProblemAnswers.NO_SUCH_ENDPOINT));
     }
 
     @PreDestroy
@@ -69,15 +78,13 @@ public class ApiProxy {
         client.close();
     }
 
-    /** Pauses the request (its body must wait for the answer of Redis), then runs {@code next} with its tenant. */
+    /** Runs {@code next} with the tenant of the request's API key, or answers 401. */
     private void authenticated(RoutingContext context, Consumer<String> next) {
-        HttpServerRequest request = context.request();
-        String key = ApiKeys.presented(request);
+        String key = ApiKeys.presented(context.request());
         if (key == null) {
             problems.send(context.response(), ProblemAnswers.MISSING_KEY);
             return;
         }
-        request.pause();
         apiKeys.tenantOf(key).subscribe().with(tenant -> {
             if (tenant == null) {
                 problems.send(context.response(), ProblemAnswers.UNKNOWN_KEY);
@@ -96,7 +103,8 @@ public class ApiProxy {
             copyHeaders(request.headers(), upstream.headers());
             upstream.putHeader(InternalHeaders.TENANT, tenant);
             response.closeHandler(closed -> upstream.reset()); // a client that leaves a stream ends it upstream too
-            return upstream.send(request);
+            Buffer body = context.body().buffer(); // read by the BodyHandler; null for the event stream
+            return body == null ? upstream.send() : upstream.send(body);
         }).onSuccess(answer -> relay(answer, response)).onFailure(failure -> {
             LOG.warnf("%s %s: %s unreachable: %s", request.method(), request.path(), serviceName, failure.toString());
             problems.send(response, ProblemAnswers.unavailable(serviceName));
@@ -123,6 +131,10 @@ public class ApiProxy {
     /** Opens the socket to progress-service first, so a client is only upgraded if it can be served. */
     private void bridgeWebSocket(RoutingContext context, String tenant) {
         HttpServerRequest request = context.request();
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            problems.send(context.response(), ProblemAnswers.NOT_A_WEBSOCKET);
+            return;
+        }
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost(progressService.getHost()).setPort(progressService.getPort()).setURI("/api/v1/ws")
                 .addHeader(InternalHeaders.TENANT, tenant);

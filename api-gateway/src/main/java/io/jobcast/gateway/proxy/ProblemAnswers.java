@@ -15,10 +15,25 @@ public class ProblemAnswers {
     static final Problem UNKNOWN_KEY = new Problem("/problems/unauthorized", "Unknown API key", 401,
             "The API key is not valid. Check it, or ask for a new one.");
 
+    static final Problem NO_SUCH_ENDPOINT = new Problem("/problems/no-such-endpoint", "No such endpoint", 404,
+            "There is no endpoint at this path; the API is described in the README.");
+    static final Problem NOT_A_WEBSOCKET = new Problem("/problems/websocket-required", "WebSocket required", 400,
+            "This endpoint speaks WebSocket: connect with a WebSocket client (Upgrade: websocket).");
+
     private final ObjectMapper mapper;
 
     public ProblemAnswers(ObjectMapper mapper) {
         this.mapper = mapper;
+    }
+
+    /** The answer when Vert.x failed a request with only a status, e.g. 413 from the body limit. */
+    static Problem forStatus(int status, long maxBodyBytes) {
+        if (status == 413) {
+            return new Problem("/problems/body-too-large", "Request body too large", 413,
+                    "The request body exceeds " + maxBodyBytes + " bytes; send a smaller payload.");
+        }
+        return new Problem("/problems/internal", "Internal error", 500,
+                "The request failed unexpectedly; it is logged. Try again or report it.");
     }
 
     static Problem unavailable(String what) {

@@ -1,10 +1,13 @@
 package io.jobcast.jobs.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -17,6 +20,18 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<Problem> problem(ProblemException e) {
         return answer(e.problem());
+    }
+
+    /** Valid JSON of the wrong shape: a field of the wrong type, or an array where an object belongs. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> wrongShape(MismatchedInputException e) {
+        String field = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
+        return answer(new Problem("/problems/invalid-job", "Invalid job submission", 400,
+                "The request body does not have the expected shape; see 'errors'.",
+                List.of(new Problem.FieldError(field.isEmpty() ? "(body)" : field, "must be " + expected))));
     }
 
     @ServerExceptionMapper
@@ -37,6 +52,16 @@ public class ProblemMapper {
         LOG.error("unexpected failure", e);
         return answer(new Problem("/problems/internal", "Internal error", 500,
                 "The request failed unexpectedly; it is logged. Try again or report it."));
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        return type.isRecord() ? "a JSON object" : "of type " + type.getSimpleName();
     }
 
     private static RestResponse<Problem> answer(Problem problem) {

@@ -1,8 +1,9 @@
 package io.jobcast.worker.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jobcast.worker.JobFailedPermanently;
 
-/** Reads bounded integer fields of a payload, failing with a message that names the field. */
+/** Reads bounded integer fields of a payload; a bad one fails the job for good, naming the field. */
 final class Payloads {
 
     private Payloads() {
@@ -14,7 +15,7 @@ final class Payloads {
             return defaultValue;
         }
         if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < min || value.intValue() > max) {
-            throw new IllegalArgumentException("payload." + field + " must be an integer from " + min + " to " + max
+            throw new JobFailedPermanently("payload." + field + " must be an integer from " + min + " to " + max
                     + ", was " + value);
         }
         return value.intValue();
