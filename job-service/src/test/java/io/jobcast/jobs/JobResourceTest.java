@@ -84,6 +84,20 @@ class JobResourceTest {
     }
 
     @Test
+    void anUnchangedJobCostsA304WhenPolledWithItsEtag() {
+        String id = given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
+                .body("{\"type\":\"" + type + "\"}").post("/api/v1/jobs").then().statusCode(202).extract().path("id");
+        String etag = given().header(InternalHeaders.TENANT, "acme").get("/api/v1/jobs/" + id)
+                .then().statusCode(200).header("Cache-Control", "no-cache").extract().header("ETag");
+
+        given().header(InternalHeaders.TENANT, "acme").header("If-None-Match", etag).get("/api/v1/jobs/" + id)
+                .then().statusCode(304).header("ETag", etag);
+        redis.execute("HINCRBY", EventLog.recordKey(id), "seq", "1"); // what any new event does
+        given().header(InternalHeaders.TENANT, "acme").header("If-None-Match", etag).get("/api/v1/jobs/" + id)
+                .then().statusCode(200).header("ETag", "\"2\"");
+    }
+
+    @Test
     void anotherTenantCannotSeeTheJob() {
         String id = given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
                 .body("{\"type\":\"" + type + "\"}").post("/api/v1/jobs").then().statusCode(202).extract().path("id");

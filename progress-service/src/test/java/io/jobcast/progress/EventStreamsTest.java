@@ -91,6 +91,21 @@ class EventStreamsTest {
     }
 
     @Test
+    void sseSendsHeartbeatCommentsWhileTheJobIsQuiet() throws Exception {
+        HttpResponse<java.util.stream.Stream<String>> response = http.send(
+                HttpRequest.newBuilder(base.resolve("/api/v1/jobs/" + job.jobId + "/events?after=2"))
+                        .header(InternalHeaders.TENANT, job.tenant).build(),
+                HttpResponse.BodyHandlers.ofLines());
+
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-cache, no-transform");
+        assertThat(response.headers().firstValue("X-Accel-Buffering")).hasValue("no");
+        try (var lines = response.body()) {
+            assertThat(lines.filter(line -> line.startsWith(":")).limit(2).toList())
+                    .containsExactly(": keep-alive", ": keep-alive");
+        }
+    }
+
+    @Test
     void sseRefusesOtherTenantsBadIdsAndBadResumePoints() throws Exception {
         assertThat(get("/api/v1/jobs/" + job.jobId + "/events", "globex").statusCode()).isEqualTo(404);
         HttpResponse<String> badId = get("/api/v1/jobs/nope/events", "acme");

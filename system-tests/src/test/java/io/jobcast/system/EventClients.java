@@ -63,6 +63,26 @@ final class EventClients {
         return events;
     }
 
+    /** Long-polls a job from the start, each time after the last seq received, until it is done. */
+    static List<JsonNode> longPoll(String jobId) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        long after = 0;
+        JsonNode answer;
+        do {
+            HttpRequest request = HttpRequest.newBuilder(RunningSuite.gateway(
+                            "/api/v1/jobs/" + jobId + "/progress?after=" + after + "&wait=10"))
+                    .header("X-API-Key", RunningSuite.apiKey()).timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("long poll answered " + response.statusCode() + ": " + response.body());
+            }
+            answer = MAPPER.readTree(response.body());
+            answer.get("events").forEach(events::add);
+            after = answer.get("lastSeq").asLong();
+        } while (!answer.get("done").asBoolean());
+        return events;
+    }
+
     /** Subscribes over WebSocket and collects the job's event frames up to its terminal event. */
     static List<JsonNode> webSocket(String jobId) throws Exception {
         Collector collector = new Collector();

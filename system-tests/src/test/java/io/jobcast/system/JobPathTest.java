@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The job path through every real hop: gateway, job-service, RabbitMQ, a worker process, Redis,
- * progress-service, and back through the gateway to an SSE and a WebSocket client.
+ * progress-service, and back through the gateway to an SSE, a WebSocket and a long-polling client.
  */
 @Order(1)
 @ExtendWith(RunningSuite.class)
@@ -68,6 +68,19 @@ class JobPathTest {
     }
 
     @Test
+    void shortPollingAnUnchangedJobCostsA304() throws Exception {
+        Followed job = submitAndFollow("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":1,\"stepMillis\":0}}");
+        HttpRequest.Builder get = HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs/" + job.record.get("id").asText()))
+                .header("X-API-Key", RunningSuite.apiKey());
+        String etag = HTTP.send(get.build(), HttpResponse.BodyHandlers.ofString()).headers().firstValue("ETag").orElseThrow();
+
+        HttpResponse<String> again = HTTP.send(get.header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+    }
+
+    @Test
     void unknownTypeIsRefusedAtSubmission() throws Exception {
         HttpResponse<String> answer = post("{\"type\":\"demo.nope\"}");
 
@@ -87,7 +100,7 @@ class JobPathTest {
     }
 
     /** A job's final record and the events each client received. */
-    record Followed(JsonNode record, List<JsonNode> sse, List<JsonNode> webSocket) {
+    record Followed(JsonNode record, List<JsonNode> sse, List<JsonNode> webSocket, List<JsonNode> longPoll) {
     }
 
     private Followed submitAndFollow(String body) throws Exception {
@@ -98,8 +111,10 @@ class JobPathTest {
 
         CompletableFuture<List<EventClients.SseEvent>> sse = CompletableFuture.supplyAsync(() -> call(() -> EventClients.sse(id)));
         CompletableFuture<List<JsonNode>> ws = CompletableFuture.supplyAsync(() -> call(() -> EventClients.webSocket(id)));
+        CompletableFuture<List<JsonNode>> poll = CompletableFuture.supplyAsync(() -> call(() -> EventClients.longPoll(id)));
         List<EventClients.SseEvent> sseEvents = sse.get(90, TimeUnit.SECONDS);
         List<JsonNode> wsEvents = ws.get(90, TimeUnit.SECONDS);
+        List<JsonNode> polled = poll.get(90, TimeUnit.SECONDS);
 
         JsonNode record = MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs/" + id))
                 .header("X-API-Key", RunningSuite.apiKey()).build(), HttpResponse.BodyHandlers.ofString()).body());
@@ -111,8 +126,10 @@ class JobPathTest {
         List<JsonNode> sseData = sseEvents.stream().map(EventClients.SseEvent::data).toList();
         assertEveryEventOnceInOrder(sseData, lastSeq);
         assertEveryEventOnceInOrder(wsEvents, lastSeq);
+        assertEveryEventOnceInOrder(polled, lastSeq);
         assertThat(wsEvents).isEqualTo(sseData);
-        return new Followed(record, sseData, wsEvents);
+        assertThat(polled).isEqualTo(sseData);
+        return new Followed(record, sseData, wsEvents, polled);
     }
 
     /** Invariants 2 and 3: seq 1..last without gap or repeat, progress never backwards within an attempt, terminal last. */

@@ -65,8 +65,10 @@ public class ApiProxy {
                 ProblemAnswers.forStatus(context.statusCode(), maxBodyBytes)));
         router.route("/api/v1/ws").handler(context ->
                 authenticated(context, tenant -> bridgeWebSocket(context, tenant)));
-        router.get("/api/v1/jobs/:id/events").handler(context ->
-                authenticated(context, tenant -> forward(context, progressService, tenant, "progress-service")));
+        for (String stream : new String[] {"/api/v1/jobs/:id/events", "/api/v1/jobs/:id/progress"}) {
+            router.get(stream).handler(context ->
+                    authenticated(context, tenant -> forward(context, progressService, tenant, "progress-service")));
+        }
         // Job API bodies are small JSON: read them whole, within the limit, before anything else.
         router.route("/api/v1/jobs*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(context -> authenticated(context, tenant -> forward(context, jobService, tenant, "job-service")));
@@ -114,7 +116,8 @@ public class ApiProxy {
     private static void relay(HttpClientResponse answer, HttpServerResponse response) {
         response.setStatusCode(answer.statusCode());
         copyHeaders(answer.headers(), response.headers());
-        if (answer.getHeader("Content-Length") == null) {
+        boolean hasBody = answer.statusCode() != 204 && answer.statusCode() != 304;
+        if (hasBody && answer.getHeader("Content-Length") == null) {
             response.setChunked(true);
         }
         answer.pipeTo(response);

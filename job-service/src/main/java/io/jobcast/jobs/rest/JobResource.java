@@ -35,9 +35,20 @@ public class JobResource {
                         .build());
     }
 
+    /**
+     * The job, for short polling. A job changes only together with its event sequence number, so
+     * that number is its entity tag: a poll with {@code If-None-Match} of an unchanged job costs a 304.
+     */
     @GET
     @Path("/{id}")
-    public Uni<Job> get(@HeaderParam(InternalHeaders.TENANT) String tenant, @PathParam("id") String id) {
-        return jobs.find(TenantHeader.require(tenant), id);
+    public Uni<RestResponse<Job>> get(@HeaderParam(InternalHeaders.TENANT) String tenant, @PathParam("id") String id,
+            @HeaderParam("If-None-Match") String ifNoneMatch) {
+        return jobs.find(TenantHeader.require(tenant), id).map(job -> {
+            String etag = "\"" + job.lastSeq() + "\"";
+            RestResponse.ResponseBuilder<Job> answer = etag.equals(ifNoneMatch)
+                    ? RestResponse.ResponseBuilder.<Job>notModified()
+                    : RestResponse.ResponseBuilder.ok(job);
+            return answer.header("ETag", etag).header("Cache-Control", "no-cache").build();
+        });
     }
 }

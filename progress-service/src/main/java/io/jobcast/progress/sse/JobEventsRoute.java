@@ -8,19 +8,24 @@ import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
 import io.jobcast.progress.JobFeed;
 import io.jobcast.api.ProblemException;
+import io.jobcast.progress.ResumePoint;
 import io.jobcast.progress.StreamedEvent;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * A job's events as Server-Sent Events at {@code GET /api/v1/jobs/{id}/events}: {@code id:} is
  * the sequence number, {@code event:} the event type, {@code data:} the event JSON. The stream
  * ends after the terminal event; a client that reconnects with {@code Last-Event-ID} (or
- * {@code ?after=}) receives exactly what it missed.
+ * {@code ?after=}) receives exactly what it missed. The headers and a periodic comment line keep
+ * proxies from buffering or closing the stream.
  *
  * <p>A plain Vert.x route rather than a JAX-RS resource: the job is checked before the response
  * head is written, so a wrong id is a 404 problem and not an empty 200 stream.
@@ -35,10 +40,15 @@ public class JobEventsRoute {
 
     private final Feeds feeds;
     private final ObjectMapper mapper;
+    private final Vertx vertx;
+    private final Duration heartbeat;
 
-    public JobEventsRoute(Feeds feeds, ObjectMapper mapper) {
+    public JobEventsRoute(Feeds feeds, ObjectMapper mapper, Vertx vertx,
+            @ConfigProperty(name = "jobcast.progress.sse.heartbeat") Duration heartbeat) {
         this.feeds = feeds;
         this.mapper = mapper;
+        this.vertx = vertx;
+        this.heartbeat = heartbeat;
     }
 
     void install(@Observes Router router) {
@@ -63,7 +73,13 @@ public class JobEventsRoute {
                     .putHeader("X-Accel-Buffering", "no")
                     .write("retry: " + RECONNECT_MILLIS + "\n\n");
             JobFeed feed = feeds.follow(jobId, after, new SseSink(response));
-            response.closeHandler(closed -> feed.close());
+            // A comment line now and then keeps proxies and load balancers from closing an idle stream.
+            long keepAlive = vertx.setPeriodic(heartbeat.toMillis(), tick -> response.write(": keep-alive\n\n"));
+            response.endHandler(ended -> vertx.cancelTimer(keepAlive));
+            response.closeHandler(closed -> {
+                vertx.cancelTimer(keepAlive);
+                feed.close();
+            });
         }, failure -> answer(response, failure instanceof ProblemException problem ? problem.problem()
                 : unavailable(failure)));
     }

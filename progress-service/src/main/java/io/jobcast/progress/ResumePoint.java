@@ -1,15 +1,15 @@
-package io.jobcast.progress.sse;
+package io.jobcast.progress;
 
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 
 /** The sequence number a client resumes after: {@code Last-Event-ID} or {@code ?after=}, 0 for none. */
-final class ResumePoint {
+public final class ResumePoint {
 
     private ResumePoint() {
     }
 
-    static long of(String lastEventId, String after) {
+    public static long of(String lastEventId, String after) {
         return Math.max(parse("Last-Event-ID", lastEventId), parse("after", after));
     }
 

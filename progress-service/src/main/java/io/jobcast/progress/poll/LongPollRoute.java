@@ -1,0 +1,179 @@
+package io.jobcast.progress.poll;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.api.InternalHeaders;
+import io.jobcast.api.Problem;
+import io.jobcast.api.ProblemException;
+import io.jobcast.progress.FeedSink;
+import io.jobcast.progress.Feeds;
+import io.jobcast.progress.JobFeed;
+import io.jobcast.progress.ResumePoint;
+import io.jobcast.progress.StreamedEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Long polling at {@code GET /api/v1/jobs/{id}/progress?after=SEQ&wait=SECONDS}: answers at once
+ * with every event after {@code SEQ} if there are any, otherwise holds the request (a timer, no
+ * thread) until one arrives or {@code wait} runs out, then answers
+ * {@code {"jobId":…,"lastSeq":N,"done":false,"events":[…]}}. A client polls again with
+ * {@code after=lastSeq}; {@code done} says the job ended and there is nothing more to wait for.
+ */
+@ApplicationScoped
+public class LongPollRoute {
+
+    private final Feeds feeds;
+    private final Vertx vertx;
+    private final ObjectMapper mapper;
+    private final Duration defaultWait;
+    private final Duration maxWait;
+
+    public LongPollRoute(Feeds feeds, Vertx vertx, ObjectMapper mapper,
+            @ConfigProperty(name = "jobcast.progress.long-poll.default-wait") Duration defaultWait,
+            @ConfigProperty(name = "jobcast.progress.long-poll.max-wait") Duration maxWait) {
+        this.feeds = feeds;
+        this.vertx = vertx;
+        this.mapper = mapper;
+        this.defaultWait = defaultWait;
+        this.maxWait = maxWait;
+    }
+
+    void install(@Observes Router router) {
+        router.get("/api/v1/jobs/:id/progress").handler(this::poll);
+    }
+
+    private void poll(RoutingContext context) {
+        String tenant = context.request().getHeader(InternalHeaders.TENANT);
+        String jobId = context.pathParam("id");
+        HttpServerResponse response = context.response();
+        long after;
+        long waitMillis;
+        try {
+            after = ResumePoint.of(null, context.request().getParam("after"));
+            waitMillis = waitMillis(context.request().getParam("wait"));
+        } catch (ProblemException e) {
+            answer(response, e.problem());
+            return;
+        }
+        feeds.check(tenant, jobId).subscribe().with(ok -> {
+            Poll poll = new Poll(jobId, after, response);
+            JobFeed feed = feeds.follow(jobId, after, poll);
+            long timer = vertx.setTimer(waitMillis, fired -> poll.answer(false));
+            poll.onAnswered = () -> {
+                vertx.cancelTimer(timer);
+                feed.close();
+            };
+            response.closeHandler(closed -> poll.onAnswered.run());
+        }, failure -> answer(response, failure instanceof ProblemException problem ? problem.problem()
+                : new Problem("/problems/service-unavailable", "Events unavailable", 503,
+                        "The event log cannot be read right now; retry shortly.")));
+    }
+
+    private long waitMillis(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return defaultWait.toMillis();
+        }
+        try {
+            long seconds = Long.parseLong(wait.trim());
+            if (seconds >= 0) {
+                return Math.min(seconds * 1000, maxWait.toMillis());
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ProblemException(new Problem("/problems/invalid-wait", "Invalid wait", 400,
+                "wait must be a number of seconds >= 0 (at most " + maxWait.toSeconds() + " are used), was '" + wait + "'."));
+    }
+
+    private void answer(HttpServerResponse response, Problem problem) {
+        try {
+            response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(mapper.writeValueAsString(problem));
+        } catch (JsonProcessingException e) {
+            response.setStatusCode(500).end();
+        }
+    }
+
+    /**
+     * One held request. Events arrive one at a time, in order; the answer is sent on the next turn
+     * of the event loop, so every event the log already had goes into the same answer.
+     */
+    private final class Poll implements FeedSink {
+
+        private final String jobId;
+        private final HttpServerResponse response;
+        private final List<StreamedEvent> events = new ArrayList<>();
+        private long lastSeq;
+        private boolean answered;
+        private boolean scheduled;
+        private Runnable onAnswered = () -> { };
+
+        Poll(String jobId, long after, HttpServerResponse response) {
+            this.jobId = jobId;
+            this.lastSeq = after;
+            this.response = response;
+        }
+
+        @Override
+        public synchronized void event(StreamedEvent event) {
+            if (answered) {
+                return; // the client asks again from the last seq it received
+            }
+            events.add(event);
+            lastSeq = event.seq();
+            if (!scheduled) {
+                scheduled = true;
+                vertx.runOnContext(now -> answer(false));
+            }
+        }
+
+        @Override
+        public void end() {
+            vertx.runOnContext(now -> answer(true));
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            synchronized (this) {
+                if (answered) {
+                    return;
+                }
+                answered = true;
+            }
+            onAnswered.run();
+            LongPollRoute.this.answer(response, new Problem("/problems/service-unavailable", "Events unavailable",
+                    503, "The event log cannot be read right now; poll again with the same after."));
+        }
+
+        void answer(boolean done) {
+            String body;
+            synchronized (this) {
+                if (answered) {
+                    return;
+                }
+                answered = true;
+                boolean ended = done || !events.isEmpty() && events.get(events.size() - 1).terminal();
+                StringBuilder json = new StringBuilder(64 + events.size() * 256)
+                        .append("{\"jobId\":\"").append(jobId).append("\",\"lastSeq\":").append(lastSeq)
+                        .append(",\"done\":").append(ended).append(",\"events\":[");
+                for (int i = 0; i < events.size(); i++) {
+                    json.append(i == 0 ? "" : ",").append(events.get(i).json());
+                }
+                body = json.append("]}").toString();
+            }
+            onAnswered.run();
+            if (!response.closed()) {
+                response.putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(body);
+            }
+        }
+    }
+}
