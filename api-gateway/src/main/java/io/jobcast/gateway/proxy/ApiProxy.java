@@ -65,7 +65,9 @@ public class ApiProxy {
                 ProblemAnswers.forStatus(context.statusCode(), maxBodyBytes)));
         router.route("/api/v1/ws").handler(context ->
                 authenticated(context, tenant -> bridgeWebSocket(context, tenant)));
-        for (String stream : new String[] {"/api/v1/jobs/:id/events", "/api/v1/jobs/:id/progress"}) {
+        // Event streams, long polls and server-rendered progress are progress-service's.
+        for (String stream : new String[] {"/api/v1/jobs/:id/events", "/api/v1/jobs/:id/progress",
+                "/api/v1/jobs/:id/progress.html", "/jobs/:id"}) {
             router.get(stream).handler(context ->
                     authenticated(context, tenant -> forward(context, progressService, tenant, "progress-service")));
         }

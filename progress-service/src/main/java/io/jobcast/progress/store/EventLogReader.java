@@ -2,6 +2,7 @@ package io.jobcast.progress.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
+import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
 import io.jobcast.progress.JobHead;
 import io.jobcast.progress.StreamedEvent;
@@ -30,6 +31,11 @@ public class EventLogReader {
     /** The job's owner, state and last sequence number; {@code null} if there is no such job. */
     public Uni<JobHead> head(String jobId) {
         return hashes.hmget(EventLog.recordKey(jobId), "tenant", "state", "seq").map(EventLogReader::head);
+    }
+
+    /** The job's whole record, or {@code null}. */
+    public Uni<JobRecord> record(String jobId) {
+        return hashes.hgetall(EventLog.recordKey(jobId)).map(hash -> JobRecord.fromHash(hash, mapper));
     }
 
     /** Every logged event of the job after sequence number {@code seq}, in order. */
