@@ -1,5 +1,6 @@
 package io.jobcast.gateway;
 
+import io.jobcast.api.Tenants;
 import io.jobcast.gateway.config.GatewayConfig;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
@@ -40,7 +41,7 @@ public class ApiKeys {
     }
 
     public Uni<Void> register(String apiKey, String tenant) {
-        return hashes.hset(KEYS, digest(apiKey), tenant).replaceWithVoid();
+        return hashes.hset(KEYS, digest(apiKey), Tenants.requireValid(tenant)).replaceWithVoid();
     }
 
     /** The tenant of a key, or {@code null} for an unknown key. */

@@ -19,9 +19,11 @@ import java.util.stream.Collectors;
  *   <li>refuses it if it would make a transition that {@link JobState} does not allow, if it
  *       belongs to an attempt that a newer one has superseded, or if it would move progress
  *       backwards within an attempt;</li>
- *   <li>assigns the job's next sequence number (and, for a claim, the next attempt number);</li>
- *   <li>appends the event to the job's stream, with the stream entry id {@code <seq>-0}, so that
- *       replay after a sequence number is a plain {@code XRANGE (<seq>-0 +};</li>
+ *   <li>assigns the job's next sequence number (and, for a claim, the next attempt number) and the
+ *       tenant's next sequence number;</li>
+ *   <li>appends the event to the job's stream with the entry id {@code <seq>-0}, and to the
+ *       tenant's stream with the entry id {@code <tseq>-0}, so that replay after a sequence number
+ *       is a plain {@code XRANGE <seq+1>-0 +};</li>
  *   <li>updates the job's record hash.</li>
  * </ol>
  * The emitter then publishes the returned JSON, unchanged, on the events exchange: every
@@ -38,17 +40,21 @@ public final class EventLog {
     /** The oldest entries beyond this many are trimmed from a job's log. */
     public static final int MAX_LENGTH = 10_000;
 
+    /** The oldest entries beyond this many are trimmed from a tenant's log. */
+    public static final int TENANT_MAX_LENGTH = 100_000;
+
     /**
      * The event JSON template starts with this prefix; the script replaces it by the real
      * sequence and attempt numbers. {@link JobEvent}'s property order keeps these two first.
      */
-    static final String TEMPLATE_PREFIX = "{\"seq\":0,\"attempt\":0,";
+    static final String TEMPLATE_PREFIX = "{\"seq\":0,\"attempt\":0,\"tseq\":0,";
 
     /**
-     * KEYS: record hash, event stream. ARGV: mode ({@code create}, {@code claim} or the attempt
-     * number the emitter holds), target state, allowed source states as {@code ,A,B,}, event JSON
-     * template, log max length, progress percent (empty for state events), then record fields as
-     * name/value pairs. Replies {@code {seq, json, attempt}} or {@code {negative reason code, state, attempt}}.
+     * KEYS: record hash, job event stream, tenant event stream, tenant sequence counter. ARGV: mode
+     * ({@code create}, {@code claim} or the attempt number the emitter holds), target state,
+     * allowed source states as {@code ,A,B,}, event JSON template, job log max length, tenant log
+     * max length, progress percent (empty for state events), then record fields as name/value
+     * pairs. Replies {@code {seq, json, attempt}} or {@code {negative reason code, state, attempt}}.
      */
     public static final String SCRIPT = """
             local record, log = KEYS[1], KEYS[2]
@@ -68,14 +74,17 @@ public final class EventLog {
               if not string.find(ARGV[3], ',' .. current[1] .. ',', 1, true) then
                 return {-3, current[1], current[2]}
               end
-              if ARGV[6] ~= '' and tonumber(ARGV[6]) < tonumber(current[3]) then
+              if ARGV[7] ~= '' and tonumber(ARGV[7]) < tonumber(current[3]) then
                 return {-4, current[1], current[2]}
               end
             end
             local seq = redis.call('HINCRBY', record, 'seq', 1)
-            local json = '{"seq":' .. seq .. ',"attempt":' .. attempt .. ',' .. string.sub(ARGV[4], %d)
+            local tseq = redis.call('INCR', KEYS[4])
+            local json = '{"seq":' .. seq .. ',"attempt":' .. attempt .. ',"tseq":' .. tseq .. ','
+                .. string.sub(ARGV[4], %d)
             redis.call('XADD', log, 'MAXLEN', '~', ARGV[5], seq .. '-0', 'e', json)
-            redis.call('HSET', record, 'state', ARGV[2], 'attempt', attempt, unpack(ARGV, 7))
+            redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], tseq .. '-0', 'e', json)
+            redis.call('HSET', record, 'state', ARGV[2], 'attempt', attempt, unpack(ARGV, 8))
             return {seq, json, attempt}
             """.formatted(TEMPLATE_PREFIX.length() + 1);
 
@@ -85,14 +94,30 @@ public final class EventLog {
     private EventLog() {
     }
 
-    /** The Redis hash holding a job's record. The hash tag keeps record and log in one cluster slot. */
-    public static String recordKey(String jobId) {
-        return "jobcast:job:{" + jobId + "}";
+    /**
+     * The Redis hash holding a job's record. All keys of a tenant share a hash tag, so the script's
+     * keys lie in one Redis Cluster slot; and a job is found only within its own tenant's keys.
+     */
+    public static String recordKey(String tenant, String jobId) {
+        return tenantPrefix(tenant) + "job:" + jobId;
     }
 
-    /** The Redis stream holding a job's events. */
-    public static String logKey(String jobId) {
-        return "jobcast:job:{" + jobId + "}:events";
+    /** The Redis stream holding a job's events, entry id {@code <seq>-0}. */
+    public static String logKey(String tenant, String jobId) {
+        return recordKey(tenant, jobId) + ":events";
+    }
+
+    /** The Redis stream holding the events of all of a tenant's jobs, entry id {@code <tseq>-0}. */
+    public static String tenantLogKey(String tenant) {
+        return tenantPrefix(tenant) + "events";
+    }
+
+    private static String tenantSeqKey(String tenant) {
+        return tenantPrefix(tenant) + "tseq";
+    }
+
+    private static String tenantPrefix(String tenant) {
+        return "jobcast:{t:" + Tenants.requireValid(tenant) + "}:";
     }
 
     /** One call of {@link #SCRIPT}. */
@@ -161,6 +186,7 @@ public final class EventLog {
         args.add(sources.stream().map(Enum::name).collect(Collectors.joining(",", ",", ",")));
         args.add(template);
         args.add(Integer.toString(MAX_LENGTH));
+        args.add(Integer.toString(TENANT_MAX_LENGTH));
         args.add(event.type() == EventType.PROGRESS ? Integer.toString(event.percent()) : "");
         args.add("percent");
         args.add(Integer.toString(event.percent()));
@@ -172,7 +198,8 @@ public final class EventLog {
             args.add(name);
             args.add(value);
         });
-        return new Append(List.of(recordKey(event.jobId()), logKey(event.jobId())), List.copyOf(args));
+        return new Append(List.of(recordKey(event.tenant(), event.jobId()), logKey(event.tenant(), event.jobId()),
+                tenantLogKey(event.tenant()), tenantSeqKey(event.tenant())), List.copyOf(args));
     }
 
     /** Reads the script's reply, given as the string form of each element. */

@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param seq       the job's event sequence number: starts at 1 and only grows, across attempts;
  *                  assigned by the event log when the event is appended, never by the emitter
  * @param attempt   which run of the job the event belongs to (0 before the first run)
+ * @param tseq      the tenant's event sequence number: grows by one with every event of any job of
+ *                  the tenant, so a stream of all of a tenant's jobs resumes after it
  * @param jobId     the job
  * @param tenant    the tenant that owns the job
  * @param jobType   the job's type, e.g. {@code demo.sleep}
@@ -23,12 +25,13 @@ import java.time.Instant;
  * @param error     what went wrong, on a failed attempt only
  * @param timestamp when the emitter created the event
  */
-@JsonPropertyOrder({"seq", "attempt", "jobId", "tenant", "jobType", "type", "state", "percent",
+@JsonPropertyOrder({"seq", "attempt", "tseq", "jobId", "tenant", "jobType", "type", "state", "percent",
         "message", "result", "error", "timestamp"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobEvent(
         long seq,
         int attempt,
+        long tseq,
         String jobId,
         String tenant,
         String jobType,
@@ -53,6 +56,6 @@ public record JobEvent(
 
     /** This event without sequence and attempt numbers: the template that the event log completes. */
     JobEvent unsequenced() {
-        return new JobEvent(0, 0, jobId, tenant, jobType, type, state, percent, message, result, error, timestamp);
+        return new JobEvent(0, 0, 0, jobId, tenant, jobType, type, state, percent, message, result, error, timestamp);
     }
 }

@@ -19,7 +19,7 @@ class WireFormatTest {
 
     @Test
     void progressEventMatchesGoldenFile() throws IOException {
-        JobEvent event = new JobEvent(7, 2, "0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11", "acme", "demo.sleep",
+        JobEvent event = new JobEvent(7, 2, 41, "0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11", "acme", "demo.sleep",
                 EventType.PROGRESS, JobState.RUNNING, 35, "step 7 of 20", null, null, at);
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("progress-event.json"));
         assertThat(mapper.readValue(golden("progress-event.json").toString(), JobEvent.class)).isEqualTo(event);
@@ -27,7 +27,7 @@ class WireFormatTest {
 
     @Test
     void succeededEventCarriesTheResult() throws IOException {
-        JobEvent event = new JobEvent(22, 1, "0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11", "acme", "demo.sleep",
+        JobEvent event = new JobEvent(22, 1, 57, "0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11", "acme", "demo.sleep",
                 EventType.STATE, JobState.SUCCEEDED, 100, "done", mapper.readTree("{\"steps\":20}"), null, at);
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("succeeded-event.json"));
         assertThat(event.isTerminal()).isTrue();
@@ -43,10 +43,11 @@ class WireFormatTest {
 
     @Test
     void appendArgumentsCarryTheTransitionTableAndTheTemplate() {
-        JobEvent done = new JobEvent(0, 3, "j1", "acme", "demo.cpu", EventType.STATE, JobState.SUCCEEDED,
+        JobEvent done = new JobEvent(0, 3, 0, "j1", "acme", "demo.cpu", EventType.STATE, JobState.SUCCEEDED,
                 100, "done", mapper.valueToTree(List.of("a")), null, at);
         EventLog.Append append = EventLog.advance(done, mapper);
-        assertThat(append.keys()).containsExactly("jobcast:job:{j1}", "jobcast:job:{j1}:events");
+        assertThat(append.keys()).containsExactly("jobcast:{t:acme}:job:j1", "jobcast:{t:acme}:job:j1:events",
+                "jobcast:{t:acme}:events", "jobcast:{t:acme}:tseq");
         assertThat(append.args().subList(0, 3)).containsExactly("3", "SUCCEEDED", ",RUNNING,");
         assertThat(append.args().get(3)).startsWith(EventLog.TEMPLATE_PREFIX);
         assertThat(append.args()).containsSequence("result", "[\"a\"]").containsSequence("finishedAt", at.toString());
@@ -54,11 +55,11 @@ class WireFormatTest {
 
     @Test
     void progressMayOnlyBeAppendedToARunningJob() {
-        JobEvent progress = new JobEvent(0, 1, "j1", "acme", "demo.cpu", EventType.PROGRESS, JobState.RUNNING,
+        JobEvent progress = new JobEvent(0, 1, 0, "j1", "acme", "demo.cpu", EventType.PROGRESS, JobState.RUNNING,
                 40, "", null, null, at);
         List<String> args = EventLog.advance(progress, mapper).args();
         assertThat(args.get(2)).isEqualTo(",RUNNING,");
-        assertThat(args.get(5)).isEqualTo("40");
+        assertThat(args.get(6)).isEqualTo("40");
     }
 
     @Test

@@ -53,7 +53,7 @@ public class Jobs {
         if (!JobIds.isValid(jobId)) {
             return Uni.createFrom().failure(JobProblems.notFound(jobId));
         }
-        return store.find(jobId)
+        return store.find(tenant, jobId)
                 .onFailure().transform(JobProblems::unavailable)
                 .onItem().ifNotNull().transform(record -> tenant.equals(record.tenant()) ? Job.of(record) : null)
                 .onItem().ifNull().failWith(() -> JobProblems.notFound(jobId));
@@ -64,12 +64,12 @@ public class Jobs {
         JobMessage job = new JobMessage(JobIds.newId(), tenant, submission.type(),
                 submission.payload() == null ? mapper.createObjectNode() : submission.payload(),
                 submission.maxAttempts() == null ? config.defaultMaxAttempts() : submission.maxAttempts(), now);
-        JobEvent queued = new JobEvent(0, 0, job.jobId(), tenant, job.type(), EventType.STATE, JobState.QUEUED,
+        JobEvent queued = new JobEvent(0, 0, 0, job.jobId(), tenant, job.type(), EventType.STATE, JobState.QUEUED,
                 0, "queued", null, null, now);
         return store.append(EventLog.create(job, queued, mapper))
                 .map(outcome -> (EventLog.Appended) outcome)
                 .call(appended -> publisher.publishJob(job)
-                        .onFailure().call(() -> store.delete(job.jobId())))
+                        .onFailure().call(() -> store.delete(tenant, job.jobId())))
                 .call(appended -> publisher.publishEvent(appended.json(), queued.routingKey())
                         // Subscribers also read the log, so a lost QUEUED event costs nothing.
                         .onFailure().invoke(e -> LOG.warnf("QUEUED event of %s not published: %s", job.jobId(), e))

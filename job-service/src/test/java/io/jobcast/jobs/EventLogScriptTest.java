@@ -45,13 +45,13 @@ class EventLogScriptTest {
         Appended done = (Appended) append(EventLog.advance(state(JobState.SUCCEEDED, 1), mapper));
 
         assertThat(new long[] {queued.seq(), running.seq(), progress.seq(), done.seq()}).containsExactly(1, 2, 3, 4);
-        assertThat(running.json()).startsWith("{\"seq\":2,\"attempt\":1,");
+        assertThat(running.json()).startsWith("{\"seq\":2,\"attempt\":1,\"tseq\":");
         assertThat(running.attempt()).isEqualTo(1);
-        assertThat(redis.stream(String.class).xrange(EventLog.logKey(jobId), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")))
+        assertThat(redis.stream(String.class).xrange(EventLog.logKey("t", jobId), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")))
                 .extracting(m -> m.id() + " " + m.payload().get(EventLog.ENTRY_FIELD))
                 .containsExactly("1-0 " + queued.json(), "2-0 " + running.json(), "3-0 " + progress.json(),
                         "4-0 " + done.json());
-        JobRecord record = store.find(jobId).await().atMost(WAIT);
+        JobRecord record = store.find("t", jobId).await().atMost(WAIT);
         assertThat(record.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(record.seq()).isEqualTo(4);
         assertThat(record.attempt()).isEqualTo(1);
@@ -68,7 +68,7 @@ class EventLogScriptTest {
                 .isEqualTo(new Refused(Refusal.STALE_ATTEMPT, JobState.RUNNING, 2));
         assertThat(append(EventLog.advance(state(JobState.SUCCEEDED, 1), mapper)))
                 .isEqualTo(new Refused(Refusal.STALE_ATTEMPT, JobState.RUNNING, 2));
-        assertThat(store.find(jobId).await().atMost(WAIT).seq()).isEqualTo(3);
+        assertThat(store.find("t", jobId).await().atMost(WAIT).seq()).isEqualTo(3);
     }
 
     @Test
@@ -103,7 +103,7 @@ class EventLogScriptTest {
                 .isEqualTo(new Refused(Refusal.ILLEGAL_TRANSITION, JobState.QUEUED, 0));
         assertThat(create()).isEqualTo(new Refused(Refusal.ALREADY_EXISTS, null, -1));
 
-        JobEvent stranger = new JobEvent(0, 1, UUID.randomUUID().toString(), "t", "demo.sleep", EventType.PROGRESS,
+        JobEvent stranger = new JobEvent(0, 1, 0, UUID.randomUUID().toString(), "t", "demo.sleep", EventType.PROGRESS,
                 JobState.RUNNING, 1, "", null, null, Instant.now());
         assertThat(append(EventLog.advance(stranger, mapper))).isEqualTo(new Refused(Refusal.UNKNOWN_JOB, null, -1));
     }
@@ -118,12 +118,12 @@ class EventLogScriptTest {
     }
 
     private JobEvent state(JobState state, int attempt) {
-        return new JobEvent(0, attempt, jobId, "t", "demo.sleep", EventType.STATE, state,
+        return new JobEvent(0, attempt, 0, jobId, "t", "demo.sleep", EventType.STATE, state,
                 state == JobState.SUCCEEDED ? 100 : 0, state.name(), null, null, Instant.now());
     }
 
     private JobEvent progress(int attempt, int percent) {
-        return new JobEvent(0, attempt, jobId, "t", "demo.sleep", EventType.PROGRESS, JobState.RUNNING,
+        return new JobEvent(0, attempt, 0, jobId, "t", "demo.sleep", EventType.PROGRESS, JobState.RUNNING,
                 percent, "at " + percent, null, null, Instant.now());
     }
 }

@@ -92,7 +92,7 @@ class JobResourceTest {
 
         given().header(InternalHeaders.TENANT, "acme").header("If-None-Match", etag).get("/api/v1/jobs/" + id)
                 .then().statusCode(304).header("ETag", etag);
-        redis.execute("HINCRBY", EventLog.recordKey(id), "seq", "1"); // what any new event does
+        redis.execute("HINCRBY", EventLog.recordKey("acme", id), "seq", "1"); // what any new event does
         given().header(InternalHeaders.TENANT, "acme").header("If-None-Match", etag).get("/api/v1/jobs/" + id)
                 .then().statusCode(200).header("ETag", "\"2\"");
     }

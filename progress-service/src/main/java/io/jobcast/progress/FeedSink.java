@@ -1,6 +1,6 @@
 package io.jobcast.progress;
 
-/** Where a {@link JobFeed} delivers: one client connection, whatever its transport. */
+/** Where a {@link Feed} delivers: one client connection, whatever its transport. */
 public interface FeedSink {
 
     /** The next event, in sequence order, never twice. */
@@ -11,4 +11,25 @@ public interface FeedSink {
 
     /** The feed broke (Redis unreachable); the client should resume by sequence number. */
     void fail(Throwable failure);
+
+    /** Passes on only the events a client asked for; the feed's ordering is unaffected. */
+    record Filtered(FeedSink sink, java.util.function.Predicate<StreamedEvent> wanted) implements FeedSink {
+
+        @Override
+        public void event(StreamedEvent event) {
+            if (wanted.test(event)) {
+                sink.event(event);
+            }
+        }
+
+        @Override
+        public void end() {
+            sink.end();
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            sink.fail(failure);
+        }
+    }
 }

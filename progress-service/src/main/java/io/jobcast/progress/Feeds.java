@@ -3,6 +3,7 @@ package io.jobcast.progress;
 import io.jobcast.api.JobIds;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.api.Tenants;
 import io.jobcast.progress.store.EventLogReader;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,18 +22,27 @@ public class Feeds {
 
     /** Fails with a 404 problem for a job that does not exist or belongs to another tenant. */
     public Uni<Void> check(String tenant, String jobId) {
-        if (!JobIds.isValid(jobId)) {
+        if (!JobIds.isValid(jobId) || !Tenants.isValid(tenant)) {
             return Uni.createFrom().failure(notFound(jobId));
         }
-        return log.head(jobId)
+        return log.head(tenant, jobId)
                 .onItem().ifNotNull().transform(head -> head.tenant().equals(tenant) ? head : null)
                 .onItem().ifNull().failWith(() -> notFound(jobId))
                 .replaceWithVoid();
     }
 
     /** Starts delivering the job's events after {@code after} to the sink; {@link #check} it first. */
-    public JobFeed follow(String jobId, long after, FeedSink sink) {
-        JobFeed feed = new JobFeed(jobId, after, hub, log, sink);
+    public Feed follow(String tenant, String jobId, long after, FeedSink sink) {
+        return start(FeedSource.job(tenant, jobId, log), after, sink);
+    }
+
+    /** Starts delivering the events of all of the tenant's jobs after the tenant sequence number {@code after}. */
+    public Feed followTenant(String tenant, long after, FeedSink sink) {
+        return start(FeedSource.tenant(tenant, log), after, sink);
+    }
+
+    private Feed start(FeedSource source, long after, FeedSink sink) {
+        Feed feed = new Feed(source, after, hub, sink);
         feed.start();
         return feed;
     }

@@ -9,13 +9,14 @@ import java.io.UncheckedIOException;
  * An event on its way to clients: the few fields fan-out needs, and the JSON exactly as the event
  * log holds it, encoded once and shared by every client that receives it.
  */
-public record StreamedEvent(String jobId, String tenant, long seq, String type, boolean terminal, String json) {
+public record StreamedEvent(String jobId, String tenant, long seq, long tseq, String jobType, String type,
+        boolean terminal, String json) {
 
     public static StreamedEvent of(String json, ObjectMapper mapper) {
         try {
             JobEvent event = mapper.readValue(json, JobEvent.class);
-            return new StreamedEvent(event.jobId(), event.tenant(), event.seq(), event.type().wireName(),
-                    event.isTerminal(), json);
+            return new StreamedEvent(event.jobId(), event.tenant(), event.seq(), event.tseq(), event.jobType(),
+                    event.type().wireName(), event.isTerminal(), json);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("not a job event: " + json, e);
         }

@@ -156,7 +156,7 @@ class EventStreamsTest {
     }
 
     private int followers() {
-        return io.quarkus.arc.Arc.container().instance(EventHub.class).get().followedJobs();
+        return io.quarkus.arc.Arc.container().instance(EventHub.class).get().followed();
     }
 
     private WebSocket socket(String tenant, Frames frames) {

@@ -63,6 +63,12 @@ final class JobDriver implements AutoCloseable {
         return publish(EventLog.advance(event(EventType.PROGRESS, JobState.RUNNING, percent), mapper), "progress");
     }
 
+    JobDriver progress(int percent, String message) throws Exception {
+        JobEvent event = new JobEvent(0, attempt, 0, jobId, tenant, "demo.sleep", EventType.PROGRESS, JobState.RUNNING,
+                percent, message, null, null, Instant.now());
+        return publish(EventLog.advance(event, mapper), "progress");
+    }
+
     JobDriver succeeded() throws Exception {
         return publish(EventLog.advance(event(EventType.STATE, JobState.SUCCEEDED, 100), mapper), "state");
     }
@@ -94,7 +100,7 @@ final class JobDriver implements AutoCloseable {
     }
 
     private JobEvent event(EventType type, JobState state, int percent) {
-        return new JobEvent(0, attempt, jobId, tenant, "demo.sleep", type, state, percent, state + " " + percent,
+        return new JobEvent(0, attempt, 0, jobId, tenant, "demo.sleep", type, state, percent, state + " " + percent,
                 null, null, Instant.now());
     }
 

@@ -82,7 +82,7 @@ public class JobRunner {
 
     private static JobEvent event(JobMessage job, int attempt, EventType type, JobState state, int percent,
             String message, JsonNode result, String error) {
-        return new JobEvent(0, attempt, job.jobId(), job.tenant(), job.type(), type, state, percent, message,
+        return new JobEvent(0, attempt, 0, job.jobId(), job.tenant(), job.type(), type, state, percent, message,
                 result, error, Instant.now());
     }
 

@@ -106,7 +106,7 @@ class JobRunnerTest {
     private String submit(String type, String payload, int maxAttempts) throws Exception {
         JobMessage job = new JobMessage(UUID.randomUUID().toString(), "test", type, mapper.readTree(payload),
                 maxAttempts, Instant.now());
-        JobEvent queued = new JobEvent(0, 0, job.jobId(), "test", type, EventType.STATE, JobState.QUEUED, 0, "queued",
+        JobEvent queued = new JobEvent(0, 0, 0, job.jobId(), "test", type, EventType.STATE, JobState.QUEUED, 0, "queued",
                 null, null, Instant.now());
         assertThat(store.append(EventLog.create(job, queued, mapper))).isInstanceOf(EventLog.Appended.class);
         ConnectionFactory factory = new ConnectionFactory();
@@ -123,13 +123,13 @@ class JobRunnerTest {
 
     private JobRecord awaitTerminal(String id) {
         return await().atMost(Duration.ofSeconds(20)).until(
-                () -> JobRecord.fromHash(redis.hash(String.class).hgetall(EventLog.recordKey(id)), mapper),
+                () -> JobRecord.fromHash(redis.hash(String.class).hgetall(EventLog.recordKey("test", id)), mapper),
                 record -> record != null && record.state().isTerminal());
     }
 
     private List<JobEvent> log(String id) throws Exception {
         List<JobEvent> events = new ArrayList<>();
-        for (var entry : redis.stream(String.class).xrange(EventLog.logKey(id), StreamRange.of("-", "+"))) {
+        for (var entry : redis.stream(String.class).xrange(EventLog.logKey("test", id), StreamRange.of("-", "+"))) {
             JsonNode json = mapper.readTree(entry.payload().get(EventLog.ENTRY_FIELD).getBytes(StandardCharsets.UTF_8));
             events.add(mapper.treeToValue(json, JobEvent.class));
         }

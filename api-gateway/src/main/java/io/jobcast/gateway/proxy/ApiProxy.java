@@ -66,7 +66,7 @@ public class ApiProxy {
         router.route("/api/v1/ws").handler(context ->
                 authenticated(context, tenant -> bridgeWebSocket(context, tenant)));
         // Event streams, long polls and server-rendered progress are progress-service's.
-        for (String stream : new String[] {"/api/v1/jobs/:id/events", "/api/v1/jobs/:id/progress",
+        for (String stream : new String[] {"/api/v1/events", "/api/v1/jobs/:id/events", "/api/v1/jobs/:id/progress",
                 "/api/v1/jobs/:id/progress.html", "/jobs/:id"}) {
             router.get(stream).handler(context ->
                     authenticated(context, tenant -> forward(context, progressService, tenant, "progress-service")));

@@ -46,10 +46,10 @@ public class StateEvents {
             return Uni.createFrom().voidItem();
         }
         if (event.isTerminal()) {
-            return store.expireAfter(event.jobId(), config.resultTtl());
+            return store.expireAfter(event.tenant(), event.jobId(), config.resultTtl());
         }
         if (event.state() == JobState.QUEUED && event.attempt() > 0) {
-            return store.find(event.jobId()).chain(record -> requeue(record, event));
+            return store.find(event.tenant(), event.jobId()).chain(record -> requeue(record, event));
         }
         return Uni.createFrom().voidItem();
     }

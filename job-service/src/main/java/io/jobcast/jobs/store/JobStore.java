@@ -35,8 +35,8 @@ public class JobStore {
     }
 
     /** The job's record, or {@code null} if there is none. */
-    public Uni<JobRecord> find(String jobId) {
-        return hashes.hgetall(EventLog.recordKey(jobId)).map(hash -> JobRecord.fromHash(hash, mapper));
+    public Uni<JobRecord> find(String tenant, String jobId) {
+        return hashes.hgetall(EventLog.recordKey(tenant, jobId)).map(hash -> JobRecord.fromHash(hash, mapper));
     }
 
     public Uni<Boolean> isKnownType(String type) {
@@ -48,14 +48,14 @@ public class JobStore {
     }
 
     /** Removes a job that was never accepted (its publication failed). */
-    public Uni<Void> delete(String jobId) {
-        return keys.del(EventLog.recordKey(jobId), EventLog.logKey(jobId)).replaceWithVoid();
+    public Uni<Void> delete(String tenant, String jobId) {
+        return keys.del(EventLog.recordKey(tenant, jobId), EventLog.logKey(tenant, jobId)).replaceWithVoid();
     }
 
     /** Lets a finished job, with its result and log, expire after {@code ttl}. */
-    public Uni<Void> expireAfter(String jobId, Duration ttl) {
+    public Uni<Void> expireAfter(String tenant, String jobId, Duration ttl) {
         return Uni.combine().all()
-                .unis(keys.expire(EventLog.recordKey(jobId), ttl), keys.expire(EventLog.logKey(jobId), ttl))
+                .unis(keys.expire(EventLog.recordKey(tenant, jobId), ttl), keys.expire(EventLog.logKey(tenant, jobId), ttl))
                 .discardItems();
     }
 

@@ -5,6 +5,7 @@ import io.jobcast.api.JobIds;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.api.Tenants;
 import io.jobcast.progress.store.EventLogReader;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -54,10 +55,10 @@ public class ProgressPages {
     }
 
     private Uni<JobRecord> job(String tenant, String id) {
-        if (!JobIds.isValid(id)) {
+        if (!JobIds.isValid(id) || !Tenants.isValid(tenant)) {
             return Uni.createFrom().failure(new ProblemException(Problem.jobNotFound(id)));
         }
-        return log.record(id)
+        return log.record(tenant, id)
                 .onItem().ifNotNull().transform(job -> job.tenant().equals(tenant) ? job : null)
                 .onItem().ifNull().failWith(() -> new ProblemException(Problem.jobNotFound(id)));
     }

@@ -7,7 +7,7 @@ import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
-import io.jobcast.progress.JobFeed;
+import io.jobcast.progress.Feed;
 import io.jobcast.progress.ResumePoint;
 import io.jobcast.progress.StreamedEvent;
 import io.vertx.core.Vertx;
@@ -66,7 +66,7 @@ public class LongPollRoute {
         }
         feeds.check(tenant, jobId).subscribe().with(ok -> {
             Poll poll = new Poll(jobId, after, response);
-            JobFeed feed = feeds.follow(jobId, after, poll);
+            Feed feed = feeds.follow(tenant, jobId, after, poll);
             long timer = vertx.setTimer(waitMillis, fired -> poll.answer(false));
             poll.onAnswered = () -> {
                 vertx.cancelTimer(timer);

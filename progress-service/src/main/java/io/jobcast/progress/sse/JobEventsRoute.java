@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.progress.FeedSink;
+import io.jobcast.progress.Outbox;
 import io.jobcast.progress.Feeds;
-import io.jobcast.progress.JobFeed;
+import io.jobcast.progress.Feed;
 import io.jobcast.api.ProblemException;
 import io.jobcast.progress.ResumePoint;
 import io.jobcast.progress.StreamedEvent;
+import io.jobcast.api.Tenants;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -17,14 +20,18 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.ToLongFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * A job's events as Server-Sent Events at {@code GET /api/v1/jobs/{id}/events}: {@code id:} is
- * the sequence number, {@code event:} the event type, {@code data:} the event JSON. The stream
- * ends after the terminal event; a client that reconnects with {@code Last-Event-ID} (or
- * {@code ?after=}) receives exactly what it missed. The headers and a periodic comment line keep
+ * Server-Sent Events: one job's at {@code GET /api/v1/jobs/{id}/events} ({@code id:} is the job's
+ * sequence number; the stream ends after the terminal event), and all of the caller's jobs at
+ * {@code GET /api/v1/events}, optionally only some types ({@code ?type=a,b}; {@code id:} is the
+ * tenant's sequence number). {@code event:} is the event type, {@code data:} the event JSON. A
+ * client that reconnects with {@code Last-Event-ID} (or {@code ?after=}) receives exactly what it missed. The headers and a periodic comment line keep
  * proxies from buffering or closing the stream.
  *
  * <p>A plain Vert.x route rather than a JAX-RS resource: the job is checked before the response
@@ -34,6 +41,9 @@ import org.jboss.logging.Logger;
 public class JobEventsRoute {
 
     private static final Logger LOG = Logger.getLogger(JobEventsRoute.class);
+
+    private static final Problem MISSING_TENANT = new Problem("/problems/missing-tenant", "Missing tenant", 400,
+            "Requests reach progress-service through the gateway, which names the tenant.");
 
     /** How long a browser's EventSource waits before it reconnects. */
     private static final int RECONNECT_MILLIS = 2000;
@@ -52,12 +62,28 @@ public class JobEventsRoute {
     }
 
     void install(@Observes Router router) {
-        router.get("/api/v1/jobs/:id/events").handler(this::stream);
+        router.get("/api/v1/jobs/:id/events").handler(context -> {
+            String tenant = context.request().getHeader(InternalHeaders.TENANT);
+            String jobId = context.pathParam("id");
+            stream(context, feeds.check(tenant, jobId), StreamedEvent::seq,
+                    (after, sink) -> feeds.follow(tenant, jobId, after, sink));
+        });
+        router.get("/api/v1/events").handler(context -> {
+            String tenant = context.request().getHeader(InternalHeaders.TENANT);
+            Set<String> types = typesOf(context.request().getParam("type"));
+            stream(context, Tenants.isValid(tenant) ? Uni.createFrom().voidItem()
+                            : Uni.createFrom().failure(new ProblemException(MISSING_TENANT)),
+                    StreamedEvent::tseq, (after, sink) -> feeds.followTenant(tenant, after,
+                            types.isEmpty() ? sink : new FeedSink.Filtered(sink, e -> types.contains(e.jobType()))));
+        });
     }
 
-    private void stream(RoutingContext context) {
-        String tenant = context.request().getHeader(InternalHeaders.TENANT);
-        String jobId = context.pathParam("id");
+    /**
+     * Answers a problem if the check fails; otherwise writes the stream's head, then follows the
+     * feed from the client's resume point, with {@code id:} lines from {@code position}.
+     */
+    private void stream(RoutingContext context, Uni<Void> check, ToLongFunction<StreamedEvent> position,
+            BiFunction<Long, FeedSink, Feed> follow) {
         long after;
         try {
             after = ResumePoint.of(context.request().getHeader("Last-Event-ID"), context.request().getParam("after"));
@@ -66,22 +92,29 @@ public class JobEventsRoute {
             return;
         }
         HttpServerResponse response = context.response();
-        feeds.check(tenant, jobId).subscribe().with(ok -> {
+        check.subscribe().with(ok -> {
             response.setChunked(true)
                     .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                     .putHeader("Cache-Control", "no-cache, no-transform")
                     .putHeader("X-Accel-Buffering", "no")
                     .write("retry: " + RECONNECT_MILLIS + "\n\n");
-            JobFeed feed = feeds.follow(jobId, after, new SseSink(response));
+            Outbox outbox = Outbox.configured(event -> response.write(frame(event, position)).toCompletionStage(),
+                    reason -> response.end(": " + reason + "\n\n")); // EventSource reconnects with Last-Event-ID
+            Feed feed = follow.apply(after, new SseSink(response, outbox));
             // A comment line now and then keeps proxies and load balancers from closing an idle stream.
             long keepAlive = vertx.setPeriodic(heartbeat.toMillis(), tick -> response.write(": keep-alive\n\n"));
             response.endHandler(ended -> vertx.cancelTimer(keepAlive));
             response.closeHandler(closed -> {
                 vertx.cancelTimer(keepAlive);
                 feed.close();
+                outbox.close();
             });
         }, failure -> answer(response, failure instanceof ProblemException problem ? problem.problem()
                 : unavailable(failure)));
+    }
+
+    private static Set<String> typesOf(String types) {
+        return types == null || types.isBlank() ? Set.of() : Set.of(types.split(","));
     }
 
     private Problem unavailable(Throwable failure) {
@@ -99,16 +132,20 @@ public class JobEventsRoute {
         }
     }
 
-    private record SseSink(HttpServerResponse response) implements FeedSink {
+    private static String frame(StreamedEvent event, ToLongFunction<StreamedEvent> position) {
+        return "id: " + position.applyAsLong(event) + "\nevent: " + event.type() + "\ndata: " + event.json() + "\n\n";
+    }
+
+    private record SseSink(HttpServerResponse response, Outbox outbox) implements FeedSink {
 
         @Override
         public void event(StreamedEvent event) {
-            response.write("id: " + event.seq() + "\nevent: " + event.type() + "\ndata: " + event.json() + "\n\n");
+            outbox.offer(event);
         }
 
         @Override
         public void end() {
-            response.end();
+            outbox.whenDrained(response::end);
         }
 
         @Override

@@ -1,8 +1,15 @@
 package io.jobcast.progress.websocket;
 
 /**
- * A frame a WebSocket client sends: {@code {"op":"subscribe","jobId":"...","after":12}} or
- * {@code {"op":"unsubscribe","jobId":"..."}}. {@code after} resumes after that sequence number.
+ * A frame a WebSocket client sends: {@code {"op":"subscribe","jobId":"…","after":12}} for one job
+ * (resuming after its sequence number 12), {@code {"op":"subscribe","all":true,"after":340,"type":"demo.sleep"}}
+ * for all of the caller's jobs (resuming after the tenant sequence number 340, optionally of one
+ * type), and {@code {"op":"unsubscribe","jobId":"…"}} or {@code {"op":"unsubscribe","all":true}}.
  */
-record ClientMessage(String op, String jobId, Long after) {
+record ClientMessage(String op, String jobId, Boolean all, Long after, String type) {
+
+    /** The key of the subscription within a connection. */
+    String subscription() {
+        return Boolean.TRUE.equals(all) ? "*" : jobId;
+    }
 }

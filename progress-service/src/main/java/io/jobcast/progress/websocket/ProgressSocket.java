@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.progress.FeedSink;
+import io.jobcast.progress.Outbox;
 import io.jobcast.progress.Feeds;
-import io.jobcast.progress.JobFeed;
+import io.jobcast.progress.Feed;
 import io.jobcast.api.ProblemException;
+import io.jobcast.api.Tenants;
 import io.jobcast.progress.StreamedEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
@@ -22,9 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * One socket, many jobs: a client subscribes to jobs by id (optionally after a sequence number)
- * and receives each job's events as the same JSON the other transports carry. Control frames
- * carry an {@code op}; event frames do not.
+ * One socket, many jobs: a client subscribes to jobs by id (optionally after a sequence number),
+ * or to all of its jobs (optionally after a tenant sequence number), and receives the events as the
+ * same JSON the other transports carry (see {@link ClientMessage}). Control frames carry an
+ * {@code op}; event frames do not.
  */
 @WebSocket(path = "/api/v1/ws")
 public class ProgressSocket {
@@ -32,12 +35,14 @@ public class ProgressSocket {
     /** RFC 6455 close codes. */
     static final short POLICY_VIOLATION = 1008;
     static final short INVALID_PAYLOAD = 1007;
+    static final short TRY_AGAIN_LATER = 1013;
 
     private static final Logger LOG = Logger.getLogger(ProgressSocket.class);
 
     private final Feeds feeds;
     private final ObjectMapper mapper;
-    private final Map<String, Map<String, JobFeed>> feedsByConnection = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Feed>> feedsByConnection = new ConcurrentHashMap<>();
+    private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
 
     public ProgressSocket(Feeds feeds, ObjectMapper mapper) {
         this.feeds = feeds;
@@ -46,10 +51,13 @@ public class ProgressSocket {
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
-        if (tenant(connection) == null) {
+        if (!Tenants.isValid(tenant(connection))) {
             return connection.close(new CloseReason(POLICY_VIOLATION, "no tenant: connect through the gateway"));
         }
         feedsByConnection.put(connection.id(), new ConcurrentHashMap<>());
+        outboxes.put(connection.id(), Outbox.configured(
+                event -> connection.sendText(event.json()).subscribeAsCompletionStage(),
+                reason -> connection.close(new CloseReason(TRY_AGAIN_LATER, reason)).subscribe().with(ok -> { }, e -> { })));
         return Uni.createFrom().voidItem();
     }
 
@@ -66,18 +74,27 @@ public class ProgressSocket {
             return subscribe(connection, message);
         }
         if ("unsubscribe".equals(message.op())) {
-            stop(connection, message.jobId());
-            return send(connection, Map.of("op", "unsubscribed", "jobId", String.valueOf(message.jobId())));
+            stop(connection, message.subscription());
+            return send(connection, Map.of("op", "unsubscribed", "subscription", String.valueOf(message.subscription())));
         }
         return error(connection, message.jobId(), new Problem("/problems/unknown-operation", "Unknown operation", 400,
                 "op must be \"subscribe\" or \"unsubscribe\", was " + message.op() + "."));
     }
 
+    /** Events waiting for slow WebSocket clients on this replica, over all connections. */
+    public int queued() {
+        return outboxes.values().stream().mapToInt(Outbox::queued).sum();
+    }
+
     @OnClose
     public void close(WebSocketConnection connection) {
-        Map<String, JobFeed> open = feedsByConnection.remove(connection.id());
+        Map<String, Feed> open = feedsByConnection.remove(connection.id());
         if (open != null) {
-            open.values().forEach(JobFeed::close);
+            open.values().forEach(Feed::close);
+        }
+        Outbox outbox = outboxes.remove(connection.id());
+        if (outbox != null) {
+            outbox.close();
         }
     }
 
@@ -87,23 +104,34 @@ public class ProgressSocket {
             return error(connection, message.jobId(), new Problem("/problems/invalid-resume-point",
                     "Invalid resume point", 400, "after must be a sequence number >= 0."));
         }
-        stop(connection, message.jobId());
-        return feeds.check(tenant(connection), message.jobId())
-                .chain(() -> send(connection, Map.of("op", "subscribed", "jobId", message.jobId(), "after", after)))
+        String tenant = tenant(connection);
+        String key = message.subscription();
+        boolean all = "*".equals(key);
+        stop(connection, key);
+        Uni<Void> check = all ? Uni.createFrom().voidItem() : feeds.check(tenant, message.jobId());
+        Map<String, Object> ack = new LinkedHashMap<>();
+        ack.put("op", "subscribed");
+        ack.put(all ? "all" : "jobId", all ? true : message.jobId());
+        ack.put("after", after);
+        return check
+                .chain(() -> send(connection, ack))
                 .invoke(() -> {
-                    Map<String, JobFeed> open = feedsByConnection.get(connection.id());
+                    Map<String, Feed> open = feedsByConnection.get(connection.id());
                     if (open != null) {
-                        open.put(message.jobId(), feeds.follow(message.jobId(), after,
-                                new SocketSink(connection, message.jobId())));
+                        FeedSink sink = new SocketSink(connection, key);
+                        open.put(key, all
+                                ? feeds.followTenant(tenant, after, message.type() == null ? sink
+                                        : new FeedSink.Filtered(sink, e -> message.type().equals(e.jobType())))
+                                : feeds.follow(tenant, message.jobId(), after, sink));
                     }
                 })
                 .onFailure(ProblemException.class)
                 .recoverWithUni(e -> error(connection, message.jobId(), ((ProblemException) e).problem()));
     }
 
-    private void stop(WebSocketConnection connection, String jobId) {
-        Map<String, JobFeed> open = feedsByConnection.get(connection.id());
-        JobFeed feed = open == null || jobId == null ? null : open.remove(jobId);
+    private void stop(WebSocketConnection connection, String subscription) {
+        Map<String, Feed> open = feedsByConnection.get(connection.id());
+        Feed feed = open == null || subscription == null ? null : open.remove(subscription);
         if (feed != null) {
             feed.close();
         }
@@ -138,31 +166,33 @@ public class ProgressSocket {
     private final class SocketSink implements FeedSink {
 
         private final WebSocketConnection connection;
-        private final String jobId;
+        private final String subscription;
 
-        SocketSink(WebSocketConnection connection, String jobId) {
+        SocketSink(WebSocketConnection connection, String subscription) {
             this.connection = connection;
-            this.jobId = jobId;
+            this.subscription = subscription;
         }
 
         @Override
         public void event(StreamedEvent event) {
-            connection.sendText(event.json()).subscribe().with(sent -> { },
-                    failure -> LOG.debugf("event not sent to %s: %s", connection.id(), failure));
+            Outbox outbox = outboxes.get(connection.id());
+            if (outbox != null) {
+                outbox.offer(event);
+            }
         }
 
         @Override
         public void end() {
-            Map<String, JobFeed> open = feedsByConnection.get(connection.id());
+            Map<String, Feed> open = feedsByConnection.get(connection.id());
             if (open != null) {
-                open.remove(jobId);
+                open.remove(subscription);
             }
         }
 
         @Override
         public void fail(Throwable failure) {
             end();
-            error(connection, jobId, new Problem("/problems/service-unavailable", "Events unavailable", 503,
+            error(connection, "*".equals(subscription) ? null : subscription, new Problem("/problems/service-unavailable", "Events unavailable", 503,
                     "The event log cannot be read right now; subscribe again with after = the last seq received."))
                     .subscribe().with(sent -> { }, ignored -> { });
         }

@@ -1,25 +1,22 @@
 package io.jobcast.progress;
 
-import io.jobcast.progress.store.EventLogReader;
-import io.smallrye.mutiny.Uni;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One client's view of one job: every event after a sequence number, in order, exactly once.
+ * One client's view of a {@link FeedSource} (a job, or all jobs of a tenant): every event after a
+ * position, in order, exactly once.
  *
- * <p>The feed listens to live events <em>before</em> it reads the job's log, so no event can fall
+ * <p>The feed listens to live events <em>before</em> it reads the log, so no event can fall
  * between the replay and the live stream. A live event that is the next one is delivered at once;
  * one that leaves a gap (an event lost or delayed on the broker, or arriving while the log is
  * read) makes the feed read the log from the last delivered event. The log is the truth, the
- * broker only the fast path; duplicates are dropped by sequence number.
+ * broker only the fast path; duplicates are dropped by position.
  */
-public final class JobFeed implements Consumer<StreamedEvent> {
+public final class Feed implements Consumer<StreamedEvent> {
 
-    private final String jobId;
+    private final FeedSource source;
     private final EventHub hub;
-    private final EventLogReader log;
     private final FeedSink sink;
 
     private final ArrayDeque<StreamedEvent> arrivedWhileReading = new ArrayDeque<>();
@@ -27,16 +24,15 @@ public final class JobFeed implements Consumer<StreamedEvent> {
     private boolean reading;
     private boolean closed;
 
-    JobFeed(String jobId, long after, EventHub hub, EventLogReader log, FeedSink sink) {
-        this.jobId = jobId;
+    Feed(FeedSource source, long after, EventHub hub, FeedSink sink) {
+        this.source = source;
         this.last = after;
         this.hub = hub;
-        this.log = log;
         this.sink = sink;
     }
 
     void start() {
-        hub.listen(jobId, this);
+        hub.listen(source.hubKey(), this);
         synchronized (this) {
             reading = true;
         }
@@ -47,15 +43,16 @@ public final class JobFeed implements Consumer<StreamedEvent> {
     @Override
     public void accept(StreamedEvent event) {
         long from;
+        long position = source.positionOf(event);
         synchronized (this) {
-            if (closed || event.seq() <= last) {
+            if (closed || position <= last) {
                 return;
             }
             if (reading) {
                 arrivedWhileReading.add(event);
                 return;
             }
-            if (event.seq() == last + 1) {
+            if (position == last + 1) {
                 deliver(event);
                 return;
             }
@@ -70,32 +67,32 @@ public final class JobFeed implements Consumer<StreamedEvent> {
         synchronized (this) {
             closed = true;
         }
-        hub.forget(jobId, this);
+        hub.forget(source.hubKey(), this);
     }
 
     private void readLog(long from) {
-        Uni.combine().all().unis(log.head(jobId), log.after(jobId, from)).asTuple()
-                .subscribe().with(read -> caughtUp(read.getItem1(), read.getItem2()), this::broke);
+        source.read(from).subscribe().with(this::caughtUp, this::broke);
     }
 
-    private void caughtUp(JobHead head, List<StreamedEvent> events) {
+    private void caughtUp(FeedSource.Batch batch) {
         long from;
         synchronized (this) {
             reading = false;
-            for (StreamedEvent event : events) {
-                if (!closed && event.seq() > last) {
+            for (StreamedEvent event : batch.events()) {
+                if (!closed && source.positionOf(event) > last) {
                     deliver(event);
                 }
             }
-            if (!closed && (head == null || head.state().isTerminal() && last >= head.seq())) {
+            if (!closed && last >= batch.endsAt()) {
                 finish(); // resumed after the end, or the job expired
             }
             boolean gap = false;
             while (!closed && !gap && !arrivedWhileReading.isEmpty()) {
                 StreamedEvent event = arrivedWhileReading.poll();
-                if (event.seq() == last + 1) {
+                long position = source.positionOf(event);
+                if (position == last + 1) {
                     deliver(event);
-                } else if (event.seq() > last + 1) {
+                } else if (position > last + 1) {
                     gap = true; // the log holds it and whatever came before it
                 }
             }
@@ -111,16 +108,16 @@ public final class JobFeed implements Consumer<StreamedEvent> {
 
     /** Called with the lock held, so the sink sees one event at a time and in order. */
     private void deliver(StreamedEvent event) {
-        last = event.seq();
+        last = source.positionOf(event);
         sink.event(event);
-        if (event.terminal()) {
+        if (source.endsWith(event)) {
             finish();
         }
     }
 
     private void finish() {
         closed = true;
-        hub.forget(jobId, this);
+        hub.forget(source.hubKey(), this);
         sink.end();
     }
 
@@ -131,7 +128,7 @@ public final class JobFeed implements Consumer<StreamedEvent> {
             }
             closed = true;
         }
-        hub.forget(jobId, this);
+        hub.forget(source.hubKey(), this);
         sink.fail(failure);
     }
 }

@@ -1,0 +1,117 @@
+package io.jobcast.progress;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Bounded buffering for one client connection, between its ordered feeds and its socket.
+ *
+ * <p>At most {@code maxInFlight} writes are unfinished at once; a client that reads slowly holds
+ * the rest here. While they wait, a newer progress event of a job replaces the older one of the
+ * same job (latest wins; it moves to the end, so events stay in sequence order); state changes are
+ * never dropped. When more than {@code maxQueued} events wait, the client is too far behind: it is
+ * disconnected with a reason, and resumes by sequence number. Memory per connection is bounded.
+ */
+public final class Outbox {
+
+    private final int maxInFlight;
+    private final int maxQueued;
+    private final Function<StreamedEvent, CompletionStage<?>> write;
+    private final Consumer<String> disconnect;
+    private final Map<String, StreamedEvent> queued = new LinkedHashMap<>();
+    private int inFlight;
+    private boolean closed;
+    private Runnable onDrained;
+
+    /** An outbox with the configured bounds ({@code jobcast.progress.outbox.*}). */
+    public static Outbox configured(Function<StreamedEvent, CompletionStage<?>> write, Consumer<String> disconnect) {
+        var config = ConfigProvider.getConfig();
+        return new Outbox(config.getValue("jobcast.progress.outbox.max-in-flight", Integer.class),
+                config.getValue("jobcast.progress.outbox.max-queued", Integer.class), write, disconnect);
+    }
+
+    /**
+     * @param write      writes one event to the socket; completes when the socket took it
+     * @param disconnect closes the connection with the given reason
+     */
+    public Outbox(int maxInFlight, int maxQueued, Function<StreamedEvent, CompletionStage<?>> write,
+            Consumer<String> disconnect) {
+        this.maxInFlight = maxInFlight;
+        this.maxQueued = maxQueued;
+        this.write = write;
+        this.disconnect = disconnect;
+    }
+
+    public void offer(StreamedEvent event) {
+        boolean tooSlow;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (inFlight < maxInFlight && queued.isEmpty()) {
+                inFlight++;
+                send(event);
+                return;
+            }
+            String key = "progress".equals(event.type()) ? "p:" + event.jobId() : "s:" + event.jobId() + ":" + event.seq();
+            queued.remove(key);
+            queued.put(key, event);
+            tooSlow = queued.size() > maxQueued;
+            if (tooSlow) {
+                closed = true;
+                queued.clear();
+            }
+        }
+        if (tooSlow) {
+            disconnect.accept("too far behind: reconnect and resume after the last sequence number received");
+        }
+    }
+
+    /** Events waiting for the client; at most {@code maxQueued}. */
+    public synchronized int queued() {
+        return queued.size();
+    }
+
+    public synchronized void close() {
+        closed = true;
+        queued.clear();
+    }
+
+    /** Runs {@code action} once every event offered so far is written (at once if none waits). */
+    public void whenDrained(Runnable action) {
+        synchronized (this) {
+            if (inFlight > 0 || !queued.isEmpty()) {
+                onDrained = action;
+                return;
+            }
+        }
+        action.run();
+    }
+
+    private void send(StreamedEvent event) {
+        write.apply(event).whenComplete((ok, failure) -> written());
+    }
+
+    /** Under the lock, like every send, so events reach the socket in the order they were queued. */
+    private synchronized void written() {
+        inFlight--;
+        if (closed || queued.isEmpty()) {
+            if (!closed && inFlight == 0 && onDrained != null) {
+                Runnable action = onDrained;
+                onDrained = null;
+                action.run();
+            }
+            return;
+        }
+        Iterator<StreamedEvent> oldest = queued.values().iterator();
+        StreamedEvent next = oldest.next();
+        oldest.remove();
+        inFlight++;
+        send(next);
+    }
+}

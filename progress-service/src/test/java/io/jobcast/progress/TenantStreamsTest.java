@@ -1,0 +1,147 @@
+package io.jobcast.progress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.api.InternalHeaders;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** Streams of all of a tenant's jobs, ordered and resumable by the tenant sequence number. */
+@QuarkusTest
+class TenantStreamsTest {
+
+    @TestHTTPResource("/")
+    URI base;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    ObjectMapper mapper;
+    @ConfigProperty(name = "rabbitmq-host")
+    String rabbitHost;
+    @ConfigProperty(name = "rabbitmq-port")
+    int rabbitPort;
+    @ConfigProperty(name = "jobcast.events.exchange")
+    String exchange;
+
+    /** A tenant of this test alone, so its tenant sequence starts at 1. */
+    private final String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void sseCarriesEveryEventOfEveryJobInTenantOrderAndResumes() throws Exception {
+        CompletableFuture<List<String[]>> live = CompletableFuture.supplyAsync(() -> sse(null, 7));
+        Thread.sleep(300);
+        try (JobDriver first = driver(); JobDriver second = driver()) {
+            first.queued();
+            second.queued().running();
+            first.running().progress(50);
+            second.succeeded();
+            first.succeeded();
+        }
+
+        List<String[]> events = live.get(10, TimeUnit.SECONDS);
+        assertThat(events).extracting(e -> e[0]).containsExactly("1", "2", "3", "4", "5", "6", "7");
+        assertThat(events).extracting(e -> mapper.readTree(e[1]).get("tseq").asText())
+                .containsExactly("1", "2", "3", "4", "5", "6", "7");
+        assertThat(sse("5", 2)).extracting(e -> e[0]).containsExactly("6", "7");
+    }
+
+    @Test
+    void sseFiltersByJobType() throws Exception {
+        try (JobDriver job = driver()) {
+            job.queued().running();
+        }
+        assertThat(sse(null, 2)).hasSize(2);
+        HttpResponse<InputStream> other = open("/api/v1/events?type=demo.cpu", null);
+        try (BufferedReader reader = reader(other)) {
+            assertThat(reader.readLine()).isEqualTo("retry: 2000");
+            assertThat(reader.readLine()).isEmpty();
+            assertThat(reader.readLine()).as("only the heartbeat, no demo.sleep event").isEqualTo(": keep-alive");
+        }
+    }
+
+    @Test
+    void webSocketSubscriptionToAllJobsResumesAfterATenantSequenceNumber() throws Exception {
+        try (JobDriver first = driver(); JobDriver second = driver()) {
+            first.queued();
+            second.queued();
+            EventStreamsTest.Frames frames = new EventStreamsTest.Frames();
+            WebSocket socket = http.newWebSocketBuilder().header(InternalHeaders.TENANT, tenant)
+                    .buildAsync(URI.create(base.resolve("/api/v1/ws").toString().replaceFirst("^http", "ws")), frames)
+                    .get(5, TimeUnit.SECONDS);
+            socket.sendText("{\"op\":\"subscribe\",\"all\":true,\"after\":1}", true).join();
+            Thread.sleep(300);
+            first.running();
+
+            long deadline = System.currentTimeMillis() + 5000;
+            while (frames.texts.size() < 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            List<JsonNode> received = new ArrayList<>();
+            for (String text : frames.texts) {
+                received.add(mapper.readTree(text));
+            }
+            assertThat(received.get(0).get("op").asText()).isEqualTo("subscribed");
+            assertThat(received.subList(1, received.size())).extracting(f -> f.get("tseq").asLong() + "@" + f.get("jobId").asText())
+                    .containsExactly("2@" + second.jobId, "3@" + first.jobId);
+            socket.abort();
+        }
+    }
+
+    private JobDriver driver() throws Exception {
+        return new JobDriver(tenant, redis, mapper, rabbitHost, rabbitPort, exchange);
+    }
+
+    /** Reads {@code count} events of the tenant's stream as [id, data] pairs, then closes it. */
+    private List<String[]> sse(String lastEventId, int count) {
+        try (BufferedReader reader = reader(open("/api/v1/events", lastEventId))) {
+            List<String[]> events = new ArrayList<>();
+            String id = null;
+            while (events.size() < count) {
+                String line = reader.readLine();
+                if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("data: ")) {
+                    events.add(new String[] {id, line.substring(6)});
+                }
+            }
+            return events;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<InputStream> open(String path, String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header(InternalHeaders.TENANT, tenant);
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response;
+    }
+
+    private static BufferedReader reader(HttpResponse<InputStream> response) {
+        return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    }
+}
