@@ -104,6 +104,19 @@ class GatewayTest {
     }
 
     @Test
+    void closesASocketThatSendsAnOversizedFrameWith1009() throws Exception {
+        Listener listener = new Listener();
+        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws?access_token=" + KEY);
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, listener)
+                .get(5, TimeUnit.SECONDS);
+
+        socket.sendText("x".repeat(100_000), true);
+
+        assertThat(listener.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1009 messages are at most 16384 characters");
+        assertThat(listener.texts).as("nothing reached the service").isEmpty();
+    }
+
+    @Test
     void refusesAWebSocketWithoutAKeyBeforeUpgrading() {
         URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws");
         assertThat(HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new Listener()))

@@ -28,6 +28,10 @@ public interface GatewayConfig {
     @WithDefault("1M")
     MemorySize maxBodySize();
 
+    /** The longest WebSocket message a client may send, in characters; a longer one closes the socket (1009). */
+    @WithDefault("16384")
+    int maxWebsocketMessage();
+
     /** The tenant that the dev API key belongs to. */
     @WithDefault("dev")
     String devTenant();

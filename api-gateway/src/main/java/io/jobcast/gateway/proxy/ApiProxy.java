@@ -39,6 +39,11 @@ public class ApiProxy {
 
     private static final Logger LOG = Logger.getLogger(ApiProxy.class);
 
+    /** RFC 6455 close codes. */
+    private static final short UNSUPPORTED_DATA = 1003;
+    private static final short MESSAGE_TOO_BIG = 1009;
+    private static final long PING_MILLIS = 30_000;
+
     /** Hop-by-hop headers, and those a client must not pass to the services behind the gateway. */
     private static final List<String> NOT_FORWARDED = List.of("Connection", "Keep-Alive", "Proxy-Authenticate",
             "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Authorization",
@@ -50,9 +55,13 @@ public class ApiProxy {
     private final ApiKeys apiKeys;
     private final ProblemAnswers problems;
     private final long maxBodyBytes;
+    private final int maxWebSocketMessage;
+    private final Vertx vertx;
 
     public ApiProxy(Vertx vertx, GatewayConfig config, ApiKeys apiKeys, ProblemAnswers problems) {
+        this.vertx = vertx;
         this.maxBodyBytes = config.maxBodySize().asLongValue();
+        this.maxWebSocketMessage = config.maxWebsocketMessage();
         this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200).setKeepAlive(true));
         this.jobService = config.jobServiceUrl();
         this.progressService = config.progressServiceUrl();
@@ -149,13 +158,26 @@ public class ApiProxy {
         ).onFailure(failure -> problems.send(context.response(), ProblemAnswers.unavailable("progress-service")));
     }
 
-    /** Frames flow both ways unchanged; a close on either side closes the other with the same code and reason. */
-    private static void splice(ServerWebSocket downstream, WebSocket upstream) {
-        downstream.textMessageHandler(upstream::writeTextMessage);
-        downstream.binaryMessageHandler(upstream::writeBinaryMessage);
+    /**
+     * Messages flow both ways unchanged; a close on either side closes the other with the same code
+     * and reason. Clients speak small JSON text messages: a binary or oversized one closes the socket.
+     * Idle clients are pinged, so proxies on the way keep the connection.
+     */
+    private void splice(ServerWebSocket downstream, WebSocket upstream) {
+        downstream.textMessageHandler(text -> {
+            if (text.length() > maxWebSocketMessage) {
+                downstream.close(MESSAGE_TOO_BIG, "messages are at most " + maxWebSocketMessage + " characters");
+            } else {
+                upstream.writeTextMessage(text);
+            }
+        });
+        downstream.binaryMessageHandler(binary -> downstream.close(UNSUPPORTED_DATA, "send JSON text messages"));
         upstream.textMessageHandler(downstream::writeTextMessage);
-        upstream.binaryMessageHandler(downstream::writeBinaryMessage);
-        downstream.closeHandler(closed -> closeWith(upstream, downstream.closeStatusCode(), downstream.closeReason()));
+        long pings = vertx.setPeriodic(PING_MILLIS, tick -> downstream.writePing(Buffer.buffer()));
+        downstream.closeHandler(closed -> {
+            vertx.cancelTimer(pings);
+            closeWith(upstream, downstream.closeStatusCode(), downstream.closeReason());
+        });
         upstream.closeHandler(closed -> closeWith(downstream, upstream.closeStatusCode(), upstream.closeReason()));
     }
 
