@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The web UI in Debian's Chromium, served by the gateway of the running suite. */
-@Order(3)
+@Order(4)
 @ExtendWith(RunningSuite.class)
 class BrowserTest {
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The README's curl session, typed as a new user would type it (only the port differs). */
-@Order(2)
+@Order(3)
 @ExtendWith(RunningSuite.class)
 class CurlSessionTest {
 

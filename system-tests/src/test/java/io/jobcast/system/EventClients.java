@@ -23,7 +23,12 @@ import java.util.concurrent.TimeUnit;
 final class EventClients {
 
     static final ObjectMapper MAPPER = JobJson.newMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    /**
+     * HTTP/1.1, as browsers and curl speak to an {@code http://} origin. (The JDK client would
+     * otherwise upgrade to cleartext HTTP/2, where cancelling one stream currently gets the whole
+     * connection closed by the server; noted on issue 4.)
+     */
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private EventClients() {
     }
@@ -34,8 +39,20 @@ final class EventClients {
 
     /** Reads a job's SSE stream until the server ends it. */
     static List<SseEvent> sse(String jobId) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs/" + jobId + "/events"))
-                .header("X-API-Key", RunningSuite.apiKey()).timeout(Duration.ofSeconds(60)).build();
+        return sse(jobId, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads a job's SSE stream, resuming after {@code lastEventId} if given, until the server ends
+     * it or {@code limit} events arrived; then drops the connection.
+     */
+    static List<SseEvent> sse(String jobId, String lastEventId, int limit) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs/" + jobId + "/events"))
+                .header("X-API-Key", RunningSuite.apiKey()).timeout(Duration.ofSeconds(60));
+        if (lastEventId != null) {
+            builder.header("Last-Event-ID", lastEventId);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("SSE answered " + response.statusCode());
@@ -45,7 +62,7 @@ final class EventClients {
             String id = null;
             String name = null;
             String data = null;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            for (String line = reader.readLine(); line != null && events.size() < limit; line = reader.readLine()) {
                 if (line.startsWith("id: ")) {
                     id = line.substring(4);
                 } else if (line.startsWith("event: ")) {
@@ -65,8 +82,12 @@ final class EventClients {
 
     /** Long-polls a job from the start, each time after the last seq received, until it is done. */
     static List<JsonNode> longPoll(String jobId) throws Exception {
+        return longPoll(jobId, 0);
+    }
+
+    /** Long-polls a job after {@code after}, each time after the last seq received, until it is done. */
+    static List<JsonNode> longPoll(String jobId, long after) throws Exception {
         List<JsonNode> events = new ArrayList<>();
-        long after = 0;
         JsonNode answer;
         do {
             HttpRequest request = HttpRequest.newBuilder(RunningSuite.gateway(
@@ -85,15 +106,23 @@ final class EventClients {
 
     /** Subscribes over WebSocket and collects the job's event frames up to its terminal event. */
     static List<JsonNode> webSocket(String jobId) throws Exception {
-        Collector collector = new Collector();
+        return webSocket(jobId, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Subscribes over WebSocket after {@code after} and collects event frames up to the terminal
+     * event or {@code limit} of them; then drops the connection.
+     */
+    static List<JsonNode> webSocket(String jobId, long after, int limit) throws Exception {
+        Collector collector = new Collector(limit);
         URI uri = URI.create("ws://127.0.0.1:" + RunningSuite.GATEWAY_PORT + "/api/v1/ws?access_token="
                 + RunningSuite.apiKey());
         WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(uri, collector).get(10, TimeUnit.SECONDS);
-        socket.sendText("{\"op\":\"subscribe\",\"jobId\":\"" + jobId + "\"}", true);
+        socket.sendText("{\"op\":\"subscribe\",\"jobId\":\"" + jobId + "\",\"after\":" + after + "}", true);
         try {
             return collector.done.get(60, TimeUnit.SECONDS);
         } finally {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+            socket.abort();
         }
     }
 
@@ -107,6 +136,11 @@ final class EventClients {
         final CompletableFuture<List<JsonNode>> done = new CompletableFuture<>();
         private final List<JsonNode> events = new ArrayList<>();
         private final StringBuilder partial = new StringBuilder();
+        private final int limit;
+
+        Collector(int limit) {
+            this.limit = limit;
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
@@ -118,8 +152,8 @@ final class EventClients {
                         done.completeExceptionally(new IllegalStateException(frame.toString()));
                     } else if (!frame.has("op")) {
                         events.add(frame);
-                        if (isTerminal(frame)) {
-                            done.complete(events);
+                        if (isTerminal(frame) || events.size() >= limit) {
+                            done.complete(List.copyOf(events));
                         }
                     }
                 } catch (Exception e) {

@@ -33,7 +33,7 @@ public final class RunningSuite implements BeforeAllCallback, ExtensionContext.S
         if (!started) {
             started = true;
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(RunningSuite.class, this);
-            Result start = jobcast("start", "--no-build", "--workers", "2");
+            Result start = jobcast("start", "--no-build", "--workers", "2", "--progress-replicas", "2");
             assertThat(start.exitCode()).as("./jobcast start\n%s", start.output()).isZero();
         }
     }

@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /** Settings of the gateway, under {@code jobcast.gateway}. */
@@ -14,9 +15,12 @@ public interface GatewayConfig {
     @WithDefault("http://127.0.0.1:8081")
     URI jobServiceUrl();
 
-    /** Where progress-service listens; the gateway forwards event streams and WebSockets there. */
+    /**
+     * Where the progress-service replicas listen (comma-separated); the gateway spreads event
+     * streams, long polls and WebSockets over them. Any replica serves any client.
+     */
     @WithDefault("http://127.0.0.1:8082")
-    URI progressServiceUrl();
+    List<URI> progressServiceUrl();
 
     /**
      * An API key to register at start-up for {@link #devTenant()}: {@code ./jobcast run} generates

@@ -2,6 +2,7 @@ package io.jobcast.gateway.health;
 
 import io.jobcast.gateway.config.GatewayConfig;
 import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -10,6 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -23,21 +25,24 @@ public class UpstreamReadiness implements AsyncHealthCheck {
 
     private final HttpClient client;
     private final URI jobService;
-    private final URI progressService;
+    private final List<URI> progressReplicas;
 
     public UpstreamReadiness(Vertx vertx, GatewayConfig config) {
         this.client = vertx.createHttpClient();
         this.jobService = config.jobServiceUrl();
-        this.progressService = config.progressServiceUrl();
+        this.progressReplicas = config.progressServiceUrl();
     }
 
+    /** Ready when job-service is and at least one progress-service replica is: any replica serves any client. */
     @Override
     public Uni<HealthCheckResponse> call() {
-        return Uni.combine().all().unis(ready(jobService), ready(progressService)).with((jobs, progress) ->
+        Uni<Long> progressReady = Multi.createFrom().iterable(progressReplicas).onItem().transformToUniAndMerge(this::ready)
+                .filter(Boolean::booleanValue).collect().with(java.util.stream.Collectors.counting());
+        return Uni.combine().all().unis(ready(jobService), progressReady).with((jobs, progress) ->
                 HealthCheckResponse.named("services behind the gateway")
-                        .status(jobs && progress)
+                        .status(jobs && progress > 0)
                         .withData("job-service", jobs)
-                        .withData("progress-service", progress)
+                        .withData("progress-service replicas ready", progress)
                         .build());
     }
 

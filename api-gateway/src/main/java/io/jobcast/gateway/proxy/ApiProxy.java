@@ -25,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -51,7 +52,8 @@ public class ApiProxy {
 
     private final HttpClient client;
     private final URI jobService;
-    private final URI progressService;
+    private final List<URI> progressReplicas;
+    private final AtomicInteger nextReplica = new AtomicInteger();
     private final ApiKeys apiKeys;
     private final ProblemAnswers problems;
     private final long maxBodyBytes;
@@ -64,7 +66,7 @@ public class ApiProxy {
         this.maxWebSocketMessage = config.maxWebsocketMessage();
         this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200).setKeepAlive(true));
         this.jobService = config.jobServiceUrl();
-        this.progressService = config.progressServiceUrl();
+        this.progressReplicas = List.copyOf(config.progressServiceUrl());
         this.apiKeys = apiKeys;
         this.problems = problems;
     }
@@ -78,12 +80,17 @@ public class ApiProxy {
         for (String stream : new String[] {"/api/v1/events", "/api/v1/jobs/:id/events", "/api/v1/jobs/:id/progress",
                 "/api/v1/jobs/:id/progress.html", "/jobs/:id"}) {
             router.get(stream).handler(context ->
-                    authenticated(context, tenant -> forward(context, progressService, tenant, "progress-service")));
+                    authenticated(context, tenant -> forward(context, progressReplica(), tenant, "progress-service")));
         }
         // Job API bodies are small JSON: read them whole, within the limit, before anything else.
         router.route("/api/v1/jobs*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(context -> authenticated(context, tenant -> forward(context, jobService, tenant, "job-service")));
         router.route("/api/v1/*").handler(context -> problems.send(context.response(), ProblemAnswers.NO_SUCH_ENDPOINT));
+    }
+
+    /** Round robin: every replica receives every event, so no client needs a particular one. */
+    private URI progressReplica() {
+        return progressReplicas.get(Math.floorMod(nextReplica.getAndIncrement(), progressReplicas.size()));
     }
 
     @PreDestroy
@@ -149,6 +156,7 @@ public class ApiProxy {
             problems.send(context.response(), ProblemAnswers.NOT_A_WEBSOCKET);
             return;
         }
+        URI progressService = progressReplica();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost(progressService.getHost()).setPort(progressService.getPort()).setURI("/api/v1/ws")
                 .addHeader(InternalHeaders.TENANT, tenant);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
 import io.jobcast.progress.Feed;
@@ -19,6 +20,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -32,15 +34,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class LongPollRoute {
 
     private final Feeds feeds;
+    private final ConnectionLimits limits;
     private final Vertx vertx;
     private final ObjectMapper mapper;
     private final Duration defaultWait;
     private final Duration maxWait;
 
-    public LongPollRoute(Feeds feeds, Vertx vertx, ObjectMapper mapper,
+    public LongPollRoute(Feeds feeds, ConnectionLimits limits, Vertx vertx, ObjectMapper mapper,
             @ConfigProperty(name = "jobcast.progress.long-poll.default-wait") Duration defaultWait,
             @ConfigProperty(name = "jobcast.progress.long-poll.max-wait") Duration maxWait) {
         this.feeds = feeds;
+        this.limits = limits;
         this.vertx = vertx;
         this.mapper = mapper;
         this.defaultWait = defaultWait;
@@ -65,12 +69,20 @@ public class LongPollRoute {
             return;
         }
         feeds.check(tenant, jobId).subscribe().with(ok -> {
+            if (!limits.tryAcquire(tenant)) {
+                answer(response.putHeader("Retry-After", "5"), ConnectionLimits.TOO_MANY);
+                return;
+            }
             Poll poll = new Poll(jobId, after, response);
             Feed feed = feeds.follow(tenant, jobId, after, poll);
             long timer = vertx.setTimer(waitMillis, fired -> poll.answer(false));
+            AtomicBoolean released = new AtomicBoolean();
             poll.onAnswered = () -> {
                 vertx.cancelTimer(timer);
                 feed.close();
+                if (released.compareAndSet(false, true)) {
+                    limits.release(tenant);
+                }
             };
             response.closeHandler(closed -> poll.onAnswered.run());
         }, failure -> answer(response, failure instanceof ProblemException problem ? problem.problem()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
+import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Outbox;
 import io.jobcast.progress.Feeds;
@@ -52,10 +53,12 @@ public class JobEventsRoute {
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final Duration heartbeat;
+    private final ConnectionLimits limits;
 
-    public JobEventsRoute(Feeds feeds, ObjectMapper mapper, Vertx vertx,
+    public JobEventsRoute(Feeds feeds, ObjectMapper mapper, Vertx vertx, ConnectionLimits limits,
             @ConfigProperty(name = "jobcast.progress.sse.heartbeat") Duration heartbeat) {
         this.feeds = feeds;
+        this.limits = limits;
         this.mapper = mapper;
         this.vertx = vertx;
         this.heartbeat = heartbeat;
@@ -92,7 +95,12 @@ public class JobEventsRoute {
             return;
         }
         HttpServerResponse response = context.response();
+        String tenant = context.request().getHeader(InternalHeaders.TENANT);
         check.subscribe().with(ok -> {
+            if (!limits.tryAcquire(tenant)) {
+                answer(response, ConnectionLimits.TOO_MANY);
+                return;
+            }
             response.setChunked(true)
                     .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                     .putHeader("Cache-Control", "no-cache, no-transform")
@@ -108,6 +116,7 @@ public class JobEventsRoute {
                 vertx.cancelTimer(keepAlive);
                 feed.close();
                 outbox.close();
+                limits.release(tenant);
             });
         }, failure -> answer(response, failure instanceof ProblemException problem ? problem.problem()
                 : unavailable(failure)));
@@ -124,6 +133,9 @@ public class JobEventsRoute {
     }
 
     private void answer(HttpServerResponse response, Problem problem) {
+        if (problem.status() == 503) {
+            response.putHeader("Retry-After", "5");
+        }
         try {
             response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .end(mapper.writeValueAsString(problem));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
+import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Outbox;
 import io.jobcast.progress.Feeds;
@@ -40,12 +41,14 @@ public class ProgressSocket {
     private static final Logger LOG = Logger.getLogger(ProgressSocket.class);
 
     private final Feeds feeds;
+    private final ConnectionLimits limits;
     private final ObjectMapper mapper;
     private final Map<String, Map<String, Feed>> feedsByConnection = new ConcurrentHashMap<>();
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
 
-    public ProgressSocket(Feeds feeds, ObjectMapper mapper) {
+    public ProgressSocket(Feeds feeds, ConnectionLimits limits, ObjectMapper mapper) {
         this.feeds = feeds;
+        this.limits = limits;
         this.mapper = mapper;
     }
 
@@ -53,6 +56,9 @@ public class ProgressSocket {
     public Uni<Void> open(WebSocketConnection connection) {
         if (!Tenants.isValid(tenant(connection))) {
             return connection.close(new CloseReason(POLICY_VIOLATION, "no tenant: connect through the gateway"));
+        }
+        if (!limits.tryAcquire(tenant(connection))) {
+            return connection.close(new CloseReason(TRY_AGAIN_LATER, "too many connections; retry shortly"));
         }
         feedsByConnection.put(connection.id(), new ConcurrentHashMap<>());
         outboxes.put(connection.id(), Outbox.configured(
@@ -95,6 +101,7 @@ public class ProgressSocket {
         Outbox outbox = outboxes.remove(connection.id());
         if (outbox != null) {
             outbox.close();
+            limits.release(tenant(connection));
         }
     }
 

@@ -1,0 +1,55 @@
+package io.jobcast.progress;
+
+import io.jobcast.api.Problem;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Caps the open client connections (SSE streams, WebSockets, held long polls) of this replica, in
+ * all and per tenant, so one tenant cannot take a replica's sockets and memory from the others.
+ */
+@ApplicationScoped
+public class ConnectionLimits {
+
+    /** The refusal, as a problem (SSE and long polling answer it; WebSockets close with 1013 and its detail). */
+    public static final Problem TOO_MANY = new Problem("/problems/too-many-connections", "Too many connections", 503,
+            "This replica holds as many connections as it may, for all or for your tenant; retry shortly or close some.");
+
+    private final int maxPerReplica;
+    private final int maxPerTenant;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Map<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
+
+    public ConnectionLimits(@ConfigProperty(name = "jobcast.progress.max-connections") int maxPerReplica,
+            @ConfigProperty(name = "jobcast.progress.max-connections-per-tenant") int maxPerTenant) {
+        this.maxPerReplica = maxPerReplica;
+        this.maxPerTenant = maxPerTenant;
+    }
+
+    /** Takes a connection slot for the tenant; {@code false} when a cap is reached. Pair with {@link #release}. */
+    public boolean tryAcquire(String tenant) {
+        if (open.incrementAndGet() > maxPerReplica) {
+            open.decrementAndGet();
+            return false;
+        }
+        AtomicInteger tenantOpen = openByTenant.computeIfAbsent(tenant, t -> new AtomicInteger());
+        if (tenantOpen.incrementAndGet() > maxPerTenant) {
+            tenantOpen.decrementAndGet();
+            open.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    public void release(String tenant) {
+        open.decrementAndGet();
+        openByTenant.computeIfPresent(tenant, (t, count) -> count.decrementAndGet() == 0 ? null : count);
+    }
+
+    public int open() {
+        return open.get();
+    }
+}
