@@ -143,6 +143,7 @@ public final class EventLog {
         fields.put("payload", write(job.payload(), mapper));
         fields.put("maxAttempts", Integer.toString(job.maxAttempts()));
         fields.put("createdAt", job.createdAt().toString());
+        fields.put("tags", write(job.tags(), mapper));
         return append("create", queued, Set.of(), fields, mapper);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One event of a job, as every transport delivers it.
@@ -24,8 +25,9 @@ import java.time.Instant;
  * @param result    the handler's result, on {@code SUCCEEDED} only
  * @param error     what went wrong, on a failed attempt only
  * @param timestamp when the emitter created the event
+ * @param tags      the job's tags, as submitted (absent when none), so clients can filter live streams
  */
-@JsonPropertyOrder({"seq", "attempt", "tseq", "jobId", "tenant", "jobType", "type", "state", "percent",
+@JsonPropertyOrder({"seq", "attempt", "tseq", "jobId", "tenant", "jobType", "tags", "type", "state", "percent",
         "message", "result", "error", "timestamp"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobEvent(
@@ -41,7 +43,19 @@ public record JobEvent(
         String message,
         JsonNode result,
         String error,
-        Instant timestamp) {
+        Instant timestamp,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> tags) {
+
+    public JobEvent {
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** An event of a job without tags. */
+    public JobEvent(long seq, int attempt, long tseq, String jobId, String tenant, String jobType, EventType type,
+            JobState state, int percent, String message, JsonNode result, String error, Instant timestamp) {
+        this(seq, attempt, tseq, jobId, tenant, jobType, type, state, percent, message, result, error, timestamp,
+                List.of());
+    }
 
     /** Whether clients can stop listening after this event. */
     @JsonIgnore
@@ -56,6 +70,7 @@ public record JobEvent(
 
     /** This event without sequence and attempt numbers: the template that the event log completes. */
     JobEvent unsequenced() {
-        return new JobEvent(0, 0, 0, jobId, tenant, jobType, type, state, percent, message, result, error, timestamp);
+        return new JobEvent(0, 0, 0, jobId, tenant, jobType, type, state, percent, message, result, error, timestamp,
+                tags);
     }
 }

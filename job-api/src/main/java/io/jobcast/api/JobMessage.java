@@ -2,6 +2,7 @@ package io.jobcast.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A job to run, as published on the jobs exchange with the job type as routing key.
@@ -16,6 +17,7 @@ import java.time.Instant;
  * @param payload     the handler's input, any JSON object
  * @param maxAttempts how many runs the job may take before it ends {@link JobState#FAILED}
  * @param createdAt   when job-service accepted it
+ * @param tags        labels the submitter chose, carried by every event of the job
  */
 public record JobMessage(
         String jobId,
@@ -23,5 +25,10 @@ public record JobMessage(
         String type,
         JsonNode payload,
         int maxAttempts,
-        Instant createdAt) {
+        Instant createdAt,
+        List<String> tags) {
+
+    public JobMessage {
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +30,8 @@ public record JobRecord(
         Instant createdAt,
         Instant updatedAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        List<String> tags) {
 
     /** Reads a record from the fields of its hash; {@code null} for a missing (empty) hash. */
     public static JobRecord fromHash(Map<String, String> hash, ObjectMapper mapper) {
@@ -51,7 +54,16 @@ public record JobRecord(
                 instant(hash.get("createdAt")),
                 instant(hash.get("updatedAt")),
                 instant(hash.get("startedAt")),
-                instant(hash.get("finishedAt")));
+                instant(hash.get("finishedAt")),
+                tags(json(hash.get("tags"), mapper)));
+    }
+
+    private static List<String> tags(JsonNode array) {
+        List<String> tags = new ArrayList<>();
+        if (array != null) {
+            array.forEach(tag -> tags.add(tag.asText()));
+        }
+        return List.copyOf(tags);
     }
 
     private static String blankToNull(String value) {

@@ -28,7 +28,8 @@ class WireFormatTest {
     @Test
     void succeededEventCarriesTheResult() throws IOException {
         JobEvent event = new JobEvent(22, 1, 57, "0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11", "acme", "demo.sleep",
-                EventType.STATE, JobState.SUCCEEDED, 100, "done", mapper.readTree("{\"steps\":20}"), null, at);
+                EventType.STATE, JobState.SUCCEEDED, 100, "done", mapper.readTree("{\"steps\":20}"), null, at,
+                List.of("invoices"));
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("succeeded-event.json"));
         assertThat(event.isTerminal()).isTrue();
         assertThat(event.routingKey()).isEqualTo("state.demo.sleep");
@@ -37,7 +38,7 @@ class WireFormatTest {
     @Test
     void jobMessageMatchesGoldenFile() throws IOException {
         JobMessage message = new JobMessage("0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11", "acme", "demo.sleep",
-                mapper.readTree("{\"steps\":20,\"stepMillis\":200}"), 3, at);
+                mapper.readTree("{\"steps\":20,\"stepMillis\":200}"), 3, at, List.of("invoices", "eu"));
         assertThat(mapper.readTree(mapper.writeValueAsString(message))).isEqualTo(golden("job-message.json"));
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** A job as the API shows it. */
@@ -14,6 +15,7 @@ public record Job(
         Progress progress,
         int attempt,
         int maxAttempts,
+        List<String> tags,
         JsonNode payload,
         JsonNode result,
         String error,
@@ -32,7 +34,7 @@ public record Job(
         String self = "/api/v1/jobs/" + record.id();
         return new Job(record.id(), record.type(), record.state(),
                 new Progress(record.percent(), record.message()), record.attempt(), record.maxAttempts(),
-                record.payload(), record.result(), record.error(), record.seq(),
+                record.tags(), record.payload(), record.result(), record.error(), record.seq(),
                 record.createdAt(), record.updatedAt(), record.startedAt(), record.finishedAt(),
                 Map.of("self", self, "events", self + "/events", "websocket", "/api/v1/ws"));
     }

@@ -12,10 +12,18 @@ import java.util.regex.Pattern;
  * @param type        the job type, e.g. {@code demo.sleep}
  * @param payload     the handler's input: a JSON object (absent means {@code {}})
  * @param maxAttempts how many runs the job may take; absent means the configured default
+ * @param tags        up to {@value #MAX_TAGS} labels, each 1-64 of {@code A-Z a-z 0-9 . _ : -}; streams of
+ *                    all jobs can be filtered by them
  */
-public record JobSubmission(String type, JsonNode payload, Integer maxAttempts) {
+public record JobSubmission(String type, JsonNode payload, Integer maxAttempts, List<String> tags) {
 
+    static final int MAX_TAGS = 10;
     private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    public JobSubmission {
+        tags = tags == null ? List.of() : tags;
+    }
 
     /** The problems with this submission, empty when it is valid. */
     List<FieldError> errors(int maxAttemptsLimit) {
@@ -30,6 +38,14 @@ public record JobSubmission(String type, JsonNode payload, Integer maxAttempts) 
         }
         if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > maxAttemptsLimit)) {
             errors.add(new FieldError("maxAttempts", "must be between 1 and " + maxAttemptsLimit));
+        }
+        if (tags.size() > MAX_TAGS) {
+            errors.add(new FieldError("tags", "must be at most " + MAX_TAGS + " tags"));
+        }
+        for (int i = 0; i < tags.size(); i++) {
+            if (tags.get(i) == null || !TAG.matcher(tags.get(i)).matches()) {
+                errors.add(new FieldError("tags[" + i + "]", "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'"));
+            }
         }
         return errors;
     }

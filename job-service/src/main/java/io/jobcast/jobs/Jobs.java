@@ -14,6 +14,7 @@ import io.jobcast.jobs.store.JobStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Accepts jobs and answers what became of them. */
@@ -63,9 +64,10 @@ public class Jobs {
         Instant now = Instant.now();
         JobMessage job = new JobMessage(JobIds.newId(), tenant, submission.type(),
                 submission.payload() == null ? mapper.createObjectNode() : submission.payload(),
-                submission.maxAttempts() == null ? config.defaultMaxAttempts() : submission.maxAttempts(), now);
+                submission.maxAttempts() == null ? config.defaultMaxAttempts() : submission.maxAttempts(), now,
+                submission.tags());
         JobEvent queued = new JobEvent(0, 0, 0, job.jobId(), tenant, job.type(), EventType.STATE, JobState.QUEUED,
-                0, "queued", null, null, now);
+                0, "queued", null, null, now, job.tags());
         return store.append(EventLog.create(job, queued, mapper))
                 .map(outcome -> (EventLog.Appended) outcome)
                 .call(appended -> publisher.publishJob(job)

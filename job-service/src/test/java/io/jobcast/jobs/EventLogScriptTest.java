@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,7 @@ class EventLogScriptTest {
     }
 
     private EventLog.Outcome create() {
-        JobMessage job = new JobMessage(jobId, "t", "demo.sleep", mapper.createObjectNode(), 3, Instant.now());
+        JobMessage job = new JobMessage(jobId, "t", "demo.sleep", mapper.createObjectNode(), 3, Instant.now(), List.of());
         return append(EventLog.create(job, state(JobState.QUEUED, 0), mapper));
     }
 

@@ -128,6 +128,19 @@ class JobResourceTest {
     }
 
     @Test
+    void keepsTheTagsOfAJobAndRefusesBadOnes() {
+        String id = given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
+                .body("{\"type\":\"" + type + "\",\"tags\":[\"invoices\",\"eu-west\"]}")
+                .post("/api/v1/jobs").then().statusCode(202).extract().path("id");
+        given().header(InternalHeaders.TENANT, "acme").get("/api/v1/jobs/" + id)
+                .then().body("tags", org.hamcrest.Matchers.contains("invoices", "eu-west"));
+
+        given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
+                .body("{\"type\":\"" + type + "\",\"tags\":[\"ok\",\"not ok!\"]}")
+                .post("/api/v1/jobs").then().statusCode(400).body("errors[0].field", equalTo("tags[1]"));
+    }
+
+    @Test
     void namesAFieldOfTheWrongType() {
         given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
                 .body("{\"type\":\"" + type + "\",\"maxAttempts\":\"many\"}")

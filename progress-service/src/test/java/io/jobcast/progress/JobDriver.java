@@ -34,6 +34,7 @@ final class JobDriver implements AutoCloseable {
     private final Channel channel;
     private int attempt;
     private long lastSeq;
+    private List<String> tags = List.of();
 
     JobDriver(String tenant, RedisDataSource redis, ObjectMapper mapper, String host, int port, String exchange)
             throws Exception {
@@ -48,8 +49,13 @@ final class JobDriver implements AutoCloseable {
         channel = connection.createChannel();
     }
 
+    JobDriver tagged(String... tags) {
+        this.tags = List.of(tags);
+        return this;
+    }
+
     JobDriver queued() throws Exception {
-        JobMessage job = new JobMessage(jobId, tenant, "demo.sleep", mapper.createObjectNode(), 1, Instant.now());
+        JobMessage job = new JobMessage(jobId, tenant, "demo.sleep", mapper.createObjectNode(), 1, Instant.now(), tags);
         return publish(EventLog.create(job, event(EventType.STATE, JobState.QUEUED, 0), mapper), "state");
     }
 
@@ -101,7 +107,7 @@ final class JobDriver implements AutoCloseable {
 
     private JobEvent event(EventType type, JobState state, int percent) {
         return new JobEvent(0, attempt, 0, jobId, tenant, "demo.sleep", type, state, percent, state + " " + percent,
-                null, null, Instant.now());
+                null, null, Instant.now(), tags);
     }
 
     @Override

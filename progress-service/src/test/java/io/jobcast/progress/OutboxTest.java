@@ -80,10 +80,10 @@ class OutboxTest {
     }
 
     private static StreamedEvent progress(String job, long seq) {
-        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", "progress", false, "{}");
+        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "progress", false, "{}");
     }
 
     private static StreamedEvent state(String job, long seq) {
-        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", "state", false, "{}");
+        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "state", false, "{}");
     }
 }

@@ -81,6 +81,29 @@ class TenantStreamsTest {
     }
 
     @Test
+    void sseFiltersByTag() throws Exception {
+        try (JobDriver plain = driver(); JobDriver vip = driver().tagged("vip", "eu")) {
+            plain.queued();
+            vip.queued();
+            plain.running();
+            vip.running();
+        }
+        HttpResponse<InputStream> tagged = open("/api/v1/events?tag=vip", null);
+        List<String> jobs = new ArrayList<>();
+        try (BufferedReader reader = reader(tagged)) {
+            while (jobs.size() < 2) {
+                String line = reader.readLine();
+                if (line.startsWith("data: ")) {
+                    JsonNode event = mapper.readTree(line.substring(6));
+                    assertThat(event.get("tags")).hasSize(2);
+                    jobs.add(event.get("tseq").asText());
+                }
+            }
+        }
+        assertThat(jobs).as("only the vip job's events: its QUEUED and RUNNING").containsExactly("2", "4");
+    }
+
+    @Test
     void webSocketSubscriptionToAllJobsResumesAfterATenantSequenceNumber() throws Exception {
         try (JobDriver first = driver(); JobDriver second = driver()) {
             first.queued();

@@ -83,7 +83,7 @@ public class JobRunner {
     private static JobEvent event(JobMessage job, int attempt, EventType type, JobState state, int percent,
             String message, JsonNode result, String error) {
         return new JobEvent(0, attempt, 0, job.jobId(), job.tenant(), job.type(), type, state, percent, message,
-                result, error, Instant.now());
+                result, error, Instant.now(), job.tags());
     }
 
     private static String describe(Exception e) {

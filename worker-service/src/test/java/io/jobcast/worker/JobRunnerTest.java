@@ -105,7 +105,7 @@ class JobRunnerTest {
     /** Creates the job as job-service does, then publishes it persistently. */
     private String submit(String type, String payload, int maxAttempts) throws Exception {
         JobMessage job = new JobMessage(UUID.randomUUID().toString(), "test", type, mapper.readTree(payload),
-                maxAttempts, Instant.now());
+                maxAttempts, Instant.now(), List.of());
         JobEvent queued = new JobEvent(0, 0, 0, job.jobId(), "test", type, EventType.STATE, JobState.QUEUED, 0, "queued",
                 null, null, Instant.now());
         assertThat(store.append(EventLog.create(job, queued, mapper))).isInstanceOf(EventLog.Appended.class);

@@ -60,6 +60,6 @@ public class StateEvents {
         }
         LOG.debugf("requeueing %s after failed attempt %d", record.id(), record.attempt());
         return publisher.publishJob(new JobMessage(record.id(), record.tenant(), record.type(), record.payload(),
-                record.maxAttempts(), record.createdAt()));
+                record.maxAttempts(), record.createdAt(), record.tags()));
     }
 }

@@ -29,7 +29,7 @@ public class JobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<RestResponse<Job>> submit(@HeaderParam(InternalHeaders.TENANT) String tenant, JobSubmission submission) {
-        return jobs.submit(TenantHeader.require(tenant), submission == null ? new JobSubmission(null, null, null) : submission)
+        return jobs.submit(TenantHeader.require(tenant), submission == null ? new JobSubmission(null, null, null, null) : submission)
                 .map(job -> RestResponse.ResponseBuilder.accepted(job)
                         .header("Location", job.links().get("self"))
                         .build());

@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
 /**
  * Server-Sent Events: one job's at {@code GET /api/v1/jobs/{id}/events} ({@code id:} is the job's
  * sequence number; the stream ends after the terminal event), and all of the caller's jobs at
- * {@code GET /api/v1/events}, optionally only some types ({@code ?type=a,b}; {@code id:} is the
+ * {@code GET /api/v1/events}, optionally only some types and a tag ({@code ?type=a,b&tag=t}; {@code id:} is the
  * tenant's sequence number). {@code event:} is the event type, {@code data:} the event JSON. A
  * client that reconnects with {@code Last-Event-ID} (or {@code ?after=}) receives exactly what it missed. The headers and a periodic comment line keep
  * proxies from buffering or closing the stream.
@@ -74,10 +74,11 @@ public class JobEventsRoute {
         router.get("/api/v1/events").handler(context -> {
             String tenant = context.request().getHeader(InternalHeaders.TENANT);
             Set<String> types = typesOf(context.request().getParam("type"));
+            String tag = context.request().getParam("tag");
             stream(context, Tenants.isValid(tenant) ? Uni.createFrom().voidItem()
                             : Uni.createFrom().failure(new ProblemException(MISSING_TENANT)),
                     StreamedEvent::tseq, (after, sink) -> feeds.followTenant(tenant, after,
-                            types.isEmpty() ? sink : new FeedSink.Filtered(sink, e -> types.contains(e.jobType()))));
+                            new FeedSink.Filtered(sink, event -> event.matches(types, tag))));
         });
     }
 

@@ -21,6 +21,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -127,8 +128,8 @@ public class ProgressSocket {
                     if (open != null) {
                         FeedSink sink = new SocketSink(connection, key);
                         open.put(key, all
-                                ? feeds.followTenant(tenant, after, message.type() == null ? sink
-                                        : new FeedSink.Filtered(sink, e -> message.type().equals(e.jobType())))
+                                ? feeds.followTenant(tenant, after, new FeedSink.Filtered(sink, event -> event.matches(
+                                        message.type() == null ? Set.of() : Set.of(message.type()), message.tag())))
                                 : feeds.follow(tenant, message.jobId(), after, sink));
                     }
                 })
