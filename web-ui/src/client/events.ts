@@ -6,11 +6,16 @@ export const TERMINAL_STATES: ReadonlySet<JobState> = new Set(['SUCCEEDED', 'FAI
 
 /** One event of a job, identical on every transport. */
 export interface JobEvent {
+  /** The job's sequence number: grows by one per event of the job. */
   seq: number;
   attempt: number;
+  /** The tenant's sequence number: orders and resumes streams of all of a tenant's jobs. */
+  tseq: number;
   jobId: string;
   tenant: string;
   jobType: string;
+  /** The job's tags; absent when it has none. */
+  tags?: string[];
   type: 'state' | 'progress';
   state: JobState;
   percent: number;
@@ -37,6 +42,7 @@ export interface Job {
   progress: { percent: number; message: string };
   attempt: number;
   maxAttempts: number;
+  tags: string[];
   result?: unknown;
   error?: string;
   lastSeq: number;

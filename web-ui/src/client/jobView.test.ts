@@ -5,6 +5,7 @@ import { applyEvent, emptyView } from './jobView';
 const event = (seq: number, over: Partial<JobEvent> = {}): JobEvent => ({
   seq,
   attempt: 1,
+  tseq: seq,
   jobId: 'j1',
   tenant: 't',
   jobType: 'demo.sleep',
