@@ -3,9 +3,7 @@ package io.jobcast.progress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** A tenant at its cap of open connections is refused clearly; other tenants are not. */
@@ -31,17 +28,9 @@ class ConnectionLimitsTest {
     @TestHTTPResource("/")
     URI base;
     @Inject
-    RedisDataSource redis;
-    @Inject
-    ObjectMapper mapper;
+    JobDrivers drivers;
     @Inject
     ConnectionLimits limits;
-    @ConfigProperty(name = "rabbitmq-host")
-    String rabbitHost;
-    @ConfigProperty(name = "rabbitmq-port")
-    int rabbitPort;
-    @ConfigProperty(name = "jobcast.events.exchange")
-    String exchange;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -77,7 +66,7 @@ class ConnectionLimitsTest {
     }
 
     private JobDriver driver(String tenant) throws Exception {
-        return new JobDriver(tenant, redis, mapper, rabbitHost, rabbitPort, exchange);
+        return drivers.forTenant(tenant);
     }
 
     public static class TwoPerTenant implements QuarkusTestProfile {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -25,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,22 +35,16 @@ class EventStreamsTest {
     @TestHTTPResource("/")
     URI base;
     @Inject
-    RedisDataSource redis;
+    JobDrivers drivers;
     @Inject
     ObjectMapper mapper;
-    @ConfigProperty(name = "rabbitmq-host")
-    String rabbitHost;
-    @ConfigProperty(name = "rabbitmq-port")
-    int rabbitPort;
-    @ConfigProperty(name = "jobcast.events.exchange")
-    String exchange;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private JobDriver job;
 
     @BeforeEach
     void newJob() throws Exception {
-        job = new JobDriver("acme", redis, mapper, rabbitHost, rabbitPort, exchange).queued().running();
+        job = drivers.forTenant("acme").queued().running();
     }
 
     @AfterEach

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,22 +27,16 @@ class LongPollTest {
     @TestHTTPResource("/")
     URI base;
     @Inject
-    RedisDataSource redis;
+    JobDrivers drivers;
     @Inject
     ObjectMapper mapper;
-    @ConfigProperty(name = "rabbitmq-host")
-    String rabbitHost;
-    @ConfigProperty(name = "rabbitmq-port")
-    int rabbitPort;
-    @ConfigProperty(name = "jobcast.events.exchange")
-    String exchange;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private JobDriver job;
 
     @BeforeEach
     void newJob() throws Exception {
-        job = new JobDriver("acme", redis, mapper, rabbitHost, rabbitPort, exchange).queued().running();
+        job = drivers.forTenant("acme").queued().running();
     }
 
     @AfterEach

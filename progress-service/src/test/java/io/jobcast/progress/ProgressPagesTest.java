@@ -4,12 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,21 +16,13 @@ import org.junit.jupiter.api.Test;
 class ProgressPagesTest {
 
     @Inject
-    RedisDataSource redis;
-    @Inject
-    ObjectMapper mapper;
-    @ConfigProperty(name = "rabbitmq-host")
-    String rabbitHost;
-    @ConfigProperty(name = "rabbitmq-port")
-    int rabbitPort;
-    @ConfigProperty(name = "jobcast.events.exchange")
-    String exchange;
+    JobDrivers drivers;
 
     private JobDriver job;
 
     @BeforeEach
     void runningJob() throws Exception {
-        job = new JobDriver("acme", redis, mapper, rabbitHost, rabbitPort, exchange).queued().running().progress(40);
+        job = drivers.forTenant("acme").queued().running().progress(40);
     }
 
     @AfterEach

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.progress.websocket.ProgressSocket;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,23 +33,17 @@ class SlowClientTest {
     @TestHTTPResource("/")
     URI base;
     @Inject
-    RedisDataSource redis;
+    JobDrivers drivers;
     @Inject
     ObjectMapper mapper;
     @Inject
     ProgressSocket sockets;
-    @ConfigProperty(name = "rabbitmq-host")
-    String rabbitHost;
-    @ConfigProperty(name = "rabbitmq-port")
-    int rabbitPort;
-    @ConfigProperty(name = "jobcast.events.exchange")
-    String exchange;
     @ConfigProperty(name = "jobcast.progress.outbox.max-queued")
     int maxQueued;
 
     @Test
     void aSlowWebSocketClientGetsEveryStateChangeAndTheFinalProgressWhileAFastOneGetsEverything() throws Exception {
-        try (JobDriver job = new JobDriver("acme", redis, mapper, rabbitHost, rabbitPort, exchange).queued().running();
+        try (JobDriver job = drivers.forTenant("acme").queued().running();
                 RawWebSocket slow = RawWebSocket.connect(base, "acme", 4096)) {
             slow.sendText("{\"op\":\"subscribe\",\"jobId\":\"" + job.jobId + "\"}");
             assertThat(slow.readText()).contains("\"op\":\"subscribed\"");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
-import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** Streams of all of a tenant's jobs, ordered and resumable by the tenant sequence number. */
@@ -33,15 +31,9 @@ class TenantStreamsTest {
     @TestHTTPResource("/")
     URI base;
     @Inject
-    RedisDataSource redis;
+    JobDrivers drivers;
     @Inject
     ObjectMapper mapper;
-    @ConfigProperty(name = "rabbitmq-host")
-    String rabbitHost;
-    @ConfigProperty(name = "rabbitmq-port")
-    int rabbitPort;
-    @ConfigProperty(name = "jobcast.events.exchange")
-    String exchange;
 
     /** A tenant of this test alone, so its tenant sequence starts at 1. */
     private final String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -132,7 +124,7 @@ class TenantStreamsTest {
     }
 
     private JobDriver driver() throws Exception {
-        return new JobDriver(tenant, redis, mapper, rabbitHost, rabbitPort, exchange);
+        return drivers.forTenant(tenant);
     }
 
     /** Reads {@code count} events of the tenant's stream as [id, data] pairs, then closes it. */
