@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.jobcast.progress.config.ProgressConfig;
 
 /**
  * Caps the open client connections (SSE streams, WebSockets, held long polls) of this replica, in
@@ -23,10 +23,9 @@ public class ConnectionLimits {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> openByTenant = new ConcurrentHashMap<>();
 
-    public ConnectionLimits(@ConfigProperty(name = "jobcast.progress.max-connections") int maxPerReplica,
-            @ConfigProperty(name = "jobcast.progress.max-connections-per-tenant") int maxPerTenant) {
-        this.maxPerReplica = maxPerReplica;
-        this.maxPerTenant = maxPerTenant;
+    public ConnectionLimits(ProgressConfig config) {
+        this.maxPerReplica = config.maxConnections();
+        this.maxPerTenant = config.maxConnectionsPerTenant();
     }
 
     /** Takes a connection slot for the tenant; {@code false} when a cap is reached. Pair with {@link #release}. */

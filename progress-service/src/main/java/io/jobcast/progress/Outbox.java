@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.eclipse.microprofile.config.ConfigProvider;
+import io.jobcast.progress.config.ProgressConfig;
 
 /**
  * Bounded buffering for one client connection, between its ordered feeds and its socket.
@@ -28,11 +28,10 @@ public final class Outbox {
     private boolean closed;
     private Runnable onDrained;
 
-    /** An outbox with the configured bounds ({@code jobcast.progress.outbox.*}). */
-    public static Outbox configured(Function<StreamedEvent, CompletionStage<?>> write, Consumer<String> disconnect) {
-        var config = ConfigProvider.getConfig();
-        return new Outbox(config.getValue("jobcast.progress.outbox.max-in-flight", Integer.class),
-                config.getValue("jobcast.progress.outbox.max-queued", Integer.class), write, disconnect);
+    /** An outbox with the configured bounds. */
+    public static Outbox configured(ProgressConfig.Outbox bounds, Function<StreamedEvent, CompletionStage<?>> write,
+            Consumer<String> disconnect) {
+        return new Outbox(bounds.maxInFlight(), bounds.maxQueued(), write, disconnect);
     }
 
     /**

@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.jobcast.progress.config.ProgressConfig;
 
 /**
  * Long polling at {@code GET /api/v1/jobs/{id}/progress?after=SEQ&wait=SECONDS}: answers at once
@@ -40,15 +40,13 @@ public class LongPollRoute {
     private final Duration defaultWait;
     private final Duration maxWait;
 
-    public LongPollRoute(Feeds feeds, ConnectionLimits limits, Vertx vertx, ObjectMapper mapper,
-            @ConfigProperty(name = "jobcast.progress.long-poll.default-wait") Duration defaultWait,
-            @ConfigProperty(name = "jobcast.progress.long-poll.max-wait") Duration maxWait) {
+    public LongPollRoute(Feeds feeds, ConnectionLimits limits, Vertx vertx, ObjectMapper mapper, ProgressConfig config) {
         this.feeds = feeds;
         this.limits = limits;
         this.vertx = vertx;
         this.mapper = mapper;
-        this.defaultWait = defaultWait;
-        this.maxWait = maxWait;
+        this.defaultWait = config.longPoll().defaultWait();
+        this.maxWait = config.longPoll().maxWait();
     }
 
     void install(@Observes Router router) {

@@ -24,7 +24,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.ToLongFunction;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.jobcast.progress.config.ProgressConfig;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,15 +53,16 @@ public class JobEventsRoute {
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final Duration heartbeat;
+    private final ProgressConfig.Outbox outboxBounds;
     private final ConnectionLimits limits;
 
-    public JobEventsRoute(Feeds feeds, ObjectMapper mapper, Vertx vertx, ConnectionLimits limits,
-            @ConfigProperty(name = "jobcast.progress.sse.heartbeat") Duration heartbeat) {
+    public JobEventsRoute(Feeds feeds, ObjectMapper mapper, Vertx vertx, ConnectionLimits limits, ProgressConfig config) {
         this.feeds = feeds;
         this.limits = limits;
+        this.heartbeat = config.sse().heartbeat();
+        this.outboxBounds = config.outbox();
         this.mapper = mapper;
         this.vertx = vertx;
-        this.heartbeat = heartbeat;
     }
 
     void install(@Observes Router router) {
@@ -107,7 +108,7 @@ public class JobEventsRoute {
                     .putHeader("Cache-Control", "no-cache, no-transform")
                     .putHeader("X-Accel-Buffering", "no")
                     .write("retry: " + RECONNECT_MILLIS + "\n\n");
-            Outbox outbox = Outbox.configured(event -> response.write(frame(event, position)).toCompletionStage(),
+            Outbox outbox = Outbox.configured(outboxBounds, event -> response.write(frame(event, position)).toCompletionStage(),
                     reason -> response.end(": " + reason + "\n\n")); // EventSource reconnects with Last-Event-ID
             Feed feed = follow.apply(after, new SseSink(response, outbox));
             // A comment line now and then keeps proxies and load balancers from closing an idle stream.

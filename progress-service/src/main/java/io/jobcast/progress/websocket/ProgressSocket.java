@@ -12,6 +12,7 @@ import io.jobcast.progress.Feed;
 import io.jobcast.api.ProblemException;
 import io.jobcast.api.Tenants;
 import io.jobcast.progress.StreamedEvent;
+import io.jobcast.progress.config.ProgressConfig;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
@@ -43,13 +44,15 @@ public class ProgressSocket {
 
     private final Feeds feeds;
     private final ConnectionLimits limits;
+    private final ProgressConfig.Outbox outboxBounds;
     private final ObjectMapper mapper;
     private final Map<String, Map<String, Feed>> feedsByConnection = new ConcurrentHashMap<>();
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
 
-    public ProgressSocket(Feeds feeds, ConnectionLimits limits, ObjectMapper mapper) {
+    public ProgressSocket(Feeds feeds, ConnectionLimits limits, ObjectMapper mapper, ProgressConfig config) {
         this.feeds = feeds;
         this.limits = limits;
+        this.outboxBounds = config.outbox();
         this.mapper = mapper;
     }
 
@@ -62,7 +65,7 @@ public class ProgressSocket {
             return connection.close(new CloseReason(TRY_AGAIN_LATER, "too many connections; retry shortly"));
         }
         feedsByConnection.put(connection.id(), new ConcurrentHashMap<>());
-        outboxes.put(connection.id(), Outbox.configured(
+        outboxes.put(connection.id(), Outbox.configured(outboxBounds,
                 event -> connection.sendText(event.json()).subscribeAsCompletionStage(),
                 reason -> connection.close(new CloseReason(TRY_AGAIN_LATER, reason)).subscribe().with(ok -> { }, e -> { })));
         return Uni.createFrom().voidItem();
