@@ -27,9 +27,11 @@ public class Jobs {
     private final JobPublisher publisher;
     private final JobServiceConfig config;
     private final ObjectMapper mapper;
+    private final JobMetrics metrics;
 
-    public Jobs(JobStore store, JobPublisher publisher, JobServiceConfig config, ObjectMapper mapper) {
+    public Jobs(JobStore store, JobPublisher publisher, JobServiceConfig config, ObjectMapper mapper, JobMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.publisher = publisher;
         this.config = config;
         this.mapper = mapper;
@@ -76,6 +78,7 @@ public class Jobs {
                         // Subscribers also read the log, so a lost QUEUED event costs nothing.
                         .onFailure().invoke(e -> LOG.warnf("QUEUED event of %s not published: %s", job.jobId(), e))
                         .onFailure().recoverWithNull())
+                .invoke(() -> metrics.submitted(job.type()))
                 .chain(() -> find(tenant, job.jobId()));
     }
 

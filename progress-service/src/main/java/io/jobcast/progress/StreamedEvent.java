@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.JobEvent;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * log holds it, encoded once and shared by every client that receives it.
  */
 public record StreamedEvent(String jobId, String tenant, long seq, long tseq, String jobType, List<String> tags,
-        String type, boolean terminal, String json) {
+        String type, boolean terminal, Instant timestamp, String json) {
 
     /** Whether the event is of one of {@code types} (any, if empty) and carries {@code tag} (any, if null). */
     public boolean matches(java.util.Set<String> types, String tag) {
@@ -22,7 +23,7 @@ public record StreamedEvent(String jobId, String tenant, long seq, long tseq, St
         try {
             JobEvent event = mapper.readValue(json, JobEvent.class);
             return new StreamedEvent(event.jobId(), event.tenant(), event.seq(), event.tseq(), event.jobType(),
-                    event.tags(), event.type().wireName(), event.isTerminal(), json);
+                    event.tags(), event.type().wireName(), event.isTerminal(), event.timestamp(), json);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("not a job event: " + json, e);
         }

@@ -80,10 +80,10 @@ class OutboxTest {
     }
 
     private static StreamedEvent progress(String job, long seq) {
-        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "progress", false, "{}");
+        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "progress", false, java.time.Instant.now(), "{}");
     }
 
     private static StreamedEvent state(String job, long seq) {
-        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "state", false, "{}");
+        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "state", false, java.time.Instant.now(), "{}");
     }
 }

@@ -9,6 +9,7 @@ import io.jobcast.api.JobMessage;
 import io.jobcast.api.JobState;
 import io.jobcast.worker.messaging.EventPublisher;
 import io.jobcast.worker.store.EventLogStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
@@ -29,8 +30,11 @@ public class JobRunner {
     private final EventLogStore store;
     private final EventPublisher publisher;
     private final ObjectMapper mapper;
+    private final MeterRegistry metrics;
 
-    public JobRunner(Workers workers, EventLogStore store, EventPublisher publisher, ObjectMapper mapper) {
+    public JobRunner(Workers workers, EventLogStore store, EventPublisher publisher, ObjectMapper mapper,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.workers = workers;
         this.store = store;
         this.publisher = publisher;
@@ -43,11 +47,13 @@ public class JobRunner {
      */
     public void run(JobMessage job) {
         JobEvent running = event(job, 0, EventType.STATE, JobState.RUNNING, 0, "started on " + workers.id(), null, null);
-        if (!(store.append(EventLog.claim(running, Map.of("worker", workers.id()), mapper))
-                instanceof EventLog.Appended claimed)) {
+        EventLog.Outcome claim = store.append(EventLog.claim(running, Map.of("worker", workers.id()), mapper));
+        if (!(claim instanceof EventLog.Appended claimed)) {
+            refused((EventLog.Refused) claim);
             LOG.infof("job %s is not runnable any more; dropping its delivery", job.jobId());
             return;
         }
+        metrics.counter("jobcast.attempts.started", "type", job.type()).increment();
         publisher.publishState(claimed.json(), running.routingKey());
         Attempt attempt = new Attempt(job, claimed.attempt());
         try {
@@ -72,12 +78,20 @@ public class JobRunner {
 
     private void finish(Attempt attempt, JobState state, int percent, String message, JsonNode result, String error) {
         JobEvent event = event(attempt.job, attempt.number, EventType.STATE, state, percent, message, result, error);
-        if (store.append(EventLog.advance(event, mapper)) instanceof EventLog.Appended appended) {
+        EventLog.Outcome outcome = store.append(EventLog.advance(event, mapper));
+        if (outcome instanceof EventLog.Appended appended) {
             publisher.publishState(appended.json(), event.routingKey());
+            metrics.counter("jobcast.attempts.ended", "type", attempt.job.type(), "outcome", state.name()).increment();
         } else {
+            refused((EventLog.Refused) outcome);
             LOG.infof("outcome %s of attempt %d of job %s refused: a newer attempt owns the job",
                     state, attempt.number, attempt.job.jobId());
         }
+    }
+
+    /** An event the event log refused: a superseded attempt, an illegal transition. Dropped, and counted. */
+    private void refused(EventLog.Refused refusal) {
+        metrics.counter("jobcast.events.refused", "reason", refusal.reason().name()).increment();
     }
 
     private static JobEvent event(JobMessage job, int attempt, EventType type, JobState state, int percent,
@@ -132,6 +146,7 @@ public class JobRunner {
             JobEvent event = event(job, number, EventType.PROGRESS, JobState.RUNNING, clamped, message, null, null);
             EventLog.Outcome outcome = store.append(EventLog.advance(event, mapper));
             if (!(outcome instanceof EventLog.Appended appended)) {
+                refused((EventLog.Refused) outcome);
                 throw new AttemptSupersededException(job.jobId(), number);
             }
             this.percent = clamped;

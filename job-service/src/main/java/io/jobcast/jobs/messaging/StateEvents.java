@@ -6,6 +6,7 @@ import io.jobcast.api.JobEvent;
 import io.jobcast.api.JobMessage;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
+import io.jobcast.jobs.JobMetrics;
 import io.jobcast.jobs.config.JobServiceConfig;
 import io.jobcast.jobs.store.JobStore;
 import io.smallrye.mutiny.Uni;
@@ -27,9 +28,12 @@ public class StateEvents {
     private final JobPublisher publisher;
     private final JobServiceConfig config;
     private final ObjectMapper mapper;
+    private final JobMetrics metrics;
 
-    public StateEvents(JobStore store, JobPublisher publisher, JobServiceConfig config, ObjectMapper mapper) {
+    public StateEvents(JobStore store, JobPublisher publisher, JobServiceConfig config, ObjectMapper mapper,
+            JobMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.publisher = publisher;
         this.config = config;
         this.mapper = mapper;
@@ -46,7 +50,13 @@ public class StateEvents {
             return Uni.createFrom().voidItem();
         }
         if (event.isTerminal()) {
-            return store.expireAfter(event.tenant(), event.jobId(), config.resultTtl());
+            return store.find(event.tenant(), event.jobId())
+                    .invoke(record -> {
+                        if (record != null) {
+                            metrics.finished(record);
+                        }
+                    })
+                    .chain(() -> store.expireAfter(event.tenant(), event.jobId(), config.resultTtl()));
         }
         if (event.state() == JobState.QUEUED && event.attempt() > 0) {
             return store.find(event.tenant(), event.jobId()).chain(record -> requeue(record, event));
@@ -59,6 +69,7 @@ public class StateEvents {
             return Uni.createFrom().voidItem(); // expired, or already claimed by a newer attempt
         }
         LOG.debugf("requeueing %s after failed attempt %d", record.id(), record.attempt());
+        metrics.retried(record.type());
         return publisher.publishJob(new JobMessage(record.id(), record.tenant(), record.type(), record.payload(),
                 record.maxAttempts(), record.createdAt(), record.tags()));
     }

@@ -1,6 +1,7 @@
 package io.jobcast.progress.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.progress.DeliveryMetrics;
 import io.jobcast.progress.EventHub;
 import io.jobcast.progress.StreamedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,14 +16,17 @@ public class EventConsumer {
 
     private final EventHub hub;
     private final ObjectMapper mapper;
+    private final DeliveryMetrics metrics;
 
-    public EventConsumer(EventHub hub, ObjectMapper mapper) {
+    public EventConsumer(EventHub hub, ObjectMapper mapper, DeliveryMetrics metrics) {
         this.hub = hub;
+        this.metrics = metrics;
         this.mapper = mapper;
     }
 
     @Incoming("events")
     public void onEvent(String json) {
+        metrics.received();
         try {
             hub.publish(StreamedEvent.of(json, mapper));
         } catch (RuntimeException e) {

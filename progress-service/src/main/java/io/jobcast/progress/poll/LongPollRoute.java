@@ -6,6 +6,7 @@ import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import io.jobcast.progress.ConnectionLimits;
+import io.jobcast.progress.DeliveryMetrics;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
 import io.jobcast.progress.Feed;
@@ -33,14 +34,19 @@ import io.jobcast.progress.config.ProgressConfig;
 @ApplicationScoped
 public class LongPollRoute {
 
+    private static final String TRANSPORT = "long-poll";
+
     private final Feeds feeds;
     private final ConnectionLimits limits;
+    private final DeliveryMetrics metrics;
     private final Vertx vertx;
     private final ObjectMapper mapper;
     private final Duration defaultWait;
     private final Duration maxWait;
 
-    public LongPollRoute(Feeds feeds, ConnectionLimits limits, Vertx vertx, ObjectMapper mapper, ProgressConfig config) {
+    public LongPollRoute(Feeds feeds, ConnectionLimits limits, Vertx vertx, ObjectMapper mapper, ProgressConfig config,
+            DeliveryMetrics metrics) {
+        this.metrics = metrics;
         this.feeds = feeds;
         this.limits = limits;
         this.vertx = vertx;
@@ -71,6 +77,7 @@ public class LongPollRoute {
                 answer(response.putHeader("Retry-After", "5"), ConnectionLimits.TOO_MANY);
                 return;
             }
+            metrics.opened(TRANSPORT);
             Poll poll = new Poll(jobId, after, response);
             Feed feed = feeds.follow(tenant, jobId, after, poll);
             long timer = vertx.setTimer(waitMillis, fired -> poll.answer(false));
@@ -80,6 +87,7 @@ public class LongPollRoute {
                 feed.close();
                 if (released.compareAndSet(false, true)) {
                     limits.release(tenant);
+                    metrics.closed(TRANSPORT);
                 }
             };
             response.closeHandler(closed -> poll.onAnswered.run());
@@ -177,6 +185,7 @@ public class LongPollRoute {
                         .append(",\"done\":").append(ended).append(",\"events\":[");
                 for (int i = 0; i < events.size(); i++) {
                     json.append(i == 0 ? "" : ",").append(events.get(i).json());
+                    metrics.delivered(TRANSPORT, events.get(i));
                 }
                 body = json.append("]}").toString();
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.progress.ConnectionLimits;
+import io.jobcast.progress.DeliveryMetrics;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Outbox;
 import io.jobcast.progress.Feeds;
@@ -46,6 +47,8 @@ public class JobEventsRoute {
     private static final Problem MISSING_TENANT = new Problem("/problems/missing-tenant", "Missing tenant", 400,
             "Requests reach progress-service through the gateway, which names the tenant.");
 
+    private static final String TRANSPORT = "sse";
+
     /** How long a browser's EventSource waits before it reconnects. */
     private static final int RECONNECT_MILLIS = 2000;
 
@@ -55,9 +58,12 @@ public class JobEventsRoute {
     private final Duration heartbeat;
     private final ProgressConfig.Outbox outboxBounds;
     private final ConnectionLimits limits;
+    private final DeliveryMetrics metrics;
 
-    public JobEventsRoute(Feeds feeds, ObjectMapper mapper, Vertx vertx, ConnectionLimits limits, ProgressConfig config) {
+    public JobEventsRoute(Feeds feeds, ObjectMapper mapper, Vertx vertx, ConnectionLimits limits, ProgressConfig config,
+            DeliveryMetrics metrics) {
         this.feeds = feeds;
+        this.metrics = metrics;
         this.limits = limits;
         this.heartbeat = config.sse().heartbeat();
         this.outboxBounds = config.outbox();
@@ -108,7 +114,11 @@ public class JobEventsRoute {
                     .putHeader("Cache-Control", "no-cache, no-transform")
                     .putHeader("X-Accel-Buffering", "no")
                     .write("retry: " + RECONNECT_MILLIS + "\n\n");
-            Outbox outbox = Outbox.configured(outboxBounds, event -> response.write(frame(event, position)).toCompletionStage(),
+            metrics.opened(TRANSPORT);
+            Outbox outbox = Outbox.configured(outboxBounds, event -> {
+                        metrics.delivered(TRANSPORT, event);
+                        return response.write(frame(event, position)).toCompletionStage();
+                    },
                     reason -> response.end(": " + reason + "\n\n")); // EventSource reconnects with Last-Event-ID
             Feed feed = follow.apply(after, new SseSink(response, outbox));
             // A comment line now and then keeps proxies and load balancers from closing an idle stream.
@@ -119,6 +129,7 @@ public class JobEventsRoute {
                 feed.close();
                 outbox.close();
                 limits.release(tenant);
+                metrics.closed(TRANSPORT);
             });
         }, failure -> answer(response, failure instanceof ProblemException problem ? problem.problem()
                 : unavailable(failure)));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.progress.ConnectionLimits;
+import io.jobcast.progress.DeliveryMetrics;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Outbox;
 import io.jobcast.progress.Feeds;
@@ -40,17 +41,22 @@ public class ProgressSocket {
     static final short INVALID_PAYLOAD = 1007;
     static final short TRY_AGAIN_LATER = 1013;
 
+    private static final String TRANSPORT = "websocket";
+
     private static final Logger LOG = Logger.getLogger(ProgressSocket.class);
 
     private final Feeds feeds;
     private final ConnectionLimits limits;
     private final ProgressConfig.Outbox outboxBounds;
+    private final DeliveryMetrics metrics;
     private final ObjectMapper mapper;
     private final Map<String, Map<String, Feed>> feedsByConnection = new ConcurrentHashMap<>();
     private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
 
-    public ProgressSocket(Feeds feeds, ConnectionLimits limits, ObjectMapper mapper, ProgressConfig config) {
+    public ProgressSocket(Feeds feeds, ConnectionLimits limits, ObjectMapper mapper, ProgressConfig config,
+            DeliveryMetrics metrics) {
         this.feeds = feeds;
+        this.metrics = metrics;
         this.limits = limits;
         this.outboxBounds = config.outbox();
         this.mapper = mapper;
@@ -65,8 +71,11 @@ public class ProgressSocket {
             return connection.close(new CloseReason(TRY_AGAIN_LATER, "too many connections; retry shortly"));
         }
         feedsByConnection.put(connection.id(), new ConcurrentHashMap<>());
-        outboxes.put(connection.id(), Outbox.configured(outboxBounds,
-                event -> connection.sendText(event.json()).subscribeAsCompletionStage(),
+        metrics.opened(TRANSPORT);
+        outboxes.put(connection.id(), Outbox.configured(outboxBounds, event -> {
+                    metrics.delivered(TRANSPORT, event);
+                    return connection.sendText(event.json()).subscribeAsCompletionStage();
+                },
                 reason -> connection.close(new CloseReason(TRY_AGAIN_LATER, reason)).subscribe().with(ok -> { }, e -> { })));
         return Uni.createFrom().voidItem();
     }
@@ -106,6 +115,7 @@ public class ProgressSocket {
         if (outbox != null) {
             outbox.close();
             limits.release(tenant(connection));
+            metrics.closed(TRANSPORT);
         }
     }
 

@@ -1,0 +1,43 @@
+package io.jobcast.jobs;
+
+import io.jobcast.api.JobRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/** What operators watch of the job lifecycle, by job type (Prometheus at {@code /q/metrics}). */
+@ApplicationScoped
+public class JobMetrics {
+
+    private final MeterRegistry registry;
+
+    public JobMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A job was accepted (answered 202). */
+    public void submitted(String type) {
+        registry.counter("jobcast.jobs.submitted", "type", type).increment();
+    }
+
+    /** A failed attempt was requeued for another one. */
+    public void retried(String type) {
+        registry.counter("jobcast.jobs.retried", "type", type).increment();
+    }
+
+    /** A job ended: counted by its final state, with how long it waited for a worker and how long it ran. */
+    public void finished(JobRecord job) {
+        registry.counter("jobcast.jobs.finished", "type", job.type(), "state", job.state().name()).increment();
+        if (job.startedAt() != null && job.createdAt() != null) {
+            timer("jobcast.jobs.wait", job.type()).record(Duration.between(job.createdAt(), job.startedAt()));
+        }
+        if (job.startedAt() != null && job.finishedAt() != null) {
+            timer("jobcast.jobs.duration", job.type()).record(Duration.between(job.startedAt(), job.finishedAt()));
+        }
+    }
+
+    private Timer timer(String name, String type) {
+        return Timer.builder(name).tag("type", type).publishPercentileHistogram().register(registry);
+    }
+}

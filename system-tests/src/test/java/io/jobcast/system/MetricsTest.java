@@ -1,0 +1,78 @@
+package io.jobcast.system;
+
+import static io.jobcast.system.EventClients.HTTP;
+import static io.jobcast.system.EventClients.MAPPER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** After a scripted run, each service's Prometheus metrics moved exactly as the jobs did. */
+@Order(5)
+@ExtendWith(RunningSuite.class)
+class MetricsTest {
+
+    private static final int JOB_SERVICE = 18081;
+    private static final List<Integer> PROGRESS_REPLICAS = List.of(18082, 18182);
+    private static final List<Integer> WORKERS = List.of(18083, 18084);
+
+    @Test
+    void countersAndHistogramsFollowTheJobs() throws Exception {
+        double submittedBefore = sum(List.of(JOB_SERVICE), "jobcast_jobs_submitted_total", "type=\"demo.fail\"");
+        double retriedBefore = sum(List.of(JOB_SERVICE), "jobcast_jobs_retried_total", "type=\"demo.fail\"");
+        double succeededBefore = sum(List.of(JOB_SERVICE), "jobcast_jobs_finished_total", "type=\"demo.fail\"", "state=\"SUCCEEDED\"");
+        double durationsBefore = sum(List.of(JOB_SERVICE), "jobcast_jobs_duration_seconds_count", "type=\"demo.fail\"");
+        double attemptsBefore = sum(WORKERS, "jobcast_attempts_started_total", "type=\"demo.fail\"");
+        double deliveredBefore = sum(PROGRESS_REPLICAS, "jobcast_events_delivered_total", "transport=\"sse\"");
+        double latenciesBefore = sum(PROGRESS_REPLICAS, "jobcast_events_delivery_latency_seconds_count", "transport=\"sse\"");
+
+        // Three jobs that each fail once and succeed on their second attempt, followed over SSE.
+        long events = 0;
+        for (int i : IntStream.range(0, 3).toArray()) {
+            HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs"))
+                    .header("X-API-Key", RunningSuite.apiKey()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"type\":\"demo.fail\",\"payload\":{\"failTimes\":1},\"maxAttempts\":2}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            events += EventClients.sse(MAPPER.readTree(accepted.body()).get("id").asText()).size();
+        }
+        // job-service counts a job's end when the terminal event reaches its own queue, a moment later.
+        await().atMost(Duration.ofSeconds(10)).until(() -> sum(List.of(JOB_SERVICE), "jobcast_jobs_finished_total",
+                "type=\"demo.fail\"", "state=\"SUCCEEDED\"") - succeededBefore >= 3);
+
+        assertThat(sum(List.of(JOB_SERVICE), "jobcast_jobs_submitted_total", "type=\"demo.fail\"") - submittedBefore).isEqualTo(3);
+        assertThat(sum(List.of(JOB_SERVICE), "jobcast_jobs_retried_total", "type=\"demo.fail\"") - retriedBefore).isEqualTo(3);
+        assertThat(sum(List.of(JOB_SERVICE), "jobcast_jobs_finished_total", "type=\"demo.fail\"", "state=\"SUCCEEDED\"")
+                - succeededBefore).isEqualTo(3);
+        assertThat(sum(List.of(JOB_SERVICE), "jobcast_jobs_duration_seconds_count", "type=\"demo.fail\"") - durationsBefore)
+                .isEqualTo(3);
+        assertThat(sum(WORKERS, "jobcast_attempts_started_total", "type=\"demo.fail\"") - attemptsBefore).isEqualTo(6);
+        assertThat(sum(PROGRESS_REPLICAS, "jobcast_events_delivered_total", "transport=\"sse\"") - deliveredBefore)
+                .isEqualTo(events);
+        assertThat(sum(PROGRESS_REPLICAS, "jobcast_events_delivery_latency_seconds_count", "transport=\"sse\"")
+                - latenciesBefore).isEqualTo(events);
+    }
+
+    /** The sum over services of a Prometheus sample's values, for the lines carrying every label given. */
+    private static double sum(List<Integer> ports, String metric, String... labels) throws Exception {
+        double total = 0;
+        for (int port : ports) {
+            String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : text.lines().toList()) {
+                if (line.startsWith(metric + "{") && List.of(labels).stream().allMatch(line::contains)) {
+                    total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return total;
+    }
+}
