@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ProblemError, submitJob } from './client/api';
 import { followJob } from './client/followJob';
 import { applyEvent, emptyView, type JobView } from './client/jobView';
-import { initialApiKey, storeApiKey } from './apiKey';
+import { initialApiKey, storeApiKey, takeKeyFromLink } from './apiKey';
 
 export function App() {
   const [apiKey, setApiKey] = useState(initialApiKey);
@@ -11,6 +11,16 @@ export function App() {
   const [job, setJob] = useState<JobView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+
+  // A key link opened in a tab that already shows the page only changes the hash.
+  useEffect(() => {
+    const onHashChange = () => {
+      const key = takeKeyFromLink();
+      if (key) setApiKey(key);
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
 
   const jobId = job?.jobId;
   useEffect(() => {
@@ -66,7 +76,13 @@ export function App() {
         <form onSubmit={submit}>
           <label>
             steps
-            <input type="number" min={1} max={1000} value={steps} onChange={(e) => setSteps(e.target.valueAsNumber)} />
+            <input
+              type="number"
+              min={1}
+              max={1000}
+              value={numberValue(steps)}
+              onChange={(e) => setSteps(e.target.valueAsNumber)}
+            />
           </label>
           <label>
             stepMillis
@@ -74,7 +90,7 @@ export function App() {
               type="number"
               min={0}
               max={60000}
-              value={stepMillis}
+              value={numberValue(stepMillis)}
               onChange={(e) => setStepMillis(e.target.valueAsNumber)}
             />
           </label>
@@ -132,4 +148,9 @@ function JobPanel({ job }: { job: JobView }) {
       </details>
     </section>
   );
+}
+
+/** An emptied number input gives NaN, which React will not put in a value attribute. */
+function numberValue(n: number): number | string {
+  return Number.isNaN(n) ? '' : n;
 }

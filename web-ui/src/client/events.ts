@@ -20,8 +20,10 @@ export interface JobEvent {
   state: JobState;
   percent: number;
   message: string;
+  /** The job's result on SUCCEEDED; null or absent otherwise. */
   result?: unknown;
-  error?: string;
+  /** Why the attempt failed; null or absent otherwise. */
+  error?: string | null;
   timestamp: string;
 }
 

@@ -31,6 +31,11 @@ export function followJob(jobId: string, options: FollowOptions): () => void {
     if ('op' in frame) {
       if (frame.op === 'error') {
         options.onError?.(frame as Problem);
+        if (!frame.jobId || frame.jobId === jobId) {
+          // The subscription failed (unknown job, bad key, ...): nothing more will come for it.
+          finished = true;
+          socket.close(1000, 'subscription failed');
+        }
       }
       return;
     }
