@@ -1,0 +1,295 @@
+package io.jobcast.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart: linted strictly, rendered for the default values, for external brokers with
+ * fixed replica counts and with KEDA, and every rendered manifest validated against the
+ * Kubernetes API schemas.
+ */
+class ChartTest {
+
+    static final Path CHART = Path.of("helm/jobcast");
+    static final Path EXTERNAL_VALUES = CHART.resolve("ci/external-brokers-values.yaml");
+    static final Path RENDERED = Path.of("target/rendered");
+    static final List<String> SERVICES = List.of("api-gateway", "job-service", "worker-service", "progress-service");
+    static final YAMLMapper YAML = new YAMLMapper();
+
+    static Manifests defaults;
+    static Manifests external;
+    static Manifests keda;
+    static Manifests minimal;
+
+    @BeforeAll
+    static void render() throws IOException {
+        Files.createDirectories(RENDERED);
+        defaults = render("defaults", template -> template);
+        external = render("external-brokers", template -> template.withValuesFile(EXTERNAL_VALUES));
+        keda = render("keda", template -> template.set("worker.keda.enabled", "true"));
+        minimal = render("minimal", template -> template.set("ingress.enabled", "false").set("networkPolicy.enabled", "false")
+                .set("podDisruptionBudget.enabled", "false").set("rabbitmq.persistence.enabled", "false")
+                .set("redis.persistence.enabled", "false").set("worker.autoscaling.enabled", "false")
+                .set("progress.autoscaling.enabled", "false"));
+    }
+
+    @Test
+    void lintsCleanInStrictMode() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+
+        assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+        assertThat(lint.getMessages()).noneMatch(message -> message.contains("[WARNING]") || message.contains("[ERROR]"));
+    }
+
+    @Test
+    void everyRenderedManifestMatchesTheKubernetesApiSchemas() throws Exception {
+        Validation validation = validate(RENDERED.resolve("defaults.yaml"), RENDERED.resolve("external-brokers.yaml"),
+                RENDERED.resolve("keda.yaml"), RENDERED.resolve("minimal.yaml"));
+
+        assertThat(validation.exitCode()).as(validation.output()).isZero();
+        int documents = defaults.all().size() + external.all().size() + keda.all().size() + minimal.all().size();
+        assertThat(validation.output()).contains(documents + " documents, 0 invalid");
+    }
+
+    @Test
+    void theSchemaValidatorRejectsABrokenManifest() throws Exception {
+        Path broken = RENDERED.resolve("broken.yaml");
+        Files.writeString(broken, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: broken}
+                spec:
+                  replicas: "three"
+                  template: {spec: {containers: [{image: x}]}}
+                ---
+                apiVersion: example.com/v1
+                kind: Unknown
+                metadata: {name: unknown}
+                """);
+
+        Validation validation = validate(broken);
+
+        assertThat(validation.exitCode()).isEqualTo(1);
+        assertThat(validation.output())
+                .contains("spec/replicas must be integer")
+                .contains("must have required property selector")
+                .contains("must have required property name")
+                .contains("Unknown/unknown (example.com/v1): no schema")
+                .contains("2 documents, 2 invalid");
+    }
+
+    @Test
+    void defaultsRunEveryServiceWithBundledBrokers() {
+        assertThat(defaults.names("Deployment")).containsExactlyInAnyOrderElementsOf(SERVICES.stream().map(s -> "r-jobcast-" + s).toList());
+        assertThat(defaults.names("StatefulSet")).containsExactlyInAnyOrder("r-jobcast-rabbitmq", "r-jobcast-redis");
+        assertThat(defaults.names("Service")).hasSize(6);
+        assertThat(defaults.names("HorizontalPodAutoscaler")).containsExactlyInAnyOrder("r-jobcast-worker-service", "r-jobcast-progress-service");
+        assertThat(defaults.names("PodDisruptionBudget")).hasSize(4);
+
+        JsonNode config = defaults.one("ConfigMap", "r-jobcast").path("data");
+        assertThat(config.path("QUARKUS_REDIS_HOSTS").asText()).isEqualTo("redis://r-jobcast-redis:6379");
+        assertThat(config.path("RABBITMQ_HOST").asText()).isEqualTo("r-jobcast-rabbitmq");
+        assertThat(config.path("JOBCAST_GATEWAY_JOB_SERVICE_URL").asText()).isEqualTo("http://r-jobcast-job-service:8081");
+        assertThat(config.path("JOBCAST_GATEWAY_PROGRESS_SERVICE_URL").asText()).isEqualTo("http://r-jobcast-progress-service:8082");
+
+        JsonNode secret = defaults.one("Secret", "r-jobcast").path("stringData");
+        assertThat(secret.path("api-key").asText()).hasSize(32);
+        assertThat(secret.path("rabbitmq-password").asText()).hasSize(32);
+        assertThat(secret.path("redis-password").asText()).hasSize(32);
+    }
+
+    @Test
+    void everyServiceRunsAsNonRootWithHealthProbesAndLimits() {
+        for (String service : SERVICES) {
+            JsonNode pod = defaults.one("Deployment", "r-jobcast-" + service).at("/spec/template/spec");
+            JsonNode container = pod.path("containers").get(0);
+            assertThat(container.path("image").asText()).as(service).isEqualTo("jobcast/" + service + ":0.1.0-SNAPSHOT");
+            assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as(service).isTrue();
+            assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).as(service).isTrue();
+            assertThat(container.at("/startupProbe/httpGet/path").asText()).as(service).isEqualTo("/q/health/started");
+            assertThat(container.at("/livenessProbe/httpGet/path").asText()).as(service).isEqualTo("/q/health/live");
+            assertThat(container.at("/readinessProbe/httpGet/path").asText()).as(service).isEqualTo("/q/health/ready");
+            assertThat(container.at("/resources/limits/memory").asText()).as(service).isNotEmpty();
+            assertThat(container.at("/resources/requests/cpu").asText()).as(service).isNotEmpty();
+        }
+        JsonNode gatewayEnv = defaults.one("Deployment", "r-jobcast-api-gateway").at("/spec/template/spec/containers/0/env");
+        assertThat(gatewayEnv.findValues("name")).extracting(JsonNode::asText).contains("JOBCAST_GATEWAY_DEV_API_KEY");
+    }
+
+    @Test
+    void theIngressStreamsUnbufferedWithLongTimeoutsAndKeepsQuarkusEndpointsPrivate() {
+        for (Manifests manifests : List.of(defaults, external)) {
+            JsonNode ingress = manifests.only("Ingress");
+            JsonNode annotations = ingress.at("/metadata/annotations");
+            assertThat(annotations.path("nginx.ingress.kubernetes.io/proxy-buffering").asText()).isEqualTo("off");
+            assertThat(annotations.path("nginx.ingress.kubernetes.io/proxy-request-buffering").asText()).isEqualTo("off");
+            assertThat(annotations.path("nginx.ingress.kubernetes.io/proxy-read-timeout").asInt()).isGreaterThanOrEqualTo(3600);
+            assertThat(annotations.path("nginx.ingress.kubernetes.io/proxy-send-timeout").asInt()).isGreaterThanOrEqualTo(3600);
+
+            List<JsonNode> paths = ingress.at("/spec/rules/0/http/paths").findParents("path");
+            assertThat(paths).extracting(path -> path.path("path").asText()).contains("/", "/api", "/assets");
+            assertThat(paths).allSatisfy(path -> {
+                assertThat(path.at("/backend/service/name").asText()).isEqualTo("r-jobcast-api-gateway");
+                assertThat(path.path("path").asText()).doesNotStartWith("/q/health").doesNotStartWith("/q/metrics").isNotEqualTo("/q");
+            });
+        }
+        assertThat(external.only("Ingress").at("/spec/tls/0/secretName").asText()).isEqualTo("jobcast-tls");
+    }
+
+    @Test
+    void onlyTheGatewayReachesTheServicesThatTrustTheTenantHeader() {
+        for (String service : List.of("job-service", "progress-service")) {
+            JsonNode policy = defaults.one("NetworkPolicy", "r-jobcast-" + service);
+            assertThat(policy.at("/spec/podSelector/matchLabels/app.kubernetes.io~1component").asText()).isEqualTo(service);
+            JsonNode from = policy.at("/spec/ingress/0/from");
+            assertThat(from).hasSize(1);
+            assertThat(from.at("/0/podSelector/matchLabels/app.kubernetes.io~1component").asText()).isEqualTo("api-gateway");
+            assertThat(from.at("/0/podSelector/matchLabels/app.kubernetes.io~1instance").asText()).isEqualTo("r");
+        }
+        assertThat(defaults.names("NetworkPolicy")).doesNotContain("r-jobcast-api-gateway");
+    }
+
+    @Test
+    void externalBrokersWithThreeWorkersAndTwoProgressReplicas() {
+        assertThat(external.names("StatefulSet")).isEmpty();
+        assertThat(external.names("Secret")).as("the credentials come from existingSecret").isEmpty();
+        assertThat(external.names("HorizontalPodAutoscaler")).isEmpty();
+        assertThat(external.one("Deployment", "r-jobcast-worker-service").at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(external.one("Deployment", "r-jobcast-progress-service").at("/spec/replicas").asInt()).isEqualTo(2);
+
+        JsonNode config = external.one("ConfigMap", "r-jobcast").path("data");
+        assertThat(config.path("RABBITMQ_HOST").asText()).isEqualTo("rabbitmq.example.com");
+        assertThat(config.path("RABBITMQ_PORT").asText()).isEqualTo("5671");
+        assertThat(config.path("RABBITMQ_SSL").asText()).isEqualTo("true");
+        assertThat(config.path("RABBITMQ_VIRTUAL_HOST").asText()).isEqualTo("jobcast");
+        assertThat(config.path("QUARKUS_REDIS_CLIENT_TYPE").asText()).isEqualTo("sentinel");
+        assertThat(config.path("QUARKUS_REDIS_MASTER_NAME").asText()).isEqualTo("jobcast");
+        assertThat(config.path("QUARKUS_REDIS_HOSTS").asText().split(",")).hasSize(3);
+
+        JsonNode worker = external.one("Deployment", "r-jobcast-worker-service").at("/spec/template/spec/containers/0");
+        assertThat(worker.path("image").asText()).isEqualTo("registry.example.com/jobcast/worker-service:0.1.0");
+        assertThat(worker.path("env").findValues("secretKeyRef")).isNotEmpty()
+                .allSatisfy(ref -> assertThat(ref.path("name").asText()).isEqualTo("jobcast-credentials"));
+    }
+
+    @Test
+    void kedaScalesWorkersOnEveryJobQueueInsteadOfTheHpa() {
+        JsonNode scaledObject = keda.one("ScaledObject", "r-jobcast-worker-service");
+        assertThat(scaledObject.at("/spec/scaleTargetRef/name").asText()).isEqualTo("r-jobcast-worker-service");
+        assertThat(scaledObject.at("/spec/triggers").findValues("queueName")).extracting(JsonNode::asText)
+                .containsExactly("jobcast.jobs.demo.sleep", "jobcast.jobs.demo.cpu", "jobcast.jobs.demo.fail", "jobcast.jobs.text.wordcount");
+        assertThat(scaledObject.at("/spec/triggers").findValues("type")).extracting(JsonNode::asText).containsOnly("rabbitmq");
+
+        assertThat(keda.names("HorizontalPodAutoscaler")).containsExactly("r-jobcast-progress-service");
+        assertThat(keda.one("Deployment", "r-jobcast-worker-service").has("spec")).isTrue();
+        assertThat(keda.one("Deployment", "r-jobcast-worker-service").at("/spec/replicas").isMissingNode())
+                .as("KEDA owns the worker count").isTrue();
+        assertThat(keda.one("TriggerAuthentication", "r-jobcast-worker-service").at("/spec/secretTargetRef/0/key").asText())
+                .isEqualTo("rabbitmq-amqp-url");
+        assertThat(keda.one("Secret", "r-jobcast").at("/stringData/rabbitmq-amqp-url").asText())
+                .matches("amqp://jobcast:[A-Za-z0-9]{32}@r-jobcast-rabbitmq:5672/%2F");
+        assertThat(keda.one("NetworkPolicy", "r-jobcast-rabbitmq").at("/spec/ingress/0/from/1/namespaceSelector/matchLabels")
+                .path("kubernetes.io/metadata.name").asText()).isEqualTo("keda");
+    }
+
+    @Test
+    void everyOptionalPartCanBeLeftOut() {
+        assertThat(minimal.names("Ingress")).isEmpty();
+        assertThat(minimal.names("NetworkPolicy")).isEmpty();
+        assertThat(minimal.names("PodDisruptionBudget")).isEmpty();
+        assertThat(minimal.names("HorizontalPodAutoscaler")).isEmpty();
+        assertThat(minimal.one("Deployment", "r-jobcast-worker-service").at("/spec/replicas").asInt()).isEqualTo(2);
+        for (String broker : List.of("rabbitmq", "redis")) {
+            JsonNode statefulSet = minimal.one("StatefulSet", "r-jobcast-" + broker);
+            assertThat(statefulSet.at("/spec/volumeClaimTemplates").isMissingNode()).as(broker).isTrue();
+            assertThat(statefulSet.at("/spec/template/spec/volumes/0/emptyDir").isObject()).as(broker).isTrue();
+            assertThat(defaults.one("StatefulSet", "r-jobcast-" + broker).at("/spec/volumeClaimTemplates/0/spec/resources/requests/storage")
+                    .asText()).as(broker).isEqualTo("8Gi");
+        }
+    }
+
+    @Test
+    void wrongValuesAreRefusedWithAMessage() {
+        assertThatThrownBy(() -> template().set("worker.replicas", "-1").call())
+                .hasMessageContaining("at '/worker/replicas': minimum: got -1");
+        assertThatThrownBy(() -> template().set("gateway.replica", "2").call())
+                .hasMessageContaining("at '/gateway'").hasMessageContaining("'replica'");
+        assertThatThrownBy(() -> template().set("redis.clientType", "cluser").call())
+                .hasMessageContaining("at '/redis/clientType'");
+        assertThatThrownBy(() -> template().set("rabbitmq.bundled", "false").call())
+                .hasMessageContaining("rabbitmq.host (or rabbitmq.addresses) is required");
+        assertThatThrownBy(() -> template().set("rabbitmq.bundled", "false").set("rabbitmq.host", "mq").call())
+                .hasMessageContaining("rabbitmq.password (or existingSecret) is required");
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    static TemplateCommand template() {
+        return new Helm(CHART).template().withName("r").withNamespace("jobcast");
+    }
+
+    /** Renders the chart, keeps the YAML under target/rendered for the schema validator, and parses it. */
+    static Manifests render(String scenario, UnaryOperator<TemplateCommand> values) throws IOException {
+        String yaml = values.apply(template()).call();
+        Files.writeString(RENDERED.resolve(scenario + ".yaml"), yaml);
+        List<JsonNode> documents = new ArrayList<>();
+        for (JsonNode document : YAML.readValues(YAML.createParser(yaml), JsonNode.class).readAll()) {
+            if (document != null && !document.isNull() && !document.isMissingNode() && !document.isEmpty()) {
+                documents.add(document);
+            }
+        }
+        return new Manifests(documents);
+    }
+
+    static Validation validate(Path... files) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("node", "src/test/js/validate-manifests.mjs"));
+        for (Path file : files) {
+            command.add(file.toString());
+        }
+        Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node finished").isTrue();
+        return new Validation(node.exitValue(), output);
+    }
+
+    record Validation(int exitCode, String output) {}
+
+    /** The documents of one rendering, looked up by kind and name. */
+    record Manifests(List<JsonNode> all) {
+
+        List<String> names(String kind) {
+            return all.stream().filter(d -> kind.equals(d.path("kind").asText()))
+                    .map(d -> d.at("/metadata/name").asText()).toList();
+        }
+
+        JsonNode one(String kind, String name) {
+            List<JsonNode> found = all.stream().filter(d -> kind.equals(d.path("kind").asText())
+                    && name.equals(d.at("/metadata/name").asText())).toList();
+            assertThat(found).as("%s %s among %s", kind, name, Map.of("kinds", all.stream().map(d -> d.path("kind").asText()).toList())).hasSize(1);
+            return found.get(0);
+        }
+
+        JsonNode only(String kind) {
+            List<String> names = names(kind);
+            assertThat(names).as(kind).hasSize(1);
+            return one(kind, names.get(0));
+        }
+    }
+}
