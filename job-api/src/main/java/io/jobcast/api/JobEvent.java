@@ -24,11 +24,12 @@ import java.util.List;
  * @param message   a human-readable line, may be empty
  * @param result    the handler's result, on {@code SUCCEEDED} only
  * @param error     what went wrong, on a failed attempt only
+ * @param runAt     when the job will run, on {@code SCHEDULED} only
  * @param timestamp when the emitter created the event
  * @param tags      the job's tags, as submitted (absent when none), so clients can filter live streams
  */
 @JsonPropertyOrder({"seq", "attempt", "tseq", "jobId", "tenant", "jobType", "tags", "type", "state", "percent",
-        "message", "result", "error", "timestamp"})
+        "message", "result", "error", "runAt", "timestamp"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobEvent(
         long seq,
@@ -43,6 +44,7 @@ public record JobEvent(
         String message,
         JsonNode result,
         String error,
+        Instant runAt,
         Instant timestamp,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> tags) {
 
@@ -50,11 +52,34 @@ public record JobEvent(
         tags = tags == null ? List.of() : List.copyOf(tags);
     }
 
-    /** An event of a job without tags. */
-    public JobEvent(long seq, int attempt, long tseq, String jobId, String tenant, String jobType, EventType type,
-            JobState state, int percent, String message, JsonNode result, String error, Instant timestamp) {
-        this(seq, attempt, tseq, jobId, tenant, jobType, type, state, percent, message, result, error, timestamp,
-                List.of());
+    /** A progress event of the job's running attempt, unsequenced: the event log completes it. */
+    public static JobEvent ofProgress(JobRef job, int attempt, int percent, String message, Instant at) {
+        return new JobEvent(0, attempt, 0, job.jobId(), job.tenant(), job.type(), EventType.PROGRESS,
+                JobState.RUNNING, percent, message, null, null, null, at, job.tags());
+    }
+
+    /** A state event, unsequenced: the event log completes it. */
+    public static JobEvent ofState(JobRef job, int attempt, JobState state, int percent, String message, Instant at) {
+        return new JobEvent(0, attempt, 0, job.jobId(), job.tenant(), job.type(), EventType.STATE, state, percent,
+                message, null, null, null, at, job.tags());
+    }
+
+    /** This event with a result (on {@code SUCCEEDED}). */
+    public JobEvent withResult(JsonNode result) {
+        return new JobEvent(seq, attempt, tseq, jobId, tenant, jobType, type, state, percent, message, result, error,
+                runAt, timestamp, tags);
+    }
+
+    /** This event with an error (on {@code FAILED}). */
+    public JobEvent withError(String error) {
+        return new JobEvent(seq, attempt, tseq, jobId, tenant, jobType, type, state, percent, message, result, error,
+                runAt, timestamp, tags);
+    }
+
+    /** This event with the time the job will run (on {@code SCHEDULED}). */
+    public JobEvent withRunAt(Instant runAt) {
+        return new JobEvent(seq, attempt, tseq, jobId, tenant, jobType, type, state, percent, message, result, error,
+                runAt, timestamp, tags);
     }
 
     /** Whether clients can stop listening after this event. */
@@ -70,7 +95,7 @@ public record JobEvent(
 
     /** This event without sequence and attempt numbers: the template that the event log completes. */
     JobEvent unsequenced() {
-        return new JobEvent(0, 0, 0, jobId, tenant, jobType, type, state, percent, message, result, error, timestamp,
-                tags);
+        return new JobEvent(0, 0, 0, jobId, tenant, jobType, type, state, percent, message, result, error, runAt,
+                timestamp, tags);
     }
 }

@@ -5,19 +5,28 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A job to run, as published on the jobs exchange with the job type as routing key.
+ * A job to run, as published on the jobs exchange with the job type as routing key, persistent and
+ * with its priority as the message priority. It lands in the queue of its type,
+ * {@code jobcast.jobs.<type>}.
  *
  * <p>The message carries no attempt number: a worker claims the next attempt from the event log
  * when it starts, so a redelivered message (its previous worker died) becomes a new attempt and
- * the events of the dead one are refused.
+ * the events of the dead one are refused. It does carry a dispatch number: each time the job is
+ * put in the queue (first, after a backoff, by request) the number grows, and a worker drops a
+ * message whose number is not the job's current one, so a job never runs twice at once.
  *
- * @param jobId       the job
- * @param tenant      the tenant that owns it
- * @param type        the job type; selects the handler
- * @param payload     the handler's input, any JSON object
- * @param maxAttempts how many runs the job may take before it ends {@link JobState#FAILED}
- * @param createdAt   when job-service accepted it
- * @param tags        labels the submitter chose, carried by every event of the job
+ * @param jobId        the job
+ * @param tenant       the tenant that owns it
+ * @param type         the job type; selects the handler
+ * @param payload      the handler's input, any JSON object
+ * @param maxAttempts  how many runs the job may take before it ends {@link JobState#DEAD}
+ * @param createdAt    when job-service accepted it
+ * @param tags         labels the submitter chose, carried by every event of the job
+ * @param dispatch     which publication of the job this is (see above)
+ * @param priority     0 (lowest) to 9 (highest); higher runs first among queued jobs of its type
+ * @param timeoutMs    the hard time limit of one attempt in ms; 0 for none
+ * @param backoffMs    the delay before the first retry in ms; each further retry waits twice as long
+ * @param backoffMaxMs the longest delay between retries in ms
  */
 public record JobMessage(
         String jobId,
@@ -26,9 +35,30 @@ public record JobMessage(
         JsonNode payload,
         int maxAttempts,
         Instant createdAt,
-        List<String> tags) {
+        List<String> tags,
+        long dispatch,
+        int priority,
+        long timeoutMs,
+        long backoffMs,
+        long backoffMaxMs) {
 
     public JobMessage {
         tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** This message as publication number {@code dispatch} of the job. */
+    public JobMessage withDispatch(long dispatch) {
+        return new JobMessage(jobId, tenant, type, payload, maxAttempts, createdAt, tags, dispatch, priority, timeoutMs,
+                backoffMs, backoffMaxMs);
+    }
+
+    /** How the job's events name it. */
+    public JobRef ref() {
+        return new JobRef(tenant, jobId, type, tags);
+    }
+
+    /** The delays between this job's attempts. */
+    public Backoff backoff() {
+        return Backoff.ofMillis(backoffMs, backoffMaxMs);
     }
 }

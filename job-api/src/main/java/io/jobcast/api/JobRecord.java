@@ -10,9 +10,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A job as stored in its Redis hash ({@link EventLog#recordKey(String)}). The hash is written
- * only by {@link EventLog}'s script, together with the event that changed it, so a job's record
+ * A job as stored in its Redis hash ({@link JobKeys#record(String, String)}). The hash is written
+ * only by {@link EventLog}'s scripts, together with the event that changed it, so a job's record
  * and its event log never disagree.
+ *
+ * @param lastAttempt     the attempt after whose failure the job is dead (a retry by request moves it on)
+ * @param runAt           when a {@code SCHEDULED} job is due
+ * @param dispatch        which publication of the job is current (see {@link JobMessage})
+ * @param worker          the worker that claimed the latest attempt
+ * @param cancelRequested a cancellation waits for the running attempt to notice it
+ * @param checkpoint      the latest checkpoint a handler saved, for the next attempt to resume from
  */
 public record JobRecord(
         String id,
@@ -22,6 +29,7 @@ public record JobRecord(
         JobState state,
         int attempt,
         int maxAttempts,
+        int lastAttempt,
         int percent,
         String message,
         JsonNode result,
@@ -31,31 +39,69 @@ public record JobRecord(
         Instant updatedAt,
         Instant startedAt,
         Instant finishedAt,
-        List<String> tags) {
+        List<String> tags,
+        int priority,
+        long timeoutMs,
+        long ttlMs,
+        long backoffMs,
+        long backoffMaxMs,
+        Instant runAt,
+        long dispatch,
+        String worker,
+        boolean cancelRequested,
+        JsonNode checkpoint) {
 
     /** Reads a record from the fields of its hash; {@code null} for a missing (empty) hash. */
     public static JobRecord fromHash(Map<String, String> hash, ObjectMapper mapper) {
         if (hash == null || hash.isEmpty() || !hash.containsKey("state")) {
             return null;
         }
+        long runAtMs = longOf(hash.get("runAtMs"));
         return new JobRecord(
                 hash.get("id"),
                 hash.get("tenant"),
                 hash.get("type"),
                 json(hash.get("payload"), mapper),
                 JobState.valueOf(hash.get("state")),
-                intOf(hash.get("attempt")),
-                intOf(hash.get("maxAttempts")),
-                intOf(hash.get("percent")),
+                (int) longOf(hash.get("attempt")),
+                (int) longOf(hash.get("maxAttempts")),
+                (int) longOf(hash.get("lastAttempt")),
+                (int) longOf(hash.get("percent")),
                 hash.getOrDefault("message", ""),
                 json(hash.get("result"), mapper),
                 blankToNull(hash.get("error")),
-                Long.parseLong(hash.getOrDefault("seq", "0")),
+                longOf(hash.get("seq")),
                 instant(hash.get("createdAt")),
                 instant(hash.get("updatedAt")),
                 instant(hash.get("startedAt")),
                 instant(hash.get("finishedAt")),
-                tags(json(hash.get("tags"), mapper)));
+                tags(json(hash.get("tags"), mapper)),
+                (int) longOf(hash.get("priority")),
+                longOf(hash.get("timeoutMs")),
+                longOf(hash.get("ttlMs")),
+                longOf(hash.get("backoffMs")),
+                longOf(hash.get("backoffMaxMs")),
+                runAtMs > 0 ? Instant.ofEpochMilli(runAtMs) : null,
+                longOf(hash.get("dispatch")),
+                blankToNull(hash.get("worker")),
+                "1".equals(hash.get("cancelRequested")),
+                json(hash.get("checkpoint"), mapper));
+    }
+
+    /** How the job's events name it. */
+    public JobRef ref() {
+        return new JobRef(tenant, id, type, tags);
+    }
+
+    /** The message that puts this job in its queue, as publication number {@code dispatch}. */
+    public JobMessage toMessage(long dispatch) {
+        return new JobMessage(id, tenant, type, payload, maxAttempts, createdAt, tags, dispatch, priority, timeoutMs,
+                backoffMs, backoffMaxMs);
+    }
+
+    /** How many attempts of the current run failed, counting the latest: the exponent of the backoff. */
+    public int failuresInRun() {
+        return attempt - (lastAttempt - maxAttempts);
     }
 
     private static List<String> tags(JsonNode array) {
@@ -70,8 +116,8 @@ public record JobRecord(
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private static int intOf(String value) {
-        return value == null || value.isEmpty() ? 0 : Integer.parseInt(value);
+    private static long longOf(String value) {
+        return value == null || value.isEmpty() ? 0 : Long.parseLong(value);
     }
 
     private static Instant instant(String value) {

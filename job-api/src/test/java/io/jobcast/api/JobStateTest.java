@@ -1,8 +1,11 @@
 package io.jobcast.api;
 
+import static io.jobcast.api.JobState.CANCELLED;
+import static io.jobcast.api.JobState.DEAD;
 import static io.jobcast.api.JobState.FAILED;
 import static io.jobcast.api.JobState.QUEUED;
 import static io.jobcast.api.JobState.RUNNING;
+import static io.jobcast.api.JobState.SCHEDULED;
 import static io.jobcast.api.JobState.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,8 +19,12 @@ class JobStateTest {
 
     /** The whole table, written out: a change to JobState must change this test too. */
     private static final Set<String> ALLOWED = Set.of(
-            "QUEUED>RUNNING",
-            "RUNNING>RUNNING", "RUNNING>QUEUED", "RUNNING>SUCCEEDED", "RUNNING>FAILED");
+            "QUEUED>RUNNING", "QUEUED>CANCELLED",
+            "SCHEDULED>QUEUED", "SCHEDULED>CANCELLED",
+            "RUNNING>RUNNING", "RUNNING>QUEUED", "RUNNING>SUCCEEDED", "RUNNING>FAILED", "RUNNING>CANCELLED",
+            "FAILED>SCHEDULED", "FAILED>DEAD", "FAILED>CANCELLED", "FAILED>QUEUED",
+            "CANCELLED>QUEUED",
+            "DEAD>QUEUED");
 
     @ParameterizedTest
     @EnumSource(JobState.class)
@@ -30,15 +37,25 @@ class JobStateTest {
     }
 
     @Test
-    void terminalStatesAreThoseWithNoWayOut() {
+    void theTerminalStatesEndAJobAndOnlyARetryByRequestLeadsOutOfThem() {
         assertThat(EnumSet.allOf(JobState.class).stream().filter(JobState::isTerminal))
-                .containsExactlyInAnyOrder(SUCCEEDED, FAILED);
+                .containsExactlyInAnyOrder(SUCCEEDED, CANCELLED, DEAD);
+        assertThat(SUCCEEDED.canMoveTo(QUEUED)).as("a result is final").isFalse();
+    }
+
+    @Test
+    void retriesByRequestAndCancellationsApplyWhereTheIssueSays() {
+        assertThat(EnumSet.allOf(JobState.class).stream().filter(JobState::isRetryable))
+                .containsExactlyInAnyOrder(FAILED, CANCELLED, DEAD);
+        assertThat(EnumSet.allOf(JobState.class).stream().filter(JobState::isCancellable))
+                .containsExactlyInAnyOrder(QUEUED, SCHEDULED, RUNNING, FAILED);
     }
 
     @Test
     void sourcesAreTheInverseOfTheTable() {
         assertThat(JobState.sourcesOf(RUNNING)).containsExactlyInAnyOrder(QUEUED, RUNNING);
         assertThat(JobState.sourcesOf(SUCCEEDED)).containsExactly(RUNNING);
-        assertThat(JobState.sourcesOf(QUEUED)).containsExactly(RUNNING);
+        assertThat(JobState.sourcesOf(QUEUED)).containsExactlyInAnyOrder(SCHEDULED, RUNNING, FAILED, CANCELLED, DEAD);
+        assertThat(JobState.sourcesOf(DEAD)).containsExactly(FAILED);
     }
 }

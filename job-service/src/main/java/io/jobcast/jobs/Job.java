@@ -1,13 +1,27 @@
 package io.jobcast.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A job as the API shows it. */
+/**
+ * A job as the API shows it. In lists, {@code payload} and {@code result} are left out (follow
+ * {@code links.self} for them).
+ *
+ * @param attempt         the current or latest attempt, 0 before the first
+ * @param attemptsLeft    how many more attempts a failure of the current one still allows
+ * @param cancelRequested a cancellation was asked for and waits for the running attempt to stop
+ * @param runAt           when a SCHEDULED job will run
+ * @param timeout         the hard time limit of one attempt, if any
+ * @param ttl             how long the job is kept once it ended
+ * @param lastSeq         the sequence number of its latest event (its ETag)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Job(
         String id,
         String type,
@@ -15,10 +29,17 @@ public record Job(
         Progress progress,
         int attempt,
         int maxAttempts,
+        int attemptsLeft,
+        int priority,
         List<String> tags,
         JsonNode payload,
         JsonNode result,
         String error,
+        boolean cancelRequested,
+        Instant runAt,
+        Duration timeout,
+        Duration ttl,
+        String worker,
         long lastSeq,
         Instant createdAt,
         Instant updatedAt,
@@ -32,10 +53,23 @@ public record Job(
 
     static Job of(JobRecord record) {
         String self = "/api/v1/jobs/" + record.id();
-        return new Job(record.id(), record.type(), record.state(),
-                new Progress(record.percent(), record.message()), record.attempt(), record.maxAttempts(),
-                record.tags(), record.payload(), record.result(), record.error(), record.seq(),
-                record.createdAt(), record.updatedAt(), record.startedAt(), record.finishedAt(),
-                Map.of("self", self, "events", self + "/events", "websocket", "/api/v1/ws"));
+        boolean scheduled = record.state() == JobState.SCHEDULED;
+        return new Job(record.id(), record.type(), record.state(), new Progress(record.percent(), record.message()),
+                record.attempt(), record.maxAttempts(),
+                record.state().isTerminal() ? 0 : Math.max(0, record.lastAttempt() - record.attempt()),
+                record.priority(), record.tags(), record.payload(), record.result(), record.error(),
+                record.cancelRequested(), scheduled ? record.runAt() : null,
+                record.timeoutMs() > 0 ? Duration.ofMillis(record.timeoutMs()) : null, Duration.ofMillis(record.ttlMs()),
+                record.worker(), record.seq(), record.createdAt(), record.updatedAt(), record.startedAt(),
+                record.finishedAt(),
+                Map.of("self", self, "events", self + "/events", "progress", self + "/progress",
+                        "cancel", self + "/cancel", "retry", self + "/retry", "websocket", "/api/v1/ws"));
+    }
+
+    /** This job without its payload and result, as lists show it. */
+    Job summary() {
+        return new Job(id, type, state, progress, attempt, maxAttempts, attemptsLeft, priority, tags, null, null, error,
+                cancelRequested, runAt, timeout, ttl, worker, lastSeq, createdAt, updatedAt, startedAt, finishedAt,
+                links);
     }
 }

@@ -1,6 +1,7 @@
 package io.jobcast.jobs;
 
 import io.jobcast.api.JobRecord;
+import io.jobcast.api.JobState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,14 +22,19 @@ public class JobMetrics {
         registry.counter("jobcast.jobs.submitted", "type", type).increment();
     }
 
-    /** A failed attempt was requeued for another one. */
+    /** A failed attempt was scheduled for another one. */
     public void retried(String type) {
         registry.counter("jobcast.jobs.retried", "type", type).increment();
     }
 
+    /** A running job's worker stopped renewing its lease; the attempt was failed. */
+    public void stalled(String type) {
+        registry.counter("jobcast.jobs.stalled", "type", type).increment();
+    }
+
     /** A job ended: counted by its final state, with how long it waited for a worker and how long it ran. */
-    public void finished(JobRecord job) {
-        registry.counter("jobcast.jobs.finished", "type", job.type(), "state", job.state().name()).increment();
+    public void finished(JobRecord job, JobState state) {
+        registry.counter("jobcast.jobs.finished", "type", job.type(), "state", state.name()).increment();
         if (job.startedAt() != null && job.createdAt() != null) {
             timer("jobcast.jobs.wait", job.type()).record(Duration.between(job.createdAt(), job.startedAt()));
         }

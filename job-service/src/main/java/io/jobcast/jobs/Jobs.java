@@ -1,94 +1,248 @@
 package io.jobcast.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.api.ControlMessage;
 import io.jobcast.api.EventLog;
-import io.jobcast.api.EventType;
-import io.jobcast.api.JobEvent;
 import io.jobcast.api.JobIds;
 import io.jobcast.api.JobMessage;
-import io.jobcast.api.JobState;
+import io.jobcast.api.JobRecord;
+import io.jobcast.api.JobTypeInfo;
+import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.api.Topology;
 import io.jobcast.jobs.config.JobServiceConfig;
 import io.jobcast.jobs.messaging.JobPublisher;
 import io.jobcast.jobs.store.JobStore;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
-/** Accepts jobs and answers what became of them. */
+/** Accepts jobs, answers what became of them, and cancels or retries them by request. */
 @ApplicationScoped
 public class Jobs {
 
     private static final Logger LOG = Logger.getLogger(Jobs.class);
+
+    /** How many submissions of one batch are stored and published at once. */
+    private static final int BATCH_CONCURRENCY = 32;
 
     private final JobStore store;
     private final JobPublisher publisher;
     private final JobServiceConfig config;
     private final ObjectMapper mapper;
     private final JobMetrics metrics;
+    private final JobSubmission.Limits limits;
 
-    public Jobs(JobStore store, JobPublisher publisher, JobServiceConfig config, ObjectMapper mapper, JobMetrics metrics) {
+    public Jobs(JobStore store, JobPublisher publisher, JobServiceConfig config, ObjectMapper mapper,
+            JobMetrics metrics) {
         this.store = store;
-        this.metrics = metrics;
         this.publisher = publisher;
         this.config = config;
         this.mapper = mapper;
+        this.metrics = metrics;
+        this.limits = new JobSubmission.Limits(config.maxAttemptsLimit(), config.maxDuration());
+    }
+
+    /** A job as submitted; {@code replayed} when an Idempotency-Key returned the job it created before. */
+    public record Submitted(Job job, boolean replayed) {
     }
 
     /**
      * Stores the job, publishes it and completes only once the broker confirmed it: a job this
-     * returns is never lost. If publication fails the job is removed and the caller gets a 503.
+     * returns is never lost. If publication fails, the job is removed and the caller gets a 503.
      */
-    public Uni<Job> submit(String tenant, JobSubmission submission) {
-        var errors = submission.errors(config.maxAttemptsLimit());
-        if (!errors.isEmpty()) {
-            return Uni.createFrom().failure(JobProblems.invalid(errors));
+    public Uni<Submitted> submit(String tenant, JsonNode body, String idempotencyKey) {
+        if (idempotencyKey != null && !JobSubmission.IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            return Uni.createFrom().failure(JobProblems.invalid(List.of(new Problem.FieldError("Idempotency-Key",
+                    "must be 1-255 printable ASCII characters without spaces"))));
         }
-        return store.isKnownType(submission.type())
-                .chain(known -> known ? accept(tenant, submission) : refuseUnknown(submission.type()))
+        JobSubmission.Parsed parsed = JobSubmission.parse(body, "", false, limits);
+        if (!parsed.errors().isEmpty()) {
+            return Uni.createFrom().failure(JobProblems.invalid(parsed.errors()));
+        }
+        return accept(tenant, parsed.submission(), idempotencyKey, Canonical.hash(body))
                 .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
+    }
+
+    /** One item of a batch: the job, or why it was refused. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BatchItem(int index, int status, Job job, Problem problem) {
+    }
+
+    /** A batch's answer, item by item in the order submitted. */
+    public record BatchResult(int accepted, int rejected, List<BatchItem> results) {
+    }
+
+    /** Submits each job of {@code {"jobs": [...]}} on its own: a bad item does not stop the others. */
+    public Uni<BatchResult> submitBatch(String tenant, JsonNode body) {
+        JsonNode items = body == null ? null : body.get("jobs");
+        if (items == null || !items.isArray() || body.size() != 1) {
+            return Uni.createFrom().failure(JobProblems.invalid(List.of(new Problem.FieldError("jobs",
+                    "the body must be {\"jobs\": [ ...job submissions... ]} and nothing else"))));
+        }
+        if (items.size() > config.maxBatch()) {
+            return Uni.createFrom().failure(JobProblems.tooManyJobs(items.size(), config.maxBatch()));
+        }
+        List<Uni<BatchItem>> work = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            int index = i;
+            JsonNode item = items.get(i);
+            JobSubmission.Parsed parsed = JobSubmission.parse(item, "jobs[" + i + "].", true, limits);
+            work.add(!parsed.errors().isEmpty()
+                    ? Uni.createFrom().item(refused(index, JobProblems.invalidProblem(parsed.errors())))
+                    : accept(tenant, parsed.submission(), parsed.submission().idempotencyKey(), Canonical.hash(item))
+                            .map(submitted -> new BatchItem(index, 202, submitted.job(), null))
+                            .onFailure().recoverWithItem(failure -> refused(index, problemOf(failure))));
+        }
+        return Multi.createFrom().iterable(work).onItem().transformToUni(Function.identity()).merge(BATCH_CONCURRENCY)
+                .collect().asList()
+                .map(results -> {
+                    List<BatchItem> ordered = results.stream().sorted(Comparator.comparingInt(BatchItem::index)).toList();
+                    int accepted = (int) ordered.stream().filter(item -> item.job() != null).count();
+                    return new BatchResult(accepted, ordered.size() - accepted, ordered);
+                });
     }
 
     /** The tenant's job; a job of another tenant is as absent as one that does not exist. */
     public Uni<Job> find(String tenant, String jobId) {
+        return record(tenant, jobId).map(Job::of);
+    }
+
+    /** Cancels by request: at once if the job has not started, at the handler's next check if it runs. */
+    public Uni<Job> cancel(String tenant, String jobId) {
+        return record(tenant, jobId)
+                .chain(job -> store.change(EventLog.cancel(job, Instant.now(), mapper)).chain(outcome -> {
+                    if (outcome instanceof EventLog.Refused refused) {
+                        return Uni.createFrom().failure(refused.state() == null
+                                ? JobProblems.notFound(jobId) : JobProblems.notCancellable(jobId, refused.state()));
+                    }
+                    EventLog.Appended cancelled = (EventLog.Appended) outcome;
+                    return cancelled.status() == EventLog.Appended.CANCEL_REQUESTED
+                            ? publisher.publishControl(ControlMessage.cancel(tenant, jobId))
+                            : publisher.publishStates(tenant, jobId, job.type(), cancelled.events());
+                }))
+                .chain(() -> find(tenant, jobId))
+                .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
+    }
+
+    /**
+     * Runs a DEAD, CANCELLED or FAILED job again, with a fresh set of attempts. Should the broker not
+     * confirm the message now, the outbox publishes it shortly: the job is queued either way.
+     */
+    public Uni<Job> retry(String tenant, String jobId) {
+        return record(tenant, jobId)
+                .chain(job -> store.change(EventLog.retry(job, Instant.now(), mapper)).chain(outcome -> {
+                    if (outcome instanceof EventLog.Refused refused) {
+                        return Uni.createFrom().failure(refused.state() == null
+                                ? JobProblems.notFound(jobId) : JobProblems.notRetryable(jobId, refused.state()));
+                    }
+                    EventLog.Appended queued = (EventLog.Appended) outcome;
+                    return publisher.publishJob(job.toMessage(Long.parseLong(queued.extras().get(0))))
+                            .onFailure().invoke(e -> LOG.warnf("retry of %s not published yet (the outbox has it): %s",
+                                    jobId, e.toString()))
+                            .onFailure().recoverWithNull()
+                            .chain(() -> publisher.publishStates(tenant, jobId, job.type(), queued.events()));
+                }))
+                .chain(() -> find(tenant, jobId))
+                .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
+    }
+
+    /** The job types workers registered. */
+    public Uni<List<JobTypeInfo>> types() {
+        return store.jobTypes().onFailure().transform(JobProblems::unavailable);
+    }
+
+    private Uni<JobRecord> record(String tenant, String jobId) {
         if (!JobIds.isValid(jobId)) {
             return Uni.createFrom().failure(JobProblems.notFound(jobId));
         }
         return store.find(tenant, jobId)
                 .onFailure().transform(JobProblems::unavailable)
-                .onItem().ifNotNull().transform(record -> tenant.equals(record.tenant()) ? Job.of(record) : null)
+                .onItem().ifNotNull().transform(record -> tenant.equals(record.tenant()) ? record : null)
                 .onItem().ifNull().failWith(() -> JobProblems.notFound(jobId));
     }
 
-    private Uni<Job> accept(String tenant, JobSubmission submission) {
-        Instant now = Instant.now();
-        JobMessage job = new JobMessage(JobIds.newId(), tenant, submission.type(),
-                submission.payload() == null ? mapper.createObjectNode() : submission.payload(),
-                submission.maxAttempts() == null ? config.defaultMaxAttempts() : submission.maxAttempts(), now,
-                submission.tags());
-        JobEvent queued = new JobEvent(0, 0, 0, job.jobId(), tenant, job.type(), EventType.STATE, JobState.QUEUED,
-                0, "queued", null, null, now, job.tags());
-        return store.append(EventLog.create(job, queued, mapper))
-                .map(outcome -> (EventLog.Appended) outcome)
-                .call(appended -> publisher.publishJob(job)
-                        .onFailure().call(() -> store.delete(tenant, job.jobId())))
-                .call(appended -> publisher.publishEvent(appended.json(), queued.routingKey())
-                        // Subscribers also read the log, so a lost QUEUED event costs nothing.
-                        .onFailure().invoke(e -> LOG.warnf("QUEUED event of %s not published: %s", job.jobId(), e))
-                        .onFailure().recoverWithNull())
+    private Uni<Submitted> accept(String tenant, JobSubmission submission, String idempotencyKey, String bodyHash) {
+        return store.jobType(submission.type()).chain(type -> {
+            if (type == null) {
+                return store.jobTypes().chain(known -> Uni.createFrom().failure(JobProblems.unknownType(
+                        submission.type(), known.stream().map(JobTypeInfo::type).toList())));
+            }
+            Instant now = Instant.now();
+            JobMessage job = message(tenant, submission, type, now);
+            Instant runAt = submission.runAt() != null ? submission.runAt()
+                    : submission.delay() != null ? now.plus(submission.delay()) : null;
+            Duration ttl = submission.ttl() != null ? submission.ttl() : config.resultTtl();
+            EventLog.Idempotency idempotency = idempotencyKey == null ? null
+                    : new EventLog.Idempotency(idempotencyKey, bodyHash, config.idempotencyKeyTtl());
+            return store.addTenant(tenant)
+                    .chain(() -> store.change(EventLog.create(job, ttl, runAt, idempotency, now, mapper)))
+                    .chain(outcome -> outcome instanceof EventLog.Appended created
+                            ? publishNew(job, created, idempotencyKey)
+                            : replay(tenant, (EventLog.Refused) outcome, idempotencyKey, bodyHash));
+        });
+    }
+
+    private Uni<Submitted> publishNew(JobMessage job, EventLog.Appended created, String idempotencyKey) {
+        long dispatch = Long.parseLong(created.extras().get(0));
+        Uni<Void> queued = dispatch == 0 ? Uni.createFrom().voidItem() // scheduled: published when due
+                : publisher.publishJob(job.withDispatch(dispatch))
+                        .onFailure().call(() -> store.forget(job.tenant(), job.jobId(), idempotencyKey));
+        return queued
+                .chain(() -> publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events()))
                 .invoke(() -> metrics.submitted(job.type()))
-                .chain(() -> find(tenant, job.jobId()));
+                .chain(() -> find(job.tenant(), job.jobId()))
+                .map(accepted -> new Submitted(accepted, false));
+    }
+
+    /** The same key again: the same body gets the first job back; another body is a conflict. */
+    private Uni<Submitted> replay(String tenant, EventLog.Refused refused, String idempotencyKey, String bodyHash) {
+        if (refused.reason() != EventLog.Refusal.DUPLICATE_SUBMISSION) {
+            return Uni.createFrom().failure(new IllegalStateException("job creation refused: " + refused));
+        }
+        if (!refused.extras().get(1).equals(bodyHash)) {
+            return Uni.createFrom().failure(JobProblems.idempotencyConflict(idempotencyKey));
+        }
+        return store.find(tenant, refused.extras().get(0))
+                .onItem().ifNull().failWith(() -> JobProblems.idempotentJobGone(idempotencyKey))
+                .map(first -> new Submitted(Job.of(first), true));
+    }
+
+    /** The job message, each option from the submission, else the type's registration, else job-service's default. */
+    private JobMessage message(String tenant, JobSubmission submission, JobTypeInfo type, Instant now) {
+        int maxAttempts = submission.maxAttempts() != null ? submission.maxAttempts()
+                : type.maxAttempts() > 0 ? Math.min(type.maxAttempts(), config.maxAttemptsLimit())
+                : config.defaultMaxAttempts();
+        long timeoutMs = submission.timeout() != null ? submission.timeout().toMillis() : type.timeoutMs();
+        long backoffMs = submission.backoff() != null ? submission.backoff().toMillis()
+                : type.backoffMs() > 0 ? type.backoffMs() : config.defaultBackoff().toMillis();
+        long backoffMaxMs = submission.backoffMax() != null ? submission.backoffMax().toMillis()
+                : type.backoffMaxMs() > 0 ? type.backoffMaxMs() : config.defaultBackoffMax().toMillis();
+        return new JobMessage(JobIds.newId(), tenant, submission.type(),
+                submission.payload() == null ? mapper.createObjectNode() : submission.payload(), maxAttempts, now,
+                submission.tags(), 0, submission.priority() != null ? submission.priority() : Topology.DEFAULT_PRIORITY,
+                timeoutMs, backoffMs, Math.max(backoffMs, backoffMaxMs));
+    }
+
+    private static BatchItem refused(int index, Problem problem) {
+        return new BatchItem(index, problem.status(), null, problem);
+    }
+
+    private static Problem problemOf(Throwable failure) {
+        return failure instanceof ProblemException problem ? problem.problem() : JobProblems.unavailableProblem(failure);
     }
 
     /** Redis or RabbitMQ failed us: the client gets a 503 and may retry, since nothing was accepted. */
     private static boolean isOutage(Throwable failure) {
         return !(failure instanceof ProblemException);
-    }
-
-    private Uni<Job> refuseUnknown(String type) {
-        return store.knownTypes().onItem().transformToUni(known ->
-                Uni.createFrom().failure(JobProblems.unknownType(type, known)));
     }
 }

@@ -2,105 +2,219 @@ package io.jobcast.jobs;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.GetResponse;
-import io.jobcast.api.EventLog;
 import io.jobcast.api.InternalHeaders;
+import io.jobcast.api.JobKeys;
+import io.jobcast.api.JobMessage;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The job API of job-service against real Redis and RabbitMQ. */
+/** Submitting jobs to job-service, with every submission option, against real Redis and RabbitMQ. */
 @QuarkusTest
 class JobResourceTest {
 
-    /** A job type of this test alone, so its messages can be read from a queue of its own. */
-    private final String type = "test.resource-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final Duration WAIT = Duration.ofSeconds(5);
 
     @Inject
     RedisDataSource redis;
-    @ConfigProperty(name = "rabbitmq-host")
-    String rabbitHost;
-    @ConfigProperty(name = "rabbitmq-port")
-    int rabbitPort;
-    @ConfigProperty(name = "jobcast.jobs.exchange")
-    String jobsExchange;
+    @Inject
+    ObjectMapper mapper;
 
-    private Connection connection;
-    private Channel channel;
-    private String probeQueue;
+    private TestType type;
 
     @BeforeEach
-    void registerTypeAndListen() throws Exception {
-        redis.hash(String.class).hset(EventLog.JOB_TYPES_KEY, type, "{\"description\":\"test\"}");
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(rabbitHost);
-        factory.setPort(rabbitPort);
-        connection = factory.newConnection();
-        channel = connection.createChannel();
-        probeQueue = channel.queueDeclare().getQueue();
-        channel.queueBind(probeQueue, jobsExchange, type);
+    void registerType() throws Exception {
+        type = new TestType(redis);
     }
 
     @AfterEach
-    void cleanUp() throws Exception {
-        redis.hash(String.class).hdel(EventLog.JOB_TYPES_KEY, type);
-        connection.close();
+    void unregisterType() throws Exception {
+        type.close();
+    }
+
+    private static RequestSpecification asAcme() {
+        return given().header(InternalHeaders.TENANT, "acme").contentType("application/json");
     }
 
     @Test
     void acceptsAJobOnlyAfterItIsStoredAndPublishedPersistently() throws Exception {
-        String id = given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
-                .body("{\"type\":\"" + type + "\",\"payload\":{\"n\":1}}")
+        String id = asAcme().body("{\"type\":\"" + type.name + "\",\"payload\":{\"n\":1}}")
                 .when().post("/api/v1/jobs")
                 .then().statusCode(202)
                 .header("Location", startsWith("/api/v1/jobs/"))
                 .body("state", equalTo("QUEUED"))
                 .body("attempt", equalTo(0))
                 .body("maxAttempts", equalTo(3))
+                .body("attemptsLeft", equalTo(3))
+                .body("priority", equalTo(5))
                 .body("lastSeq", equalTo(1))
                 .extract().path("id");
-        given().header(InternalHeaders.TENANT, "acme").get("/api/v1/jobs/" + id)
-                .then().body("links.events", equalTo("/api/v1/jobs/" + id + "/events"));
 
-        GetResponse delivery = channel.basicGet(probeQueue, true);
+        GetResponse delivery = type.nextMessage(Duration.ZERO);
         assertThat(delivery).as("the job message is on the broker when 202 is answered").isNotNull();
         assertThat(delivery.getProps().getDeliveryMode()).isEqualTo(2);
-        assertThat(new String(delivery.getBody(), StandardCharsets.UTF_8))
-                .contains("\"jobId\":\"" + id + "\"", "\"tenant\":\"acme\"", "\"payload\":{\"n\":1}");
-        given().header(InternalHeaders.TENANT, "acme").get("/api/v1/jobs/" + id)
-                .then().statusCode(200).body("id", equalTo(id)).body("payload.n", equalTo(1));
+        JobMessage message = mapper.readValue(delivery.getBody(), JobMessage.class);
+        assertThat(message.jobId()).isEqualTo(id);
+        assertThat(message.dispatch()).isEqualTo(1);
+        assertThat(message.payload()).isEqualTo(mapper.readTree("{\"n\":1}"));
+        assertThat(type.queued()).as("the type's own queue holds it").isEqualTo(1);
+        asAcme().get("/api/v1/jobs/" + id).then().statusCode(200).body("id", equalTo(id)).body("payload.n", equalTo(1))
+                .body("links.events", equalTo("/api/v1/jobs/" + id + "/events"));
+    }
+
+    @Test
+    void everyOptionOfASubmissionReachesTheRecordAndTheMessage() throws Exception {
+        JsonNode job = body(asAcme().body("{\"type\":\"" + type.name + "\",\"priority\":8,\"maxAttempts\":4,"
+                        + "\"timeout\":\"90s\",\"ttl\":\"PT2H\",\"backoff\":\"250ms\",\"backoffMax\":\"1m\","
+                        + "\"tags\":[\"invoices\",\"eu-west\"]}")
+                .post("/api/v1/jobs").then().statusCode(202).extract().asString());
+
+        assertThat(job.path("priority").asInt()).isEqualTo(8);
+        assertThat(job.path("maxAttempts").asInt()).isEqualTo(4);
+        assertThat(job.path("timeout").asText()).isEqualTo("PT1M30S");
+        assertThat(job.path("ttl").asText()).isEqualTo("PT2H");
+        assertThat(job.path("tags").toString()).isEqualTo("[\"invoices\",\"eu-west\"]");
+        GetResponse delivery = type.nextMessage(WAIT);
+        assertThat(delivery.getProps().getPriority()).as("the broker priority").isEqualTo(8);
+        JobMessage message = mapper.readValue(delivery.getBody(), JobMessage.class);
+        assertThat(message.maxAttempts()).isEqualTo(4);
+        assertThat(message.timeoutMs()).isEqualTo(90_000);
+        assertThat(message.backoffMs()).isEqualTo(250);
+        assertThat(message.backoffMaxMs()).isEqualTo(60_000);
+        assertThat(message.tags()).containsExactly("invoices", "eu-west");
+        assertThat(redis.hash(String.class).hget(JobKeys.record("acme", message.jobId()), "ttlMs")).isEqualTo("7200000");
+    }
+
+    @Test
+    void higherPriorityJobsAreTakenFirstFromTheTypesQueue() throws Exception {
+        for (int priority : new int[] {1, 9, 5}) {
+            asAcme().body("{\"type\":\"" + type.name + "\",\"priority\":" + priority + "}").post("/api/v1/jobs")
+                    .then().statusCode(202);
+        }
+        List<Integer> taken = new ArrayList<>();
+        for (GetResponse next = type.takeFromQueue(); next != null; next = type.takeFromQueue()) {
+            taken.add(mapper.readValue(next.getBody(), JobMessage.class).priority());
+        }
+        assertThat(taken).containsExactly(9, 5, 1);
+    }
+
+    @Test
+    void aJobTypesRegisteredDefaultsApplyWhenTheSubmissionDoesNotSay() throws Exception {
+        try (TestType withDefaults = new TestType(redis,
+                "{\"type\":\"TYPE\",\"maxAttempts\":7,\"timeoutMs\":5000,\"backoffMs\":300,\"backoffMaxMs\":900}")) {
+            asAcme().body("{\"type\":\"" + withDefaults.name + "\"}").post("/api/v1/jobs").then().statusCode(202)
+                    .body("maxAttempts", equalTo(7)).body("timeout", equalTo("PT5S"));
+            JobMessage message = mapper.readValue(withDefaults.nextMessage(WAIT).getBody(), JobMessage.class);
+            assertThat(message.backoffMs()).isEqualTo(300);
+            assertThat(message.backoffMaxMs()).isEqualTo(900);
+        }
+    }
+
+    @Test
+    void aDelayedJobIsScheduledAndPublishedWhenItsTimeComes() throws Exception {
+        Instant before = Instant.now();
+        asAcme().body("{\"type\":\"" + type.name + "\",\"delay\":\"1500ms\"}").post("/api/v1/jobs")
+                .then().statusCode(202).body("state", equalTo("SCHEDULED")).body("runAt", startsWith("20"));
+        assertThat(type.nextMessage(Duration.ofMillis(800))).as("nothing is published before its time").isNull();
+
+        GetResponse delivery = type.nextMessage(Duration.ofSeconds(5));
+
+        assertThat(delivery).isNotNull();
+        assertThat(Duration.between(before, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        String id = mapper.readValue(delivery.getBody(), JobMessage.class).jobId();
+        asAcme().get("/api/v1/jobs/" + id).then().body("state", equalTo("QUEUED"));
+    }
+
+    @Test
+    void aJobWithARunAtInThePastRunsAtOnce() throws Exception {
+        asAcme().body("{\"type\":\"" + type.name + "\",\"runAt\":\"2020-01-01T00:00:00Z\"}").post("/api/v1/jobs")
+                .then().statusCode(202).body("state", equalTo("QUEUED"));
+        assertThat(type.nextMessage(WAIT)).isNotNull();
+    }
+
+    @Test
+    void theSameIdempotencyKeyAndBodyReturnTheFirstJobAndAnotherBodyIsAConflict() throws Exception {
+        String key = "order-" + UUID.randomUUID();
+        String body = "{\"type\":\"" + type.name + "\",\"payload\":{\"order\":17,\"lines\":[1,2]}}";
+        String first = asAcme().header("Idempotency-Key", key).body(body).post("/api/v1/jobs")
+                .then().statusCode(202).extract().path("id");
+        String reordered = "{\"payload\":{\"lines\":[1,2],\"order\":17},  \"type\":\"" + type.name + "\"}";
+
+        asAcme().header("Idempotency-Key", key).body(reordered).post("/api/v1/jobs")
+                .then().statusCode(202).header("Idempotent-Replayed", "true").body("id", equalTo(first));
+        asAcme().header("Idempotency-Key", key).body("{\"type\":\"" + type.name + "\",\"payload\":{\"order\":18}}")
+                .post("/api/v1/jobs").then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("/problems/idempotency-key-reused"));
+
+        assertThat(type.nextMessage(WAIT)).isNotNull();
+        assertThat(type.nextMessage(Duration.ofMillis(300))).as("one job, published once").isNull();
+        given().header(InternalHeaders.TENANT, "globex").contentType("application/json").header("Idempotency-Key", key)
+                .body(body).post("/api/v1/jobs").then().statusCode(202)
+                .body("id", org.hamcrest.Matchers.not(equalTo(first)));
+    }
+
+    @Test
+    void aBatchAnswersEachItemOnItsOwn() throws Exception {
+        JsonNode answer = body(asAcme().body("{\"jobs\":[{\"type\":\"" + type.name + "\"},{\"type\":\"Bad!\"},"
+                        + "{\"type\":\"" + type.name + "\",\"tags\":[\"b\"]},{\"type\":\"no.such-type\"}]}")
+                .post("/api/v1/jobs:batch").then().statusCode(200).extract().asString());
+
+        assertThat(answer.path("accepted").asInt()).isEqualTo(2);
+        assertThat(answer.path("rejected").asInt()).isEqualTo(2);
+        List<Integer> statuses = new ArrayList<>();
+        answer.path("results").forEach(item -> statuses.add(item.path("status").asInt()));
+        assertThat(statuses).containsExactly(202, 400, 202, 422);
+        assertThat(answer.path("results").get(1).path("problem").path("errors").get(0).path("field").asText())
+                .isEqualTo("jobs[1].type");
+        assertThat(answer.path("results").get(2).path("job").path("tags").get(0).asText()).isEqualTo("b");
+        assertThat(type.nextMessage(WAIT)).isNotNull();
+        assertThat(type.nextMessage(WAIT)).isNotNull();
+    }
+
+    @Test
+    void aBatchTooLargeIsRefusedWhole() {
+        StringBuilder jobs = new StringBuilder("{\"jobs\":[");
+        for (int i = 0; i < 1001; i++) {
+            jobs.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type.name).append("\"}");
+        }
+        asAcme().body(jobs.append("]}").toString()).post("/api/v1/jobs:batch")
+                .then().statusCode(413).body("type", equalTo("/problems/batch-too-large"));
     }
 
     @Test
     void anUnchangedJobCostsA304WhenPolledWithItsEtag() {
-        String id = given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
-                .body("{\"type\":\"" + type + "\"}").post("/api/v1/jobs").then().statusCode(202).extract().path("id");
-        String etag = given().header(InternalHeaders.TENANT, "acme").get("/api/v1/jobs/" + id)
+        String id = asAcme().body("{\"type\":\"" + type.name + "\"}").post("/api/v1/jobs")
+                .then().statusCode(202).extract().path("id");
+        String etag = asAcme().get("/api/v1/jobs/" + id)
                 .then().statusCode(200).header("Cache-Control", "no-cache").extract().header("ETag");
 
-        given().header(InternalHeaders.TENANT, "acme").header("If-None-Match", etag).get("/api/v1/jobs/" + id)
-                .then().statusCode(304).header("ETag", etag);
-        redis.execute("HINCRBY", EventLog.recordKey("acme", id), "seq", "1"); // what any new event does
-        given().header(InternalHeaders.TENANT, "acme").header("If-None-Match", etag).get("/api/v1/jobs/" + id)
-                .then().statusCode(200).header("ETag", "\"2\"");
+        asAcme().header("If-None-Match", etag).get("/api/v1/jobs/" + id).then().statusCode(304).header("ETag", etag);
+        redis.execute("HINCRBY", JobKeys.record("acme", id), "seq", "1"); // what any new event does
+        asAcme().header("If-None-Match", etag).get("/api/v1/jobs/" + id).then().statusCode(200).header("ETag", "\"2\"");
     }
 
     @Test
     void anotherTenantCannotSeeTheJob() {
-        String id = given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
-                .body("{\"type\":\"" + type + "\"}").post("/api/v1/jobs").then().statusCode(202).extract().path("id");
+        String id = asAcme().body("{\"type\":\"" + type.name + "\"}").post("/api/v1/jobs")
+                .then().statusCode(202).extract().path("id");
 
         given().header(InternalHeaders.TENANT, "globex").get("/api/v1/jobs/" + id)
                 .then().statusCode(404).contentType("application/problem+json")
@@ -109,76 +223,70 @@ class JobResourceTest {
 
     @Test
     void refusesAnUnknownTypeAndStoresNothing() throws Exception {
-        given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
-                .body("{\"type\":\"no.such-type\"}")
-                .when().post("/api/v1/jobs")
+        asAcme().body("{\"type\":\"no.such-type\"}").when().post("/api/v1/jobs")
                 .then().statusCode(422).contentType("application/problem+json")
                 .body("type", equalTo("/problems/unknown-job-type"))
-                .body("detail", org.hamcrest.Matchers.containsString(type));
-        assertThat(channel.basicGet(probeQueue, true)).isNull();
+                .body("detail", containsString(type.name));
+        assertThat(type.nextMessage(Duration.ofMillis(200))).isNull();
     }
 
     @Test
-    void listsEachInvalidField() {
-        given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
-                .body("{\"type\":\"Bad Type!\",\"payload\":[1],\"maxAttempts\":0}")
+    void listsEachInvalidFieldAndChangesNothing() throws Exception {
+        asAcme().body("{\"type\":\"Bad Type!\",\"payload\":[1],\"maxAttempts\":0,\"priority\":10,\"delay\":5,"
+                        + "\"runAt\":\"tomorrow\",\"timeout\":\"soon\",\"ttl\":\"0s\",\"backoff\":\"2m\",\"backoffMax\":\"1m\","
+                        + "\"tags\":[\"ok\",\"not ok!\"],\"maxAttempt\":3}")
                 .when().post("/api/v1/jobs")
                 .then().statusCode(400).contentType("application/problem+json")
-                .body("errors.field", org.hamcrest.Matchers.contains("type", "payload", "maxAttempts"));
+                .body("errors.field", contains("maxAttempt", "type", "payload", "priority", "runAt", "delay",
+                        "maxAttempts", "timeout", "ttl", "backoffMax", "tags[1]"))
+                .body("errors.find { it.field == 'maxAttempt' }.detail", containsString("not a field"))
+                .body("errors.find { it.field == 'delay' }.detail", containsString("\"30s\""));
+        assertThat(type.nextMessage(Duration.ofMillis(200))).isNull();
     }
 
     @Test
-    void keepsTheTagsOfAJobAndRefusesBadOnes() {
-        String id = given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
-                .body("{\"type\":\"" + type + "\",\"tags\":[\"invoices\",\"eu-west\"]}")
-                .post("/api/v1/jobs").then().statusCode(202).extract().path("id");
-        given().header(InternalHeaders.TENANT, "acme").get("/api/v1/jobs/" + id)
-                .then().body("tags", org.hamcrest.Matchers.contains("invoices", "eu-west"));
-
-        given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
-                .body("{\"type\":\"" + type + "\",\"tags\":[\"ok\",\"not ok!\"]}")
-                .post("/api/v1/jobs").then().statusCode(400).body("errors[0].field", equalTo("tags[1]"));
+    void delayAndRunAtCannotBothBeGiven() {
+        asAcme().body("{\"type\":\"" + type.name + "\",\"delay\":\"1s\",\"runAt\":\"2030-01-01T00:00:00Z\"}")
+                .post("/api/v1/jobs").then().statusCode(400).body("errors[0].field", equalTo("delay"));
     }
 
     @Test
-    void namesAFieldOfTheWrongType() {
-        given().header(InternalHeaders.TENANT, "acme").contentType("application/json")
-                .body("{\"type\":\"" + type + "\",\"maxAttempts\":\"many\"}")
-                .when().post("/api/v1/jobs")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("errors[0].field", equalTo("maxAttempts"))
-                .body("errors[0].detail", equalTo("must be an integer"));
-    }
-
-    @Test
-    void refusesABodyThatIsNotAnObject() {
-        given().header(InternalHeaders.TENANT, "acme").contentType("application/json").body("[1,2]")
-                .when().post("/api/v1/jobs")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("errors[0].field", equalTo("(body)"));
+    void refusesABodyThatIsNotAnObjectAndABadIdempotencyKey() {
+        asAcme().body("[1,2]").post("/api/v1/jobs")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("(body)"));
+        asAcme().header("Idempotency-Key", "has spaces").body("{\"type\":\"" + type.name + "\"}").post("/api/v1/jobs")
+                .then().statusCode(400).body("errors[0].field", equalTo("Idempotency-Key"));
     }
 
     @Test
     void answersMalformedJsonWithAProblem() {
-        given().header(InternalHeaders.TENANT, "acme").contentType("application/json").body("{\"type\": ")
-                .when().post("/api/v1/jobs")
+        asAcme().body("{\"type\": ").when().post("/api/v1/jobs")
                 .then().statusCode(400).contentType("application/problem+json")
-                .body("status", equalTo(400))
-                .body("title", org.hamcrest.Matchers.notNullValue());
+                .body("status", equalTo(400)).body("title", org.hamcrest.Matchers.notNullValue());
     }
 
     @Test
     void unknownAndMalformedIdsAreNotFound() {
         for (String id : new String[] {UUID.randomUUID().toString(), "not-a-job", "..%2F..%2Fetc"}) {
-            given().header(InternalHeaders.TENANT, "acme").get("/api/v1/jobs/" + id)
-                    .then().statusCode(404).contentType("application/problem+json");
+            asAcme().get("/api/v1/jobs/" + id).then().statusCode(404).contentType("application/problem+json");
+            asAcme().post("/api/v1/jobs/" + id + "/cancel").then().statusCode(404);
+            asAcme().post("/api/v1/jobs/" + id + "/retry").then().statusCode(404);
         }
     }
 
     @Test
     void requiresTheTenantHeader() {
-        given().contentType("application/json").body("{\"type\":\"" + type + "\"}")
+        given().contentType("application/json").body("{\"type\":\"" + type.name + "\"}")
                 .when().post("/api/v1/jobs")
                 .then().statusCode(400).body("type", equalTo("/problems/missing-tenant"));
+    }
+
+    @Test
+    void listsTheJobTypesWorkersRegistered() {
+        asAcme().get("/api/v1/job-types").then().statusCode(200).body("type", hasItem(type.name));
+    }
+
+    private JsonNode body(String json) throws Exception {
+        return mapper.readTree(json);
     }
 }

@@ -7,13 +7,12 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.jobcast.api.EventLog;
-import io.jobcast.api.EventType;
-import io.jobcast.api.JobEvent;
 import io.jobcast.api.JobMessage;
-import io.jobcast.api.JobState;
+import io.jobcast.api.JobRef;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +20,11 @@ import java.util.UUID;
 
 /**
  * Plays the part of job-service and a worker for one job: every event goes through the real
- * event log script and is published on the real events exchange, as in production.
+ * event log scripts and is published on the real events exchange, as in production.
  */
 final class JobDriver implements AutoCloseable {
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
 
     final String jobId = UUID.randomUUID().toString();
     final String tenant;
@@ -32,6 +33,7 @@ final class JobDriver implements AutoCloseable {
     private final String exchange;
     private final Connection connection;
     private final Channel channel;
+    private JobMessage job;
     private int attempt;
     private long lastSeq;
     private List<String> tags = List.of();
@@ -55,33 +57,32 @@ final class JobDriver implements AutoCloseable {
     }
 
     JobDriver queued() throws Exception {
-        JobMessage job = new JobMessage(jobId, tenant, "demo.sleep", mapper.createObjectNode(), 1, Instant.now(), tags);
-        return publish(EventLog.create(job, event(EventType.STATE, JobState.QUEUED, 0), mapper), "state");
+        job = new JobMessage(jobId, tenant, "demo.sleep", mapper.createObjectNode(), 1, Instant.now(), tags, 0, 5, 0,
+                1000, 1000);
+        return publish(EventLog.create(job, Duration.ofHours(1), null, null, Instant.now(), mapper), "state");
     }
 
     JobDriver running() throws Exception {
-        publish(EventLog.claim(event(EventType.STATE, JobState.RUNNING, 0), java.util.Map.of(), mapper), "state");
+        publish(EventLog.claim(job.withDispatch(1), false, "driver", LEASE, Instant.now(), mapper), "state");
         attempt++;
         return this;
     }
 
     JobDriver progress(int percent) throws Exception {
-        return publish(EventLog.advance(event(EventType.PROGRESS, JobState.RUNNING, percent), mapper), "progress");
+        return progress(percent, "RUNNING " + percent);
     }
 
     JobDriver progress(int percent, String message) throws Exception {
-        JobEvent event = new JobEvent(0, attempt, 0, jobId, tenant, "demo.sleep", EventType.PROGRESS, JobState.RUNNING,
-                percent, message, null, null, Instant.now());
-        return publish(EventLog.advance(event, mapper), "progress");
+        return publish(EventLog.progress(ref(), attempt, percent, message, null, LEASE, Instant.now(), mapper), "progress");
     }
 
     JobDriver succeeded() throws Exception {
-        return publish(EventLog.advance(event(EventType.STATE, JobState.SUCCEEDED, 100), mapper), "state");
+        return publish(EventLog.succeeded(ref(), attempt, mapper.createObjectNode(), Instant.now(), mapper), "state");
     }
 
     /** Appends to the log without publishing: an event the broker lost. */
     JobDriver progressLostOnTheBroker(int percent) {
-        append(EventLog.advance(event(EventType.PROGRESS, JobState.RUNNING, percent), mapper));
+        append(EventLog.progress(ref(), attempt, percent, "lost " + percent, null, LEASE, Instant.now(), mapper));
         return this;
     }
 
@@ -89,25 +90,25 @@ final class JobDriver implements AutoCloseable {
         return lastSeq;
     }
 
-    private JobDriver publish(EventLog.Append append, String type) throws Exception {
-        String json = append(append);
+    private JobRef ref() {
+        return job.ref();
+    }
+
+    private JobDriver publish(EventLog.Call call, String type) throws Exception {
+        String json = append(call);
         channel.basicPublish(exchange, type + ".demo.sleep", null, json.getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
-    private String append(EventLog.Append append) {
-        Response reply = redis.execute("EVAL", append.evalArgs());
+    private String append(EventLog.Call call) {
+        Response reply = redis.execute("EVAL", call.evalArgs());
         List<String> strings = new ArrayList<>();
         reply.forEach(element -> strings.add(element.toString()));
         EventLog.Outcome outcome = EventLog.outcome(strings);
         assertThat(outcome).isInstanceOf(EventLog.Appended.class);
-        lastSeq = ((EventLog.Appended) outcome).seq();
-        return ((EventLog.Appended) outcome).json();
-    }
-
-    private JobEvent event(EventType type, JobState state, int percent) {
-        return new JobEvent(0, attempt, 0, jobId, tenant, "demo.sleep", type, state, percent, state + " " + percent,
-                null, null, Instant.now(), tags);
+        String json = ((EventLog.Appended) outcome).lastEvent();
+        lastSeq = EventLog.seqOf(json);
+        return json;
     }
 
     @Override

@@ -128,7 +128,7 @@ final class EventClients {
 
     static boolean isTerminal(JsonNode event) {
         return "state".equals(event.path("type").asText())
-                && List.of("SUCCEEDED", "FAILED", "CANCELLED", "DEAD").contains(event.path("state").asText());
+                && List.of("SUCCEEDED", "CANCELLED", "DEAD").contains(event.path("state").asText());
     }
 
     private static final class Collector implements WebSocket.Listener {

@@ -53,18 +53,21 @@ class JobPathTest {
         assertThat(job.record.get("attempt").asInt()).isEqualTo(3);
         assertThat(job.sse).filteredOn(e -> "state".equals(e.path("type").asText()))
                 .extracting(e -> e.get("state").asText() + "@" + e.get("attempt").asInt())
-                .containsExactly("QUEUED@0", "RUNNING@1", "QUEUED@1", "RUNNING@2", "QUEUED@2", "RUNNING@3",
-                        "SUCCEEDED@3");
+                .containsExactly("QUEUED@0", "RUNNING@1", "FAILED@1", "SCHEDULED@1", "QUEUED@1", "RUNNING@2",
+                        "FAILED@2", "SCHEDULED@2", "QUEUED@2", "RUNNING@3", "SUCCEEDED@3");
     }
 
     @Test
-    void failingJobWithTooFewAttemptsEndsFailedWithItsError() throws Exception {
+    void failingJobWithTooFewAttemptsIsDeadWithItsErrorAndListedAsDead() throws Exception {
         Followed job = submitAndFollow(
                 "{\"type\":\"demo.fail\",\"payload\":{\"failTimes\":2},\"maxAttempts\":2}");
 
-        assertThat(job.record.get("state").asText()).isEqualTo("FAILED");
+        assertThat(job.record.get("state").asText()).isEqualTo("DEAD");
         assertThat(job.record.get("attempt").asInt()).isEqualTo(2);
         assertThat(job.record.get("error").asText()).contains("fails attempt 2 of the first 2 on purpose");
+        JsonNode dead = MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs?state=DEAD&limit=100"))
+                .header("X-API-Key", RunningSuite.apiKey()).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(dead.path("jobs").findValuesAsText("id")).contains(job.record.get("id").asText());
     }
 
     @Test

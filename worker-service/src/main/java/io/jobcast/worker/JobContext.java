@@ -1,28 +1,65 @@
 package io.jobcast.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
 
-/** What a {@link JobHandler} knows of the job it runs, and how it reports progress. */
+/** What a {@link JobHandler} knows of the attempt it runs, and how it reports progress. */
 public interface JobContext {
 
     String jobId();
 
     String jobType();
 
-    /** Which run of the job this is, from 1. */
+    /** Which run of the job this is, from 1. Numbers only grow, also across retries by request. */
     int attempt();
 
     /** The payload the job was submitted with: a JSON object, empty when none was given. */
     JsonNode payload();
 
     /**
-     * Reports progress of this attempt; every subscriber of the job receives it.
+     * Reports progress of this attempt; every subscriber of the job receives it, and it renews the
+     * attempt's lease.
      *
      * @param percent 0 to 100; a value below the last one reported is ignored, so progress that
      *                clients see never goes backwards
      * @param message a short human-readable line, e.g. {@code "step 3 of 10"}
+     * @throws JobCancelledException      when the job's cancellation was requested: let it propagate
      * @throws AttemptSupersededException when another attempt took the job over (this worker was
-     *                                    presumed dead); let it propagate, the work is not wanted
+     *                                    presumed dead): let it propagate, the work is not wanted
      */
     void progress(int percent, String message);
+
+    /**
+     * Reports progress and saves a checkpoint with it in one step (see {@link #checkpoint(Object)}).
+     *
+     * @throws JobCancelledException      as for {@link #progress(int, String)}
+     * @throws AttemptSupersededException as for {@link #progress(int, String)}
+     */
+    void progress(int percent, String message, Object checkpoint);
+
+    /**
+     * Saves where the work stands, so that the next attempt (a retry, or a redelivery after this
+     * worker died) resumes from here rather than from zero: it gets the state back from
+     * {@link #lastCheckpoint(Class)} and starts at the percent reached when it was saved.
+     *
+     * @param state anything Jackson can write as JSON; keep it small (it is stored with the job)
+     */
+    void checkpoint(Object state);
+
+    /** The state that an earlier attempt saved with {@link #checkpoint(Object)}, if any. */
+    <T> Optional<T> lastCheckpoint(Class<T> type);
+
+    /** Whether the job's cancellation was requested; long loops without progress calls should check it. */
+    boolean isCancelled();
+
+    /**
+     * Throws when the job's cancellation was requested.
+     *
+     * @throws JobCancelledException when it was: let it propagate
+     */
+    default void checkCancelled() {
+        if (isCancelled()) {
+            throw new JobCancelledException(jobId());
+        }
+    }
 }

@@ -1,18 +1,22 @@
 package io.jobcast.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
- * Runs one type of job: the extension point of Jobcast's workers.
+ * Runs one type of job: the extension point of Jobcast's workers (see docs/writing-a-job-handler.md).
  *
  * <p>Implement it as an {@code @ApplicationScoped} CDI bean in a worker-service build; every bean
  * found is registered under its {@link #type()} when the worker starts, which is what makes the
  * type known to job-service (a job of a type no worker ever registered is refused at submission).
  *
- * <p>{@link #run(JobContext)} is called on a worker thread, one job per thread, so it may block.
- * It reports progress through {@link JobContext#progress(int, String)}, returns the job's result,
- * or throws to fail the attempt: the job then runs again while it has attempts left, and ends
- * {@code FAILED} with the exception's message when it has not, or at once when the exception is a
- * {@link JobFailedPermanently} (say, for a payload that can never work). A job may run more than once (a
- * retry, or a redelivery after a worker died mid-job), so a handler should be idempotent.
+ * <p>{@link #run(JobContext)} is called on a thread of its own, one job per thread, so it may
+ * block. It reports progress through {@link JobContext#progress(int, String)}, may save checkpoints
+ * to resume from, returns the job's result, or throws to fail the attempt: the job then runs again
+ * after a backoff while it has attempts left, and is dead when it has not, or at once when the
+ * exception is a {@link JobFailedPermanently} (say, for a payload that can never work). A job may
+ * run more than once (a retry, or a redelivery after a worker died mid-job), so a handler should be
+ * idempotent. Cancellation and the time limit interrupt the thread: a handler that blocks should
+ * let {@link InterruptedException} propagate.
  *
  * <pre>{@code
  * @ApplicationScoped
@@ -37,6 +41,16 @@ public interface JobHandler {
     /** One line for people browsing the job types. */
     default String description() {
         return "";
+    }
+
+    /** What jobs of this type get when their submission does not say. */
+    default JobDefaults defaults() {
+        return JobDefaults.NONE;
+    }
+
+    /** An example payload for forms and documentation; null for none. */
+    default JsonNode example() {
+        return null;
     }
 
     /**

@@ -3,89 +3,242 @@ package io.jobcast.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
-import io.jobcast.api.EventType;
-import io.jobcast.api.JobEvent;
 import io.jobcast.api.JobMessage;
-import io.jobcast.api.JobState;
+import io.jobcast.worker.config.WorkerConfig;
 import io.jobcast.worker.messaging.EventPublisher;
 import io.jobcast.worker.store.EventLogStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one delivery of a job: claims a new attempt, runs the handler for the job's type and
- * records how the attempt ended. Every event goes through the event log first and is published
- * only if the log accepted it, so a superseded attempt can never override the current one.
+ * Runs one delivery of a job: claims a new attempt, runs the handler for the job's type and records
+ * how the attempt ended; acknowledges the delivery only once that is recorded (acks late). Every
+ * event goes through the event log first and is published only if the log accepted it, so a
+ * superseded attempt can never override the current one.
  */
 @ApplicationScoped
 public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
     private static final int MAX_ERROR_LENGTH = 2000;
+    /** How long the outcome of an attempt is retried while Redis is away, before the delivery is requeued. */
+    private static final Duration RECORD_PATIENCE = Duration.ofSeconds(30);
 
     private final Workers workers;
+    private final InFlight inFlight;
     private final EventLogStore store;
     private final EventPublisher publisher;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
+    private final Duration lease;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "job-time-limits");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public JobRunner(Workers workers, EventLogStore store, EventPublisher publisher, ObjectMapper mapper,
-            MeterRegistry metrics) {
-        this.metrics = metrics;
+    public JobRunner(Workers workers, InFlight inFlight, EventLogStore store, EventPublisher publisher,
+            ObjectMapper mapper, MeterRegistry metrics, WorkerConfig config) {
         this.workers = workers;
+        this.inFlight = inFlight;
         this.store = store;
         this.publisher = publisher;
         this.mapper = mapper;
+        this.metrics = metrics;
+        this.lease = config.lease();
     }
 
-    /**
-     * Returns once the attempt's last event is confirmed by the broker; throws if it could not be
-     * recorded (Redis or RabbitMQ unreachable), in which case the delivery must be requeued.
-     */
-    public void run(JobMessage job) {
-        JobEvent running = event(job, 0, EventType.STATE, JobState.RUNNING, 0, "started on " + workers.id(), null, null);
-        EventLog.Outcome claim = store.append(EventLog.claim(running, Map.of("worker", workers.id()), mapper));
-        if (!(claim instanceof EventLog.Appended claimed)) {
-            refused((EventLog.Refused) claim);
-            LOG.infof("job %s is not runnable any more; dropping its delivery", job.jobId());
+    /** Runs the delivery on the calling thread, which the handler may block. */
+    public void run(Delivery delivery) {
+        JobMessage job;
+        try {
+            job = mapper.readValue(delivery.body(), JobMessage.class);
+        } catch (Exception e) {
+            LOG.errorf("dead-lettering a delivery that is not a job: %s", e.getMessage());
+            delivery.reject();
             return;
         }
-        metrics.counter("jobcast.attempts.started", "type", job.type()).increment();
-        publisher.publishState(claimed.json(), running.routingKey());
-        Attempt attempt = new Attempt(job, claimed.attempt());
         try {
-            Object result = workers.handlerFor(job.type()).run(attempt);
-            finish(attempt, JobState.SUCCEEDED, 100, "done", mapper.valueToTree(result), null);
-        } catch (AttemptSupersededException e) {
-            LOG.info(e.getMessage());
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+            Attempt attempt = claim(job, delivery);
+            if (attempt != null) {
+                runClaimed(attempt);
             }
-            String error = describe(e);
-            if (attempt.number < job.maxAttempts() && !(e instanceof JobFailedPermanently)) {
-                finish(attempt, JobState.QUEUED, attempt.percent,
-                        "attempt " + attempt.number + " failed, will retry: " + error, null, error);
-            } else {
-                finish(attempt, JobState.FAILED, attempt.percent,
-                        "failed after " + attempt.number + " attempt(s): " + error, null, error);
-            }
+        } catch (RuntimeException e) {
+            // Redis or RabbitMQ is away: give the job back after a pause, rather than spin on it.
+            LOG.errorf("job %s could not be run or recorded (%s); returning it to the queue", job.jobId(), e.toString());
+            pause(Duration.ofSeconds(1));
+            delivery.requeue();
         }
     }
 
-    private void finish(Attempt attempt, JobState state, int percent, String message, JsonNode result, String error) {
-        JobEvent event = event(attempt.job, attempt.number, EventType.STATE, state, percent, message, result, error);
-        EventLog.Outcome outcome = store.append(EventLog.advance(event, mapper));
-        if (outcome instanceof EventLog.Appended appended) {
-            publisher.publishState(appended.json(), event.routingKey());
-            metrics.counter("jobcast.attempts.ended", "type", attempt.job.type(), "outcome", state.name()).increment();
+    /** The claimed attempt, or null when the delivery was not to be run (and is settled). */
+    private Attempt claim(JobMessage job, Delivery delivery) {
+        EventLog.Outcome claim = store.change(EventLog.claim(job, delivery.redelivered(), workers.id(), lease,
+                Instant.now(), mapper));
+        if (claim instanceof EventLog.Refused refusal) {
+            refused(refusal);
+            switch (refusal.reason()) {
+                // A redelivered job whose worker died: it was cancelled meanwhile, or it is out of attempts.
+                case CANCEL_REQUESTED -> record(job, EventLog.cancelledWhileRunning(job.ref(), refusal.attempt(), 0,
+                        Instant.now(), mapper));
+                case NO_ATTEMPTS_LEFT -> record(job, EventLog.fail(job.ref(), refusal.attempt(), 0,
+                        new EventLog.Failure("its worker was lost during attempt " + refusal.attempt(), false,
+                                Instant.now()), false, Instant.now(), mapper));
+                default -> LOG.debugf("dropping a delivery of job %s: %s", job.jobId(), refusal);
+            }
+            delivery.ack();
+            return null;
+        }
+        EventLog.Appended claimed = (EventLog.Appended) claim;
+        publisher.publishStates(job.tenant(), job.jobId(), job.type(), claimed.events());
+        metrics.counter("jobcast.attempts.started", "type", job.type()).increment();
+        JsonNode checkpoint = claimed.extras().get(0).isEmpty() ? null : readTree(claimed.extras().get(0));
+        Attempt attempt = new Attempt(job, claimed.attempt(), delivery, checkpoint, store, publisher, mapper, lease,
+                this::refused);
+        attempt.runsOn(Thread.currentThread());
+        inFlight.add(attempt);
+        if (checkpoint != null) {
+            resume(attempt, Integer.parseInt(claimed.extras().get(1)));
+        }
+        return attempt;
+    }
+
+    private void resume(Attempt attempt, int percent) {
+        try {
+            attempt.resumeAt(percent);
+        } catch (JobCancelledException | AttemptSupersededException e) {
+            // the handler will see it at its first check
+        }
+    }
+
+    private void runClaimed(Attempt attempt) {
+        ScheduledFuture<?> limit = attempt.job.timeoutMs() <= 0 ? null
+                : timers.schedule(() -> timeOut(attempt), attempt.job.timeoutMs(), TimeUnit.MILLISECONDS);
+        try {
+            Object result = workers.handlerFor(attempt.job.type()).run(attempt);
+            if (attempt.end()) {
+                Thread.interrupted(); // a cancellation that came too late must not stop the recording
+                finish(attempt, EventLog.succeeded(attempt.job.ref(), attempt.number, mapper.valueToTree(result),
+                        Instant.now(), mapper), "SUCCEEDED");
+            }
+        } catch (Throwable failure) {
+            if (attempt.end()) {
+                Thread.interrupted();
+                failed(attempt, failure);
+            }
+        } finally {
+            if (limit != null) {
+                limit.cancel(false);
+            }
+            inFlight.remove(attempt);
+        }
+    }
+
+    /** The handler threw, or was stopped: the outcome depends on why. */
+    private void failed(Attempt attempt, Throwable failure) {
+        if (attempt.isLost()) {
+            LOG.infof("attempt %d of job %s was superseded; dropping it", attempt.number, attempt.job.jobId());
+            attempt.delivery.ack();
+        } else if (attempt.isCancelled()) {
+            finish(attempt, EventLog.cancelledWhileRunning(attempt.job.ref(), attempt.number, attempt.percent(),
+                    Instant.now(), mapper), "CANCELLED");
         } else {
-            refused((EventLog.Refused) outcome);
-            LOG.infof("outcome %s of attempt %d of job %s refused: a newer attempt owns the job",
-                    state, attempt.number, attempt.job.jobId());
+            boolean permanent = failure instanceof JobFailedPermanently;
+            String error = describe(failure);
+            LOG.debugf("attempt %d of job %s failed: %s", attempt.number, attempt.job.jobId(), error);
+            finish(attempt, failure(attempt, error, permanent), permanent ? "DEAD" : "FAILED");
+        }
+    }
+
+    /** The attempt's time limit ran out: it fails at once; the handler's thread is interrupted and ignored. */
+    private void timeOut(Attempt attempt) {
+        if (!attempt.end()) {
+            return;
+        }
+        attempt.timeOut();
+        Duration limit = Duration.ofMillis(attempt.job.timeoutMs());
+        LOG.infof("attempt %d of job %s ran out of its time limit of %s", attempt.number, attempt.job.jobId(), limit);
+        finish(attempt, failure(attempt, "timed out after " + limit.toMillis() + " ms", false), "TIMED_OUT");
+        inFlight.remove(attempt);
+    }
+
+    /** A worker shutting down gives back what it could not finish; the attempt does not count. */
+    void giveBack(Attempt attempt) {
+        if (!attempt.end()) {
+            return;
+        }
+        attempt.interrupt();
+        EventLog.Outcome outcome = store.change(EventLog.returned(attempt.job.ref(), attempt.number, attempt.percent(),
+                workers.id(), Instant.now(), mapper));
+        if (outcome instanceof EventLog.Appended returned) {
+            publisher.publishStates(attempt.job.tenant(), attempt.job.jobId(), attempt.job.type(), returned.events());
+        }
+        attempt.delivery.requeue();
+        metrics.counter("jobcast.attempts.ended", "type", attempt.job.type(), "outcome", "RETURNED").increment();
+    }
+
+    /** Another attempt owns the job (the lease renewal said so): stop, record nothing. */
+    void drop(Attempt attempt) {
+        attempt.lose();
+        if (attempt.end()) {
+            attempt.delivery.ack();
+            inFlight.remove(attempt);
+        }
+    }
+
+    private EventLog.Call failure(Attempt attempt, String error, boolean permanent) {
+        Instant now = Instant.now();
+        // The retry's runAt only matters if attempts are left; the script decides that.
+        Instant retryAt = attempt.job.backoff().retryAt(attempt.number, now);
+        return EventLog.fail(attempt.job.ref(), attempt.number, attempt.percent(),
+                new EventLog.Failure(error, permanent, retryAt), false, now, mapper);
+    }
+
+    /** Records the attempt's outcome (patiently, if Redis is away), publishes it, then acknowledges. */
+    private void finish(Attempt attempt, EventLog.Call outcome, String label) {
+        EventLog.Outcome recorded = patiently(() -> store.change(outcome));
+        if (recorded instanceof EventLog.Appended appended) {
+            publisher.publishStates(attempt.job.tenant(), attempt.job.jobId(), attempt.job.type(), appended.events());
+            metrics.counter("jobcast.attempts.ended", "type", attempt.job.type(), "outcome", label).increment();
+        } else {
+            refused((EventLog.Refused) recorded);
+            LOG.infof("outcome %s of attempt %d of job %s refused: %s", label, attempt.number, attempt.job.jobId(),
+                    recorded);
+        }
+        attempt.delivery.ack();
+    }
+
+    private void record(JobMessage job, EventLog.Call call) {
+        EventLog.Outcome outcome = store.change(call);
+        if (outcome instanceof EventLog.Appended appended) {
+            publisher.publishStates(job.tenant(), job.jobId(), job.type(), appended.events());
+        }
+    }
+
+    /** Retries a Redis call for a while: an attempt's outcome is worth waiting for. */
+    private static <T> T patiently(Supplier<T> call) {
+        Instant deadline = Instant.now().plus(RECORD_PATIENCE);
+        Duration wait = Duration.ofMillis(100);
+        while (true) {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                LOG.warnf("cannot record an attempt's outcome yet (%s); retrying in %d ms", e.toString(), wait.toMillis());
+                pause(wait);
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : wait.multipliedBy(2);
+            }
         }
     }
 
@@ -94,63 +247,34 @@ public class JobRunner {
         metrics.counter("jobcast.events.refused", "reason", refusal.reason().name()).increment();
     }
 
-    private static JobEvent event(JobMessage job, int attempt, EventType type, JobState state, int percent,
-            String message, JsonNode result, String error) {
-        return new JobEvent(0, attempt, 0, job.jobId(), job.tenant(), job.type(), type, state, percent, message,
-                result, error, Instant.now(), job.tags());
+    private JsonNode readTree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (Exception e) {
+            LOG.warnf("ignoring an unreadable checkpoint: %s", e.getMessage());
+            return null;
+        }
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof InterruptedException) {
+            text = "interrupted";
+        }
         return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH) + "…";
     }
 
-    /** One attempt of a job, as its handler sees it. */
-    private final class Attempt implements JobContext {
-
-        private final JobMessage job;
-        private final int number;
-        private int percent;
-
-        Attempt(JobMessage job, int number) {
-            this.job = job;
-            this.number = number;
-        }
-
-        @Override
-        public String jobId() {
-            return job.jobId();
-        }
-
-        @Override
-        public String jobType() {
-            return job.type();
-        }
-
-        @Override
-        public int attempt() {
-            return number;
-        }
-
-        @Override
-        public JsonNode payload() {
-            return job.payload();
-        }
-
-        @Override
-        public void progress(int percent, String message) {
-            int clamped = Math.max(0, Math.min(100, percent));
-            if (clamped < this.percent) {
-                return;
-            }
-            JobEvent event = event(job, number, EventType.PROGRESS, JobState.RUNNING, clamped, message, null, null);
-            EventLog.Outcome outcome = store.append(EventLog.advance(event, mapper));
-            if (!(outcome instanceof EventLog.Appended appended)) {
-                refused((EventLog.Refused) outcome);
-                throw new AttemptSupersededException(job.jobId(), number);
-            }
-            this.percent = clamped;
-            publisher.publishProgress(appended.json(), event.routingKey());
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
+
+    @PreDestroy
+    void close() {
+        timers.shutdownNow();
+    }
+
 }

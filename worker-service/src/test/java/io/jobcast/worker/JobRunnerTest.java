@@ -3,32 +3,30 @@ package io.jobcast.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.EventType;
 import io.jobcast.api.JobEvent;
+import io.jobcast.api.JobKeys;
 import io.jobcast.api.JobMessage;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
+import io.jobcast.api.WorkerInfo;
 import io.jobcast.worker.store.EventLogStore;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A worker taking real jobs off RabbitMQ and recording their events in Redis. */
+/** A worker taking real jobs off RabbitMQ and recording every attempt's events in Redis. */
 @QuarkusTest
 class JobRunnerTest {
 
@@ -38,101 +36,193 @@ class JobRunnerTest {
     RedisDataSource redis;
     @Inject
     ObjectMapper mapper;
-    @ConfigProperty(name = "rabbitmq-host")
-    String rabbitHost;
-    @ConfigProperty(name = "rabbitmq-port")
-    int rabbitPort;
-    @ConfigProperty(name = "jobcast.jobs.exchange")
-    String jobsExchange;
+    @Inject
+    Workers workers;
+    @ConfigProperty(name = "jobcast.jobs.rejected")
+    String rejected;
+
+    private JobServiceStandIn jobService;
+
+    @BeforeEach
+    void standIn() throws Exception {
+        jobService = new JobServiceStandIn(store, redis, mapper);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        jobService.close();
+    }
 
     @Test
-    void runsASleepJobAndRecordsEveryStepInOrder() throws Exception {
-        String id = submit("demo.sleep", "{\"steps\":5,\"stepMillis\":10}", 1);
+    void runsASleepJobAndRecordsEveryStepInOrderWithACheckpointEach() throws Exception {
+        String id = jobService.submit("demo.sleep", "{\"steps\":5,\"stepMillis\":10}", 1, 0).jobId();
 
-        JobRecord done = awaitTerminal(id);
-        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(done.result()).isEqualTo(mapper.readTree("{\"steps\":5}"));
-        List<JobEvent> log = log(id);
+        JobRecord done = jobService.awaitState(id, JobState.SUCCEEDED);
+
+        assertThat(done.result()).isEqualTo(mapper.readTree("{\"steps\":5,\"resumedAfter\":0}"));
+        assertThat(done.checkpoint()).isEqualTo(mapper.readTree("{\"steps\":5}"));
+        List<JobEvent> log = jobService.log(id);
         assertThat(log).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
         assertThat(log).extracting(e -> e.type() + ":" + e.state() + ":" + e.percent()).containsExactly(
                 "STATE:QUEUED:0", "STATE:RUNNING:0", "PROGRESS:RUNNING:20", "PROGRESS:RUNNING:40",
                 "PROGRESS:RUNNING:60", "PROGRESS:RUNNING:80", "PROGRESS:RUNNING:100", "STATE:SUCCEEDED:100");
         assertThat(log.subList(1, 8)).allSatisfy(e -> assertThat(e.attempt()).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(redis.sortedSet(String.class).zrange(EventLog.outboxKey(JobServiceStandIn.TENANT), 0, -1))
+                        .as("the worker's state events were confirmed and left the outbox")
+                        .doesNotContain(EventLog.outboxEvent(id, 2), EventLog.outboxEvent(id, 8)));
     }
 
     @Test
     void cpuJobReportsEveryTenthAndReturnsTheDigest() throws Exception {
-        String id = submit("demo.cpu", "{\"iterations\":1000}", 1);
+        String id = jobService.submit("demo.cpu", "{\"iterations\":1000}", 1, 0).jobId();
 
-        JobRecord done = awaitTerminal(id);
-        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        JobRecord done = jobService.awaitState(id, JobState.SUCCEEDED);
+
         assertThat(done.result().asText()).matches("[0-9a-f]{64}");
-        assertThat(log(id)).filteredOn(e -> e.type() == EventType.PROGRESS).extracting(JobEvent::percent)
+        assertThat(jobService.log(id)).filteredOn(e -> e.type() == EventType.PROGRESS).extracting(JobEvent::percent)
                 .containsExactly(10, 20, 30, 40, 50, 60, 70, 80, 90, 100);
     }
 
     @Test
-    void theLastAllowedAttemptThatFailsEndsTheJobFailedWithItsError() throws Exception {
-        String id = submit("demo.fail", "{\"failTimes\":1}", 1);
+    void aFailedAttemptIsScheduledForARetryWhichSucceeds() throws Exception {
+        String id = jobService.submit("demo.fail", "{\"failTimes\":1}", 2, 0).jobId();
 
-        JobRecord done = awaitTerminal(id);
-        assertThat(done.state()).isEqualTo(JobState.FAILED);
-        assertThat(done.error()).contains("fails attempt 1 of the first 1 on purpose");
-        assertThat(log(id).get(log(id).size() - 1).state()).isEqualTo(JobState.FAILED);
+        JobRecord scheduled = jobService.awaitState(id, JobState.SCHEDULED);
+        assertThat(scheduled.error()).contains("fails attempt 1 of the first 1 on purpose");
+        assertThat(scheduled.runAt()).isAfter(scheduled.updatedAt().minusMillis(1));
+        jobService.promoteWhenDue(id);
+        JobRecord done = jobService.awaitState(id, JobState.SUCCEEDED);
+
+        assertThat(done.attempt()).isEqualTo(2);
+        assertThat(jobService.states(id)).containsExactly("QUEUED@0", "RUNNING@1", "FAILED@1", "SCHEDULED@1",
+                "QUEUED@1", "RUNNING@2", "SUCCEEDED@2");
     }
 
     @Test
-    void aFailedAttemptWithAttemptsLeftGoesBackToQueued() throws Exception {
-        String id = submit("demo.fail", "{\"failTimes\":1}", 2);
+    void theLastAllowedAttemptThatFailsMakesTheJobDeadWithItsError() throws Exception {
+        String id = jobService.submit("demo.fail", "{\"failTimes\":1}", 1, 0).jobId();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> log(id).size() >= 4);
-        JobEvent retry = log(id).get(3);
-        assertThat(retry.state()).isEqualTo(JobState.QUEUED);
-        assertThat(retry.attempt()).isEqualTo(1);
-        assertThat(retry.error()).contains("on purpose");
+        JobRecord dead = jobService.awaitState(id, JobState.DEAD);
+
+        assertThat(dead.error()).contains("fails attempt 1 of the first 1 on purpose");
+        assertThat(jobService.states(id)).endsWith("FAILED@1", "DEAD@1");
     }
 
     @Test
-    void aBadPayloadFailsTheJobAtOnceNamingTheField() throws Exception {
-        String id = submit("demo.sleep", "{\"steps\":\"many\"}", 3);
+    void aBadPayloadIsDeadAtOnceNamingTheField() throws Exception {
+        String id = jobService.submit("demo.sleep", "{\"steps\":\"many\"}", 3, 0).jobId();
 
-        JobRecord failed = awaitTerminal(id);
-        assertThat(failed.state()).isEqualTo(JobState.FAILED);
-        assertThat(failed.attempt()).as("no retry of a payload that can never work").isEqualTo(1);
-        assertThat(failed.error()).contains("payload.steps must be an integer");
+        JobRecord dead = jobService.awaitState(id, JobState.DEAD);
+
+        assertThat(dead.attempt()).as("no retry of a payload that can never work").isEqualTo(1);
+        assertThat(dead.error()).contains("payload.steps must be an integer");
     }
 
-    /** Creates the job as job-service does, then publishes it persistently. */
-    private String submit(String type, String payload, int maxAttempts) throws Exception {
-        JobMessage job = new JobMessage(UUID.randomUUID().toString(), "test", type, mapper.readTree(payload),
-                maxAttempts, Instant.now(), List.of());
-        JobEvent queued = new JobEvent(0, 0, 0, job.jobId(), "test", type, EventType.STATE, JobState.QUEUED, 0, "queued",
-                null, null, Instant.now());
-        assertThat(store.append(EventLog.create(job, queued, mapper))).isInstanceOf(EventLog.Appended.class);
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(rabbitHost);
-        factory.setPort(rabbitPort);
-        try (Connection connection = factory.newConnection(); var channel = connection.createChannel()) {
-            channel.confirmSelect();
-            channel.basicPublish(jobsExchange, type, new AMQP.BasicProperties.Builder().deliveryMode(2)
-                    .contentType("application/json").build(), mapper.writeValueAsBytes(job));
-            channel.waitForConfirmsOrDie(5000);
-        }
-        return job.jobId();
+    @Test
+    void anAttemptThatOutlivesItsTimeLimitFailsAtTheLimit() throws Exception {
+        Instant submitted = Instant.now();
+        String id = jobService.submit("demo.sleep", "{\"steps\":1,\"stepMillis\":10000}", 1, 300).jobId();
+
+        JobRecord dead = jobService.awaitState(id, JobState.DEAD);
+
+        assertThat(dead.error()).isEqualTo("timed out after 300 ms");
+        assertThat(Duration.between(submitted, dead.finishedAt())).isLessThan(Duration.ofSeconds(3));
     }
 
-    private JobRecord awaitTerminal(String id) {
-        return await().atMost(Duration.ofSeconds(20)).until(
-                () -> JobRecord.fromHash(redis.hash(String.class).hgetall(EventLog.recordKey("test", id)), mapper),
-                record -> record != null && record.state().isTerminal());
+    @Test
+    void aRunningJobCancelledByRequestEndsCancelledWithinASecond() throws Exception {
+        String id = jobService.submit("demo.sleep", "{\"steps\":100,\"stepMillis\":2000}", 1, 0).jobId();
+        jobService.awaitState(id, JobState.RUNNING);
+
+        Instant requested = Instant.now();
+        assertThat(jobService.cancel(id, true)).isInstanceOf(EventLog.Appended.class);
+        JobRecord cancelled = jobService.awaitState(id, JobState.CANCELLED);
+
+        assertThat(Duration.between(requested, cancelled.finishedAt())).isLessThan(Duration.ofSeconds(1));
     }
 
-    private List<JobEvent> log(String id) throws Exception {
-        List<JobEvent> events = new ArrayList<>();
-        for (var entry : redis.stream(String.class).xrange(EventLog.logKey("test", id), StreamRange.of("-", "+"))) {
-            JsonNode json = mapper.readTree(entry.payload().get(EventLog.ENTRY_FIELD).getBytes(StandardCharsets.UTF_8));
-            events.add(mapper.treeToValue(json, JobEvent.class));
-        }
-        return events;
+    @Test
+    void aCancellationWhoseMessageIsLostStopsTheJobAtItsNextProgress() throws Exception {
+        String id = jobService.submit("demo.sleep", "{\"steps\":100,\"stepMillis\":100}", 1, 0).jobId();
+        jobService.awaitState(id, JobState.RUNNING);
+
+        jobService.cancel(id, false);
+        JobRecord cancelled = jobService.awaitState(id, JobState.CANCELLED);
+
+        assertThat(cancelled.percent()).isLessThan(100);
+        assertThat(jobService.states(id)).endsWith("RUNNING@1", "CANCELLED@1");
+    }
+
+    @Test
+    void theNextAttemptResumesFromTheCheckpointOfOneWhoseWorkerStalled() throws Exception {
+        // A worker that claims the job, gets to 70 % with a checkpoint, then stops heartbeating.
+        JobMessage first = jobService.create("demo.sleep", "{\"steps\":10,\"stepMillis\":30}", 3, 0);
+        String id = first.jobId();
+        assertThat(store.change(EventLog.claim(first, false, "vanishing-worker", Duration.ofMinutes(1), Instant.now(),
+                mapper))).isInstanceOf(EventLog.Appended.class);
+        store.change(EventLog.progress(first.ref(), 1, 70, "step 7 of 10", mapper.valueToTree(Map.of("steps", 7)),
+                Duration.ofMinutes(1), Instant.now(), mapper));
+        redis.sortedSet(String.class).zadd(JobKeys.prefix(JobServiceStandIn.TENANT) + "leases", 1, id);
+        EventLog.Outcome stalled = store.change(EventLog.fail(first.ref(), 1, 70, new EventLog.Failure("stalled", false,
+                Instant.now()), true, Instant.now(), mapper));
+        assertThat(stalled).isInstanceOf(EventLog.Appended.class);
+
+        jobService.promoteWhenDue(id);
+        JobRecord done = jobService.awaitState(id, JobState.SUCCEEDED);
+
+        assertThat(done.result().path("resumedAfter").asInt()).isEqualTo(7);
+        List<JobEvent> second = jobService.log(id).stream().filter(e -> e.attempt() == 2 && e.type() == EventType.PROGRESS)
+                .toList();
+        assertThat(second.get(0).percent()).as("the first progress of attempt 2").isEqualTo(70);
+        assertThat(second).extracting(JobEvent::percent).containsExactly(70, 80, 90, 100);
+    }
+
+    @Test
+    void aMessageOfAnotherDispatchIsDroppedWithoutRunning() throws Exception {
+        JobMessage job = jobService.submit("demo.sleep", "{\"steps\":1,\"stepMillis\":0}", 1, 0);
+        jobService.awaitState(job.jobId(), JobState.SUCCEEDED);
+
+        jobService.publish(job.withDispatch(7));
+        jobService.publish(job);
+        Thread.sleep(300);
+
+        assertThat(jobService.states(job.jobId())).containsExactly("QUEUED@0", "RUNNING@1", "SUCCEEDED@1");
+    }
+
+    @Test
+    void aMessageThatIsNotAJobIsDeadLetteredForInspection() throws Exception {
+        jobService.channel().queuePurge(rejected);
+
+        jobService.publishRaw("demo.sleep", "not a job".getBytes(StandardCharsets.UTF_8));
+
+        var deadLetter = await().atMost(Duration.ofSeconds(5)).until(() -> jobService.channel().basicGet(rejected, true),
+                message -> message != null);
+        assertThat(new String(deadLetter.getBody(), StandardCharsets.UTF_8)).isEqualTo("not a job");
+    }
+
+    @Test
+    void theWorkerRegistersItsTypesAndHeartbeats() throws Exception {
+        String json = await().atMost(Duration.ofSeconds(10))
+                .until(() -> redis.value(String.class).get(JobKeys.worker(workers.id())), value -> value != null);
+        WorkerInfo info = mapper.readValue(json, WorkerInfo.class);
+
+        assertThat(info.concurrency()).containsKeys("demo.sleep", "demo.cpu", "demo.fail", "text.wordcount");
+        assertThat(info.lastHeartbeat()).isAfter(Instant.now().minusSeconds(10));
+        assertThat(redis.hash(String.class).hget(JobKeys.JOB_TYPES, "demo.fail"))
+                .contains("\"maxAttempts\":3", "\"backoffMs\":100");
+    }
+
+    @Test
+    void countsTheWordsOfAText() throws Exception {
+        String id = jobService.submit("text.wordcount",
+                "{\"text\":\"The cat saw the dog. THE END, the end!\",\"top\":2}", 1, 0).jobId();
+
+        JobRecord done = jobService.awaitState(id, JobState.SUCCEEDED);
+
+        assertThat(done.result()).isEqualTo(mapper.readTree("{\"characters\":38,\"words\":9,\"distinct\":5,"
+                + "\"top\":[{\"word\":\"the\",\"count\":4},{\"word\":\"end\",\"count\":2}]}"));
+        assertThat(jobService.log(id)).filteredOn(e -> e.type() == EventType.PROGRESS).extracting(JobEvent::percent)
+                .isSorted().endsWith(100);
     }
 }

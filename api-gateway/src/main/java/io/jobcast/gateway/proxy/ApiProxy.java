@@ -83,8 +83,10 @@ public class ApiProxy {
                     authenticated(context, tenant -> forward(context, progressReplica(), tenant, "progress-service")));
         }
         // Job API bodies are small JSON: read them whole, within the limit, before anything else.
-        router.route("/api/v1/jobs*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-                .handler(context -> authenticated(context, tenant -> forward(context, jobService, tenant, "job-service")));
+        for (String jobApi : new String[] {"/api/v1/jobs*", "/api/v1/workers", "/api/v1/queues", "/api/v1/job-types"}) {
+            router.route(jobApi).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+                    .handler(context -> authenticated(context, tenant -> forward(context, jobService, tenant, "job-service")));
+        }
         router.route("/api/v1/*").handler(context -> problems.send(context.response(), ProblemAnswers.NO_SUCH_ENDPOINT));
     }
 

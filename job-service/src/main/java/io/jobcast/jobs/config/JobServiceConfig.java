@@ -8,7 +8,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "jobcast.job-service")
 public interface JobServiceConfig {
 
-    /** Attempts a job gets when its submission does not say. */
+    /** Attempts a job gets when neither its submission nor its type says. */
     @WithDefault("3")
     int defaultMaxAttempts();
 
@@ -16,7 +16,49 @@ public interface JobServiceConfig {
     @WithDefault("25")
     int maxAttemptsLimit();
 
-    /** How long a finished job, its result and its event log are kept after it ends. */
+    /** The delay before a job's first retry when neither its submission nor its type says; it doubles with each retry. */
+    @WithDefault("PT1S")
+    Duration defaultBackoff();
+
+    /** The longest delay between retries when neither the submission nor the type says. */
+    @WithDefault("PT10M")
+    Duration defaultBackoffMax();
+
+    /** How long a finished job, its result and its event log are kept when its submission does not say. */
     @WithDefault("P7D")
     Duration resultTtl();
+
+    /** The longest {@code ttl}, {@code delay}, {@code timeout} or backoff a submission may ask for. */
+    @WithDefault("P30D")
+    Duration maxDuration();
+
+    /** How long an {@code Idempotency-Key} is remembered. */
+    @WithDefault("PT24H")
+    Duration idempotencyKeyTtl();
+
+    /** The most jobs one {@code POST /api/v1/jobs:batch} may carry. */
+    @WithDefault("1000")
+    int maxBatch();
+
+    /** The most jobs one page of {@code GET /api/v1/jobs} holds. */
+    @WithDefault("100")
+    int maxPageSize();
+
+    /** Background work: scheduling due jobs, recovering stalled ones, republishing, expiring. */
+    Upkeep upkeep();
+
+    interface Upkeep {
+
+        /** How often SCHEDULED jobs are checked for being due (the precision of delays and backoffs). */
+        @WithDefault("PT0.25S")
+        Duration scheduleEvery();
+
+        /** How often expired leases (stalled jobs), unconfirmed publications and expired jobs are looked for. */
+        @WithDefault("PT2S")
+        Duration sweepEvery();
+
+        /** The most jobs one pass handles per tenant and kind of work. */
+        @WithDefault("500")
+        int batch();
+    }
 }

@@ -2,6 +2,7 @@ package io.jobcast.progress.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
+import io.jobcast.api.JobKeys;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
 import io.jobcast.progress.JobHead;
@@ -30,17 +31,17 @@ public class EventLogReader {
 
     /** The job's owner, state and last sequence number; {@code null} if there is no such job. */
     public Uni<JobHead> head(String tenant, String jobId) {
-        return hashes.hmget(EventLog.recordKey(tenant, jobId), "tenant", "state", "seq").map(EventLogReader::head);
+        return hashes.hmget(JobKeys.record(tenant, jobId), "tenant", "state", "seq").map(EventLogReader::head);
     }
 
     /** The job's whole record, or {@code null}. */
     public Uni<JobRecord> record(String tenant, String jobId) {
-        return hashes.hgetall(EventLog.recordKey(tenant, jobId)).map(hash -> JobRecord.fromHash(hash, mapper));
+        return hashes.hgetall(JobKeys.record(tenant, jobId)).map(hash -> JobRecord.fromHash(hash, mapper));
     }
 
     /** Every logged event of the job after sequence number {@code seq}, in order. */
     public Uni<java.util.List<StreamedEvent>> after(String tenant, String jobId, long seq) {
-        return streams.xrange(EventLog.logKey(tenant, jobId), StreamRange.of((seq + 1) + "-0", "+"))
+        return streams.xrange(JobKeys.log(tenant, jobId), StreamRange.of((seq + 1) + "-0", "+"))
                 .map(entries -> entries.stream()
                         .map(entry -> StreamedEvent.of(entry.payload().get(EventLog.ENTRY_FIELD), mapper))
                         .toList());
@@ -48,7 +49,7 @@ public class EventLogReader {
 
     /** Every logged event of the tenant's jobs after the tenant sequence number {@code tseq}, in order. */
     public Uni<java.util.List<StreamedEvent>> tenantAfter(String tenant, long tseq) {
-        return streams.xrange(EventLog.tenantLogKey(tenant), StreamRange.of((tseq + 1) + "-0", "+"))
+        return streams.xrange(JobKeys.tenantLog(tenant), StreamRange.of((tseq + 1) + "-0", "+"))
                 .map(entries -> entries.stream()
                         .map(entry -> StreamedEvent.of(entry.payload().get(EventLog.ENTRY_FIELD), mapper))
                         .toList());

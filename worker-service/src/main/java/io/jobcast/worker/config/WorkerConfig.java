@@ -2,19 +2,41 @@ package io.jobcast.worker.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Settings of a worker, under {@code jobcast.worker}. */
 @ConfigMapping(prefix = "jobcast.worker")
 public interface WorkerConfig {
 
-    /** This worker's name in events and logs; defaults to {@code <host>-<pid>}. */
+    /** This worker's name in events, logs and the worker registry; defaults to {@code <host>-<pid>}. */
     Optional<String> id();
 
+    /** The job types this worker runs; all those it has handlers for when not set. */
+    Optional<List<String>> types();
+
     /**
-     * How many jobs this worker runs at once. Also its prefetch: the broker hands it no more
-     * unacknowledged jobs than it can run, so queued jobs stay available to other workers.
+     * How many jobs of each type this worker runs at once. Also the prefetch of the type's queue:
+     * the broker hands the worker no more unacknowledged jobs than it can run, so queued jobs stay
+     * available to other workers.
      */
     @WithDefault("8")
     int concurrency();
+
+    /** Per job type, a concurrency other than {@link #concurrency()}, e.g. {@code type-concurrency."demo.cpu"=2}. */
+    Map<String, Integer> typeConcurrency();
+
+    /** How often the worker says it is alive and renews the leases of the jobs it runs. */
+    @WithDefault("PT5S")
+    Duration heartbeat();
+
+    /** How long a running job's lease lasts without renewal before job-service takes the job for stalled. */
+    @WithDefault("PT30S")
+    Duration lease();
+
+    /** On shutdown, how long running jobs may take to finish before they are returned to the queue. */
+    @WithDefault("PT10S")
+    Duration shutdownGrace();
 }

@@ -1,8 +1,11 @@
 package io.jobcast.worker.handlers;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.jobcast.worker.JobContext;
 import io.jobcast.worker.JobHandler;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -22,13 +25,21 @@ public class DemoCpu implements JobHandler {
     }
 
     @Override
+    public JsonNode example() {
+        return JsonNodeFactory.instance.objectNode().put("iterations", 1_000_000);
+    }
+
+    @Override
     public Object run(JobContext context) throws NoSuchAlgorithmException {
         int iterations = Payloads.intField(context.payload(), "iterations", 100_000, 1, 1_000_000_000);
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-        byte[] digest = context.jobId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] digest = context.jobId().getBytes(StandardCharsets.UTF_8);
         int tenth = 1;
         for (int i = 1; i <= iterations; i++) {
             digest = sha256.digest(digest);
+            if ((i & 0xfff) == 0) {
+                context.checkCancelled();
+            }
             if (i >= (long) iterations * tenth / 10) {
                 context.progress(tenth * 10, i + " of " + iterations + " hashes");
                 tenth++;

@@ -1,11 +1,16 @@
 package io.jobcast.worker.messaging;
 
+import io.jobcast.api.EventLog;
+import io.jobcast.worker.store.EventLogStore;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
 
 /**
  * Publishes job events, exactly as the event log returned them, on the events exchange. All go
@@ -14,27 +19,44 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 @ApplicationScoped
 public class EventPublisher {
 
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
     private static final int TRANSIENT = 1;
     private static final int PERSISTENT = 2;
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     private final MutinyEmitter<String> events;
+    private final EventLogStore store;
 
     public EventPublisher(@Channel("events-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-            MutinyEmitter<String> events) {
+            MutinyEmitter<String> events, EventLogStore store) {
         this.events = events;
+        this.store = store;
     }
 
     /**
-     * A state event is persistent (job-service's durable queue acts on it) and this returns only
-     * once the broker confirmed it, so a job's delivery is acknowledged only after that.
+     * State events are persistent and confirmed; once confirmed they leave the outbox. Should the
+     * broker not confirm them in time (it restarts, say), they stay in the outbox, from which
+     * job-service publishes them again: the caller may acknowledge its delivery either way.
      */
-    public void publishState(String json, String routingKey) {
-        events.sendMessageAndAwait(message(json, routingKey, PERSISTENT));
+    public void publishStates(String tenant, String jobId, String jobType, List<String> jsons) {
+        for (String json : jsons) {
+            try {
+                events.sendMessage(message(json, "state." + jobType, PERSISTENT)).await().atMost(CONFIRM_TIMEOUT);
+                store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)));
+            } catch (RuntimeException e) {
+                LOG.warnf("state event of %s not confirmed yet (the outbox has it): %s", jobId, e.toString());
+                return;
+            }
+        }
     }
 
     /** Progress is transient and not awaited: the event log has it, and a later event supersedes it. */
-    public void publishProgress(String json, String routingKey) {
-        events.sendMessageAndForget(message(json, routingKey, TRANSIENT));
+    public void publishProgress(String json, String jobType) {
+        try {
+            events.sendMessageAndForget(message(json, "progress." + jobType, TRANSIENT));
+        } catch (RuntimeException e) {
+            LOG.debugf("progress event not published (subscribers read it from the log): %s", e.toString());
+        }
     }
 
     private static Message<String> message(String json, String routingKey, int deliveryMode) {

@@ -1,0 +1,43 @@
+package io.jobcast.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The suite's processes, by the names {@code ./jobcast} gives them: signals, as an operator or a crash would send them. */
+final class Processes {
+
+    private Processes() {
+    }
+
+    static long pidOf(String name) throws Exception {
+        return Long.parseLong(Files.readString(RunningSuite.HOME.resolve("run").resolve(name + ".pid")).trim());
+    }
+
+    /** Sends {@code signal} (KILL, TERM, STOP, CONT) to the named process. */
+    static void signal(String name, String signal) throws Exception {
+        long pid = pidOf(name);
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -%s %s (%d)", signal, name, pid).isZero();
+    }
+
+    /** Starts again whatever part of the suite is not running (the script's start is idempotent). */
+    static void startMissing() throws Exception {
+        RunningSuite.Result start = RunningSuite.jobcast("start", "--no-build", "--workers", "2", "--progress-replicas", "2");
+        assertThat(start.exitCode()).as(start.output()).isZero();
+    }
+
+    static boolean isAlive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !isZombie(pid);
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (Exception gone) {
+            return false;
+        }
+    }
+}

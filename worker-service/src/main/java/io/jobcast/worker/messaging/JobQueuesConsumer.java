@@ -1,0 +1,234 @@
+package io.jobcast.worker.messaging;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.jobcast.api.Topology;
+import io.jobcast.worker.Delivery;
+import io.jobcast.worker.JobRunner;
+import io.jobcast.worker.Workers;
+import io.jobcast.worker.WorkerShutdown;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes jobs off the queue of each job type this worker runs, each on a channel of its own whose
+ * prefetch is the type's concurrency, and runs each on a thread of its own; listens for control
+ * messages. Acknowledgements happen when attempts end (acks late): a worker that dies mid-job
+ * leaves its deliveries unacknowledged and the broker hands them to another worker.
+ *
+ * <p>The RabbitMQ Java client recovers the connection, the declarations and the consumers after
+ * the broker restarts, and ignores acknowledgements of deliveries from before the recovery (whose
+ * messages the broker requeued), so an acknowledgement never hits the wrong message.
+ */
+@ApplicationScoped
+public class JobQueuesConsumer implements WorkerShutdown.Intake {
+
+    private static final Logger LOG = Logger.getLogger(JobQueuesConsumer.class);
+
+    private final Workers workers;
+    private final JobRunner runner;
+    private final ControlListener control;
+    private final ConnectionFactory factory = new ConnectionFactory();
+    private final String exchange;
+    private final String queuePrefix;
+    private final String rejected;
+    private final String controlExchange;
+    private final AtomicInteger threads = new AtomicInteger();
+    private final ExecutorService runners = Executors.newCachedThreadPool(runnable ->
+            new Thread(runnable, "job-runner-" + threads.incrementAndGet()));
+    /** Each job type's channel and the tag of its consumer, to cancel on shutdown. */
+    private final Map<Channel, String> consumers = new ConcurrentHashMap<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile Connection connection;
+
+    public JobQueuesConsumer(Workers workers, JobRunner runner, ControlListener control,
+            @ConfigProperty(name = "rabbitmq-host") String host,
+            @ConfigProperty(name = "rabbitmq-port") int port,
+            @ConfigProperty(name = "rabbitmq-username") String username,
+            @ConfigProperty(name = "rabbitmq-password") String password,
+            @ConfigProperty(name = "jobcast.jobs.exchange") String exchange,
+            @ConfigProperty(name = "jobcast.jobs.queue-prefix") String queuePrefix,
+            @ConfigProperty(name = "jobcast.jobs.rejected") String rejected,
+            @ConfigProperty(name = "jobcast.control.exchange") String controlExchange) {
+        this.workers = workers;
+        this.runner = runner;
+        this.control = control;
+        this.exchange = exchange;
+        this.queuePrefix = queuePrefix;
+        this.rejected = rejected;
+        this.controlExchange = controlExchange;
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(username);
+        factory.setPassword(password);
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(1000);
+        factory.setRequestedHeartbeat(10);
+    }
+
+    void start(@Observes StartupEvent start) {
+        Thread connecting = new Thread(this::connectUntilConnected, "job-queues-connect");
+        connecting.setDaemon(true);
+        connecting.start();
+    }
+
+    /** Whether jobs can reach this worker: for the readiness check. */
+    public boolean isConnected() {
+        Connection current = connection;
+        return current != null && current.isOpen();
+    }
+
+    /** The broker may not be up yet when the worker starts: keep trying, as the client does after a disconnect. */
+    private void connectUntilConnected() {
+        while (!stopped.get()) {
+            try {
+                Connection opened = factory.newConnection("jobcast-worker-" + workers.id());
+                consume(opened);
+                connection = opened;
+                LOG.infof("consuming %s", workers.concurrency().keySet());
+                return;
+            } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+                LOG.warnf("cannot consume jobs yet (%s); retrying in 1 s", e.toString());
+                sleep(1000);
+            }
+        }
+    }
+
+    private void consume(Connection opened) throws IOException {
+        Channel setup = opened.createChannel();
+        setup.exchangeDeclare(exchange, "topic", true);
+        setup.exchangeDeclare(rejected, "fanout", true);
+        setup.queueDeclare(rejected, true, false, false, null);
+        setup.queueBind(rejected, rejected, "");
+        setup.exchangeDeclare(controlExchange, "fanout", true);
+        String controlQueue = setup.queueDeclare().getQueue();
+        setup.queueBind(controlQueue, controlExchange, "");
+        setup.basicConsume(controlQueue, true, new DefaultConsumer(setup) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                control.handle(body);
+            }
+        });
+        for (Map.Entry<String, Integer> type : workers.concurrency().entrySet()) {
+            Channel channel = opened.createChannel();
+            channel.basicQos(type.getValue());
+            String queue = Topology.jobQueue(queuePrefix, type.getKey());
+            channel.queueDeclare(queue, true, false, false, Topology.jobQueueArguments(rejected));
+            channel.queueBind(queue, exchange, type.getKey());
+            String consumerTag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                    runners.execute(() -> runner.run(new AmqpDelivery(channel, envelope, body)));
+                }
+            });
+            consumers.put(channel, consumerTag);
+        }
+    }
+
+    /** Stops taking jobs: the broker gives queued jobs to other workers; running ones finish or go back. */
+    @Override
+    public void stopIntake() {
+        stopped.set(true);
+        consumers.forEach((channel, consumerTag) -> {
+            try {
+                channel.basicCancel(consumerTag);
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("cancelling a consumer: %s", e.toString());
+            }
+        });
+    }
+
+    /** Closes the connection: deliveries not acknowledged by now go back to the queue. */
+    @Override
+    public void close() {
+        runners.shutdown();
+        Connection current = connection;
+        if (current != null && current.isOpen()) {
+            try {
+                current.close(5000);
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("closing the connection: %s", e.toString());
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A delivery on one channel, settled once. */
+    private static final class AmqpDelivery implements Delivery {
+
+        private final Channel channel;
+        private final Envelope envelope;
+        private final byte[] body;
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        AmqpDelivery(Channel channel, Envelope envelope, byte[] body) {
+            this.channel = channel;
+            this.envelope = envelope;
+            this.body = body;
+        }
+
+        @Override
+        public byte[] body() {
+            return body;
+        }
+
+        @Override
+        public boolean redelivered() {
+            return envelope.isRedeliver();
+        }
+
+        @Override
+        public void ack() {
+            settle("ack", () -> channel.basicAck(envelope.getDeliveryTag(), false));
+        }
+
+        @Override
+        public void requeue() {
+            settle("requeue", () -> channel.basicNack(envelope.getDeliveryTag(), false, true));
+        }
+
+        @Override
+        public void reject() {
+            settle("reject", () -> channel.basicReject(envelope.getDeliveryTag(), false));
+        }
+
+        private void settle(String how, Settlement settlement) {
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                settlement.run();
+            } catch (IOException | RuntimeException e) {
+                // The channel is gone: the broker requeued the message already, as a nack would.
+                LOG.debugf("could not %s delivery %d: %s", how, envelope.getDeliveryTag(), e.toString());
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Settlement {
+        void run() throws IOException;
+    }
+}
