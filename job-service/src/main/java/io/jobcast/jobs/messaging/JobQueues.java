@@ -37,11 +37,14 @@ public class JobQueues {
             @ConfigProperty(name = "rabbitmq-port") int port,
             @ConfigProperty(name = "rabbitmq-username") String username,
             @ConfigProperty(name = "rabbitmq-password") String password,
+            @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost,
+            @ConfigProperty(name = "rabbitmq-ssl", defaultValue = "false") boolean ssl,
             @ConfigProperty(name = "jobcast.jobs.exchange") String exchange,
             @ConfigProperty(name = "jobcast.jobs.queue-prefix") String queuePrefix,
             @ConfigProperty(name = "jobcast.jobs.rejected") String rejected) {
         this.client = RabbitMQClient.create(vertx, new RabbitMQOptions()
-                .setHost(host).setPort(port).setUser(username).setPassword(password)
+                .setHost(host).setPort(port).setUser(username).setPassword(password).setVirtualHost(virtualHost)
+                .setSsl(ssl)
                 .setReconnectAttempts(Integer.MAX_VALUE).setReconnectInterval(1000)
                 .setConnectionTimeout(5000));
         this.exchange = exchange;

@@ -6,7 +6,7 @@ package io.jobcast.progress.websocket;
  * for all of the caller's jobs (resuming after the tenant sequence number 340, optionally of one
  * type), and {@code {"op":"unsubscribe","jobId":"…"}} or {@code {"op":"unsubscribe","all":true}}.
  */
-record ClientMessage(String op, String jobId, Boolean all, Long after, String type, String tag) {
+public record ClientMessage(String op, String jobId, Boolean all, Long after, String type, String tag) {
 
     /** The key of the subscription within a connection. */
     String subscription() {

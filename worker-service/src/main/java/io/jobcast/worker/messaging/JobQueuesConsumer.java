@@ -15,12 +15,14 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -60,6 +62,8 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
             @ConfigProperty(name = "rabbitmq-port") int port,
             @ConfigProperty(name = "rabbitmq-username") String username,
             @ConfigProperty(name = "rabbitmq-password") String password,
+            @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost,
+            @ConfigProperty(name = "rabbitmq-ssl", defaultValue = "false") boolean ssl,
             @ConfigProperty(name = "jobcast.jobs.exchange") String exchange,
             @ConfigProperty(name = "jobcast.jobs.queue-prefix") String queuePrefix,
             @ConfigProperty(name = "jobcast.jobs.rejected") String rejected,
@@ -75,6 +79,10 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
         factory.setPort(port);
         factory.setUsername(username);
         factory.setPassword(password);
+        factory.setVirtualHost(virtualHost);
+        if (ssl) {
+            useTls(factory);
+        }
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(1000);
@@ -85,6 +93,16 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
         Thread connecting = new Thread(this::connectUntilConnected, "job-queues-connect");
         connecting.setDaemon(true);
         connecting.start();
+    }
+
+    /** TLS to a managed broker: the JVM's trust store, and the broker's name checked against its certificate. */
+    private static void useTls(ConnectionFactory factory) {
+        try {
+            factory.useSslProtocol(SSLContext.getDefault());
+            factory.enableHostnameVerification();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context in this JVM", e);
+        }
     }
 
     /** Whether jobs can reach this worker: for the readiness check. */
