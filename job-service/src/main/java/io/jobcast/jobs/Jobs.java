@@ -146,13 +146,13 @@ public class Jobs {
                                 ? JobProblems.notFound(jobId) : JobProblems.notRetryable(jobId, refused.state()));
                     }
                     EventLog.Appended queued = (EventLog.Appended) outcome;
-                    return publisher.publishJob(job.toMessage(Long.parseLong(queued.extras().get(0))))
-                            .onFailure().invoke(e -> LOG.warnf("retry of %s not published yet (the outbox has it): %s",
-                                    jobId, e.toString()))
-                            .onFailure().recoverWithNull()
-                            .chain(() -> publisher.publishStates(tenant, jobId, job.type(), queued.events()));
+                    return find(tenant, jobId) // as queued, before a worker can take it
+                            .call(() -> publisher.publishJob(job.toMessage(Long.parseLong(queued.extras().get(0))))
+                                    .onFailure().invoke(e -> LOG.warnf("retry of %s not published yet (the outbox has it): %s",
+                                            jobId, e.toString()))
+                                    .onFailure().recoverWithNull())
+                            .call(() -> publisher.publishStates(tenant, jobId, job.type(), queued.events()));
                 }))
-                .chain(() -> find(tenant, jobId))
                 .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
     }
 
@@ -192,15 +192,16 @@ public class Jobs {
         });
     }
 
+    /** Reads the job back before publishing it, so the answer shows it as accepted, not as a fast worker left it. */
     private Uni<Submitted> publishNew(JobMessage job, EventLog.Appended created, String idempotencyKey) {
         long dispatch = Long.parseLong(created.extras().get(0));
         Uni<Void> queued = dispatch == 0 ? Uni.createFrom().voidItem() // scheduled: published when due
                 : publisher.publishJob(job.withDispatch(dispatch))
                         .onFailure().call(() -> store.forget(job.tenant(), job.jobId(), idempotencyKey));
-        return queued
-                .chain(() -> publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events()))
+        return find(job.tenant(), job.jobId())
+                .call(() -> queued)
+                .call(() -> publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events()))
                 .invoke(() -> metrics.submitted(job.type()))
-                .chain(() -> find(job.tenant(), job.jobId()))
                 .map(accepted -> new Submitted(accepted, false));
     }
 
