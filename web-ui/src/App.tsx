@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ProblemError, submitJob } from './client/api';
+import { ProblemError, streamToken, submitJob } from './client/api';
 import { followJob } from './client/followJob';
 import { applyEvent, emptyView, type JobView } from './client/jobView';
 import { initialApiKey, storeApiKey, takeKeyFromLink } from './apiKey';
@@ -9,6 +9,7 @@ export function App() {
   const [steps, setSteps] = useState(20);
   const [stepMillis, setStepMillis] = useState(200);
   const [job, setJob] = useState<JobView | null>(null);
+  const [token, setToken] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
@@ -24,14 +25,13 @@ export function App() {
 
   const jobId = job?.jobId;
   useEffect(() => {
-    if (!jobId) return undefined;
+    if (!jobId || !token) return undefined;
     return followJob(jobId, {
-      apiKey,
+      token,
       onEvent: (event) => setJob((view) => (view ? applyEvent(view, event) : view)),
       onError: (p) => setProblem(`${p.title}${p.detail ? ': ' + p.detail : ''}`),
     });
-    // Follow each job once, with the key it was submitted with: editing the key must not resubscribe.
-  }, [jobId]);
+  }, [jobId, token]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -39,6 +39,7 @@ export function App() {
     setSubmitting(true);
     try {
       const accepted = await submitJob(apiKey, 'demo.sleep', { steps, stepMillis });
+      setToken(await streamToken(apiKey, [accepted.id]));
       setJob(emptyView(accepted.id));
     } catch (error) {
       setProblem(error instanceof ProblemError ? error.message : `The gateway cannot be reached (${error}).`);

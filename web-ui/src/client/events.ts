@@ -1,54 +1,23 @@
-/** The wire format of Jobcast's job events and of the job API (see job-api's golden JSON files). */
+/**
+ * The wire format of Jobcast's job events and of the job API, as the API's generated description
+ * (src/api/openapi.json, from which src/api/schema.ts is generated at build time) defines it.
+ */
+import type { components } from '../api/schema';
 
-export type JobState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'DEAD';
+type Schemas = components['schemas'];
 
-export const TERMINAL_STATES: ReadonlySet<JobState> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD']);
+export type JobState = Schemas['JobState'];
 
 /** One event of a job, identical on every transport. */
-export interface JobEvent {
-  /** The job's sequence number: grows by one per event of the job. */
-  seq: number;
-  attempt: number;
-  /** The tenant's sequence number: orders and resumes streams of all of a tenant's jobs. */
-  tseq: number;
-  jobId: string;
-  tenant: string;
-  jobType: string;
-  /** The job's tags; absent when it has none. */
-  tags?: string[];
-  type: 'state' | 'progress';
-  state: JobState;
-  percent: number;
-  message: string;
-  /** The job's result on SUCCEEDED; null or absent otherwise. */
-  result?: unknown;
-  /** Why the attempt failed; null or absent otherwise. */
-  error?: string | null;
-  timestamp: string;
-}
+export type JobEvent = Schemas['JobEvent'];
 
 /** An RFC 9457 problem document, the body of every error answer. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { field: string; detail: string }[];
-}
+export type Problem = Schemas['Problem'];
 
-/** A job as `POST /api/v1/jobs` and `GET /api/v1/jobs/{id}` answer it. */
-export interface Job {
-  id: string;
-  type: string;
-  state: JobState;
-  progress: { percent: number; message: string };
-  attempt: number;
-  maxAttempts: number;
-  tags: string[];
-  result?: unknown;
-  error?: string;
-  lastSeq: number;
-}
+/** A job as the job API answers it. */
+export type Job = Schemas['Job'];
+
+export const TERMINAL_STATES: ReadonlySet<JobState> = new Set<JobState>(['SUCCEEDED', 'CANCELLED', 'DEAD']);
 
 export function isTerminal(event: JobEvent): boolean {
   return event.type === 'state' && TERMINAL_STATES.has(event.state);

@@ -39,8 +39,6 @@ const event = (seq: number, over: Partial<JobEvent> = {}): JobEvent => ({
   state: 'RUNNING',
   percent: seq * 10,
   message: `step ${seq}`,
-  result: null,
-  error: null,
   timestamp: '2026-11-24T08:00:00Z',
   ...over,
 });
@@ -49,10 +47,10 @@ describe('followJob', () => {
   beforeEach(() => vi.stubGlobal('WebSocket', FakeSocket));
   afterEach(() => vi.unstubAllGlobals());
 
-  it('connects with the key as access_token and subscribes to the job once open', () => {
-    followJob('j1', { apiKey: 'k&y=1', onEvent: () => {}, baseUrl: 'https://jobs.example:8443/ui/' });
+  it('connects with the stream token and subscribes to the job once open', () => {
+    followJob('j1', { token: 'st1.t&k=1', onEvent: () => {}, baseUrl: 'https://jobs.example:8443/ui/' });
     const socket = FakeSocket.last;
-    expect(socket.url.toString()).toBe('wss://jobs.example:8443/api/v1/ws?access_token=k%26y%3D1');
+    expect(socket.url.toString()).toBe('wss://jobs.example:8443/api/v1/ws?token=st1.t%26k%3D1');
     expect(socket.sent).toEqual([]);
     socket.onopen?.();
     expect(socket.sent).toEqual([{ op: 'subscribe', jobId: 'j1', after: 0 }]);
@@ -61,7 +59,7 @@ describe('followJob', () => {
   it('passes events on, skips control frames and closes after the terminal event', () => {
     const events: JobEvent[] = [];
     const onError = vi.fn();
-    followJob('j1', { apiKey: 'k', onEvent: (e) => events.push(e), onError, baseUrl: 'http://localhost:8080' });
+    followJob('j1', { token: 'st1.k', onEvent: (e) => events.push(e), onError, baseUrl: 'http://localhost:8080' });
     const socket = FakeSocket.last;
     expect(socket.url.protocol).toBe('ws:');
     socket.receive({ op: 'subscribed', jobId: 'j1' });
@@ -76,7 +74,7 @@ describe('followJob', () => {
 
   it('reports an error frame and gives up the socket', () => {
     const problems: Problem[] = [];
-    followJob('j1', { apiKey: 'k', onEvent: () => {}, onError: (p) => problems.push(p), baseUrl: 'http://h' });
+    followJob('j1', { token: 'st1.k', onEvent: () => {}, onError: (p) => problems.push(p), baseUrl: 'http://h' });
     const socket = FakeSocket.last;
     socket.receive({ op: 'error', jobId: 'j1', status: 404, title: 'Job not found', detail: 'No job j1.' });
     expect(problems).toMatchObject([{ status: 404, title: 'Job not found' }]);
@@ -87,14 +85,14 @@ describe('followJob', () => {
 
   it('reports a connection that drops before the job ends', () => {
     const onError = vi.fn();
-    followJob('j1', { apiKey: 'k', onEvent: () => {}, onError, baseUrl: 'http://h' });
+    followJob('j1', { token: 'st1.k', onEvent: () => {}, onError, baseUrl: 'http://h' });
     FakeSocket.last.onclose?.({ code: 1006, reason: '' });
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ title: 'Connection closed' }));
   });
 
   it('stops on unsubscribe without reporting an error', () => {
     const onError = vi.fn();
-    const stop = followJob('j1', { apiKey: 'k', onEvent: () => {}, onError, baseUrl: 'http://h' });
+    const stop = followJob('j1', { token: 'st1.k', onEvent: () => {}, onError, baseUrl: 'http://h' });
     stop();
     expect(FakeSocket.last.closed?.code).toBe(1000);
     FakeSocket.last.onclose?.({ code: 1005, reason: '' });

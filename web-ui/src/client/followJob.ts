@@ -1,8 +1,11 @@
 import { isTerminal, type JobEvent, type Problem } from './events';
 
 export interface FollowOptions {
-  /** The API key; browsers cannot set headers on a WebSocket, so it travels as access_token. */
-  apiKey: string;
+  /**
+   * A stream token (POST /api/v1/stream-tokens): browsers cannot set headers on a WebSocket, and an
+   * API key must not travel in a URL, so a short-lived read-only token does.
+   */
+  token: string;
   /** Resume after this sequence number (0: from the first event). */
   after?: number;
   onEvent: (event: JobEvent) => void;
@@ -19,7 +22,7 @@ export function followJob(jobId: string, options: FollowOptions): () => void {
   const base = new URL(options.baseUrl ?? window.location.href);
   const url = new URL('/api/v1/ws', base);
   url.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('access_token', options.apiKey);
+  url.searchParams.set('token', options.token);
 
   const socket = new WebSocket(url);
   let finished = false;

@@ -3,6 +3,7 @@ package io.jobcast.gateway;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -16,34 +17,32 @@ import java.util.concurrent.TimeUnit;
 public class FakeServices implements QuarkusTestResourceLifecycleManager {
 
     static final ConcurrentLinkedDeque<JsonObject> RECEIVED = new ConcurrentLinkedDeque<>();
+    static final ConcurrentLinkedDeque<JsonObject> HANDSHAKES = new ConcurrentLinkedDeque<>();
 
     private Vertx vertx;
 
     @Override
     public Map<String, String> start() {
         vertx = Vertx.vertx();
-        HttpServer server = vertx.createHttpServer().webSocketHandler(socket -> {
-            String tenant = socket.headers().get("X-Jobcast-Tenant");
-            socket.textMessageHandler(text -> {
-                if (text.equals("bad")) {
-                    socket.close((short) 1007, "frames must be JSON");
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+                request.toWebSocket().onSuccess(FakeServices::echo);
+                return;
+            }
+            request.body().onSuccess(body -> {
+                JsonObject seen = new JsonObject().put("method", request.method().name()).put("uri", request.uri())
+                        .put("body", body.toString());
+                request.headers().forEach(header -> seen.put("h-" + header.getKey().toLowerCase(), header.getValue()));
+                RECEIVED.add(seen);
+                if (request.path().endsWith("/missing")) {
+                    request.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
+                            .end("{\"type\":\"/problems/job-not-found\",\"title\":\"Job not found\",\"status\":404}");
                 } else {
-                    socket.writeTextMessage(tenant + ":" + text);
+                    request.response().setStatusCode(202).putHeader("Location", "/api/v1/jobs/42")
+                            .putHeader("Content-Type", "application/json").end(seen.encode());
                 }
             });
-        }).requestHandler(request -> request.body().onSuccess(body -> {
-            JsonObject seen = new JsonObject().put("method", request.method().name()).put("uri", request.uri())
-                    .put("body", body.toString());
-            request.headers().forEach(header -> seen.put("h-" + header.getKey().toLowerCase(), header.getValue()));
-            RECEIVED.add(seen);
-            if (request.path().endsWith("/missing")) {
-                request.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
-                        .end("{\"type\":\"/problems/job-not-found\",\"title\":\"Job not found\",\"status\":404}");
-            } else {
-                request.response().setStatusCode(202).putHeader("Location", "/api/v1/jobs/42")
-                        .putHeader("Content-Type", "application/json").end(seen.encode());
-            }
-        }));
+        });
         int port;
         try {
             port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
@@ -55,6 +54,21 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 "jobcast.gateway.job-service-url", "http://127.0.0.1:" + port,
                 "jobcast.gateway.progress-service-url", "http://127.0.0.1:" + port,
                 "jobcast.gateway.dev-api-key", GatewayTest.KEY);
+    }
+
+    /** Echoes frames prefixed with the tenant it was told; closes with 1007 on the frame {@code bad}. */
+    private static void echo(ServerWebSocket socket) {
+        String tenant = socket.headers().get("X-Jobcast-Tenant");
+        JsonObject handshake = new JsonObject();
+        socket.headers().forEach(header -> handshake.put("h-" + header.getKey().toLowerCase(), header.getValue()));
+        HANDSHAKES.add(handshake);
+        socket.textMessageHandler(text -> {
+            if (text.equals("bad")) {
+                socket.close((short) 1007, "frames must be JSON");
+            } else {
+                socket.writeTextMessage(tenant + ":" + text);
+            }
+        });
     }
 
     @Override

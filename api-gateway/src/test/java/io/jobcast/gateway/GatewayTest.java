@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** What the gateway does to every request: authenticate, name the tenant, forward unchanged. */
 @QuarkusTest
-@QuarkusTestResource(FakeServices.class)
+@QuarkusTestResource(value = FakeServices.class, restrictToAnnotatedClass = true)
 class GatewayTest {
 
     static final String KEY = "jc_test_0123456789abcdef";
@@ -92,7 +92,7 @@ class GatewayTest {
     @Test
     void bridgesWebSocketsWithTheTenantAndPropagatesCloseCodes() throws Exception {
         Listener listener = new Listener();
-        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws?access_token=" + KEY);
+        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws?token=" + Tokens.sign("dev", List.of()));
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, listener)
                 .get(5, TimeUnit.SECONDS);
 
@@ -106,8 +106,8 @@ class GatewayTest {
     @Test
     void closesASocketThatSendsAnOversizedFrameWith1009() throws Exception {
         Listener listener = new Listener();
-        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws?access_token=" + KEY);
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, listener)
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().header("X-API-Key", KEY)
+                .buildAsync(URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws"), listener)
                 .get(5, TimeUnit.SECONDS);
 
         socket.sendText("x".repeat(100_000), true);
@@ -117,10 +117,88 @@ class GatewayTest {
     }
 
     @Test
+    void aScopedTokensWebSocketIsToldItsJobs() throws Exception {
+        FakeServices.HANDSHAKES.clear();
+        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws?token="
+                + Tokens.sign("dev", List.of("0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11")));
+        HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new Listener()).get(5, TimeUnit.SECONDS);
+
+        assertThat(FakeServices.HANDSHAKES.getLast().getString("h-x-jobcast-jobs"))
+                .isEqualTo("0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11");
+    }
+
+    @Test
     void refusesAWebSocketWithoutAKeyBeforeUpgrading() {
         URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws");
         assertThat(HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new Listener()))
                 .failsWithin(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aStreamTokenInTheUrlOpensTheJobsStreamsOnlyAndNamesItsJobs() {
+        String token = Tokens.sign("dev", List.of("0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11"));
+
+        given().get("/api/v1/jobs/0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11/events?token=" + token).then().statusCode(202);
+        JsonObject seen = FakeServices.RECEIVED.getLast();
+        assertThat(seen.getString("h-x-jobcast-tenant")).isEqualTo("dev");
+        assertThat(seen.getString("h-x-jobcast-jobs")).isEqualTo("0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11");
+
+        given().get("/api/v1/jobs/0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11?token=" + token).then().statusCode(202);
+        given().get("/jobs/0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11?token=" + token).then().statusCode(202);
+        given().get("/api/v1/jobs/11111111-5d07-4d0c-9a55-3e0f2b1c9d11/events?token=" + token)
+                .then().statusCode(403).body("type", equalTo("/problems/not-covered-by-token"));
+        given().get("/api/v1/events?token=" + token)
+                .then().statusCode(403).body("type", equalTo("/problems/not-covered-by-token"));
+        given().contentType("application/json").body("{}").post("/api/v1/jobs?token=" + token)
+                .then().statusCode(401).body("type", equalTo("/problems/stream-token-read-only"));
+        given().header("Authorization", "Bearer " + token).post("/api/v1/jobs/0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11/cancel")
+                .then().statusCode(401).body("type", equalTo("/problems/stream-token-read-only"));
+    }
+
+    @Test
+    void anAllJobsTokenOpensTheTenantsStream() {
+        given().get("/api/v1/events?token=" + Tokens.sign("dev", List.of())).then().statusCode(202);
+        assertThat(FakeServices.RECEIVED.getLast().fieldNames()).doesNotContain("h-x-jobcast-jobs");
+    }
+
+    @Test
+    void refusesForgedOrExpiredTokensAndKeysInUrls() {
+        String token = Tokens.sign("dev", List.of());
+        given().get("/api/v1/events?token=" + token.substring(0, token.length() - 2) + "xx")
+                .then().statusCode(401).body("type", equalTo("/problems/invalid-stream-token"));
+        given().get("/api/v1/events?token=" + Tokens.sign("dev", List.of(), java.time.Instant.now().minusSeconds(1)))
+                .then().statusCode(401).body("type", equalTo("/problems/invalid-stream-token"));
+        given().get("/api/v1/events?access_token=" + KEY)
+                .then().statusCode(401).body("type", equalTo("/problems/key-in-url"));
+        given().get("/api/v1/events?token=" + KEY)
+                .then().statusCode(401).body("type", equalTo("/problems/key-in-url"));
+    }
+
+    @Test
+    void everyAnswerCarriesARequestIdThatReachesTheServiceAndTheProblem() {
+        String id = given().header("X-API-Key", KEY).get("/api/v1/jobs/missing")
+                .then().statusCode(404).extract().header("X-Request-Id");
+        assertThat(id).matches("[0-9a-f-]{36}");
+        assertThat(FakeServices.RECEIVED.getLast().getString("h-x-request-id")).isEqualTo(id);
+
+        given().header("X-Request-Id", "client-chosen-42").get("/api/v1/nothing-here")
+                .then().statusCode(404).header("X-Request-Id", "client-chosen-42")
+                .body("requestId", equalTo("client-chosen-42"));
+        given().header("X-Request-Id", "bad id with spaces and far too long " + "x".repeat(80)).get("/api/v1/nothing-here")
+                .then().header("X-Request-Id", org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}"));
+    }
+
+    @Test
+    void answersWithSecurityHeadersAndNoCrossOriginAccessByDefault() {
+        given().get("/").then().statusCode(200)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("frame-ancestors 'none'"));
+        given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+                .options("/api/v1/jobs")
+                .then().statusCode(403).contentType("application/problem+json").body("type", equalTo("/problems/cross-origin"))
+                .header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
     }
 
     static final class Listener implements WebSocket.Listener {

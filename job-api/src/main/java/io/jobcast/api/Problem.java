@@ -7,24 +7,35 @@ import java.util.List;
  * An RFC 9457 problem document ({@code application/problem+json}), the body of every error
  * answer of every service. The gateway passes problems from the services through unchanged.
  *
- * @param type   a stable URI naming the kind of problem, e.g. {@code /problems/unknown-job-type}
- * @param title  a short summary of the kind of problem
- * @param status the HTTP status code
- * @param detail what happened in this case and what to do about it
- * @param errors for invalid input, one entry per bad field; otherwise absent
+ * @param type      a stable URI naming the kind of problem, e.g. {@code /problems/unknown-job-type}
+ * @param title     a short summary of the kind of problem
+ * @param status    the HTTP status code
+ * @param detail    what happened in this case and what to do about it
+ * @param errors    for invalid input, one entry per bad field; otherwise absent
+ * @param requestId the request's id ({@link InternalHeaders#REQUEST_ID}), to quote when asking for help
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors,
+        String requestId) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
     public Problem(String type, String title, int status, String detail) {
-        this(type, title, status, detail, null);
+        this(type, title, status, detail, null, null);
+    }
+
+    public Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+        this(type, title, status, detail, errors, null);
     }
 
     /** The answer for a job that does not exist, or belongs to another tenant: the two are alike to a client. */
     public static Problem jobNotFound(String jobId) {
         return new Problem("/problems/job-not-found", "Job not found", 404, "There is no job with id '" + jobId + "'.");
+    }
+
+    /** This problem, answering the request with this id. */
+    public Problem withRequestId(String requestId) {
+        return new Problem(type, title, status, detail, errors, requestId);
     }
 
     /** One bad field of a request: where it is (a JSON pointer-like path) and what is wrong. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A job as the API shows it. In lists, {@code payload} and {@code result} are left out (follow
@@ -22,6 +23,9 @@ import java.util.Map;
  * @param lastSeq         the sequence number of its latest event (its ETag)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(description = "A job: its state, progress, attempts, options, result or error.", requiredProperties = {"id",
+        "type", "state", "progress", "attempt", "maxAttempts", "attemptsLeft", "priority", "tags", "cancelRequested",
+        "ttl", "lastSeq", "createdAt", "updatedAt", "links"})
 public record Job(
         String id,
         String type,
@@ -48,6 +52,7 @@ public record Job(
         Map<String, String> links) {
 
     /** Progress of the current attempt. */
+    @Schema(requiredProperties = {"percent", "message"})
     public record Progress(int percent, String message) {
     }
 

@@ -24,6 +24,22 @@ final class JobProblems {
                 "The job submission has " + errors.size() + " invalid field(s); see 'errors'.", errors);
     }
 
+    static ProblemException invalidRequest(String what, List<Problem.FieldError> errors) {
+        return new ProblemException(new Problem("/problems/invalid-request", "Invalid " + what + " request", 400,
+                "The request has " + errors.size() + " invalid field(s); see 'errors'.", errors));
+    }
+
+    static ProblemException payloadTooLarge(String field, long size, long max) {
+        return new ProblemException(payloadTooLargeProblem(field, size, max));
+    }
+
+    static Problem payloadTooLargeProblem(String field, long size, long max) {
+        return new Problem("/problems/payload-too-large", "Payload too large", 413,
+                "The " + field + " is " + size + " bytes as JSON; at most " + max + " are accepted. Store large inputs"
+                        + " elsewhere and pass a reference.", List.of(new Problem.FieldError(field, "must be at most "
+                        + max + " bytes")));
+    }
+
     static ProblemException invalidQuery(String parameter, String rule) {
         return new ProblemException(new Problem("/problems/invalid-query", "Invalid query", 400,
                 "The query parameter '" + parameter + "' " + rule + ".",

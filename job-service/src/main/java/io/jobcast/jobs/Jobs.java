@@ -18,6 +18,7 @@ import io.jobcast.jobs.store.JobStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,6 +70,10 @@ public class Jobs {
         if (!parsed.errors().isEmpty()) {
             return Uni.createFrom().failure(JobProblems.invalid(parsed.errors()));
         }
+        Problem tooLarge = payloadTooLarge(parsed.submission(), "payload");
+        if (tooLarge != null) {
+            return Uni.createFrom().failure(new ProblemException(tooLarge));
+        }
         return accept(tenant, parsed.submission(), idempotencyKey, Canonical.hash(body))
                 .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
     }
@@ -97,8 +102,11 @@ public class Jobs {
             int index = i;
             JsonNode item = items.get(i);
             JobSubmission.Parsed parsed = JobSubmission.parse(item, "jobs[" + i + "].", true, limits);
+            Problem tooLarge = parsed.errors().isEmpty() ? payloadTooLarge(parsed.submission(), "jobs[" + i + "].payload")
+                    : null;
             work.add(!parsed.errors().isEmpty()
                     ? Uni.createFrom().item(refused(index, JobProblems.invalidProblem(parsed.errors())))
+                    : tooLarge != null ? Uni.createFrom().item(refused(index, tooLarge))
                     : accept(tenant, parsed.submission(), parsed.submission().idempotencyKey(), Canonical.hash(item))
                             .map(submitted -> new BatchItem(index, 202, submitted.job(), null))
                             .onFailure().recoverWithItem(failure -> refused(index, problemOf(failure))));
@@ -232,6 +240,16 @@ public class Jobs {
                 submission.payload() == null ? mapper.createObjectNode() : submission.payload(), maxAttempts, now,
                 submission.tags(), 0, submission.priority() != null ? submission.priority() : Topology.DEFAULT_PRIORITY,
                 timeoutMs, backoffMs, Math.max(backoffMs, backoffMaxMs));
+    }
+
+    /** The problem with a payload over the size limit, or null. */
+    private Problem payloadTooLarge(JobSubmission submission, String field) {
+        if (submission.payload() == null) {
+            return null;
+        }
+        long size = submission.payload().toString().getBytes(StandardCharsets.UTF_8).length;
+        long max = config.maxPayloadSize().asLongValue();
+        return size > max ? JobProblems.payloadTooLargeProblem(field, size, max) : null;
     }
 
     private static BatchItem refused(int index, Problem problem) {

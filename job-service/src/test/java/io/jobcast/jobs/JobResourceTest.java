@@ -14,6 +14,7 @@ import com.rabbitmq.client.GetResponse;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.JobKeys;
 import io.jobcast.api.JobMessage;
+import io.jobcast.api.StreamToken;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -279,6 +280,57 @@ class JobResourceTest {
         given().contentType("application/json").body("{\"type\":\"" + type.name + "\"}")
                 .when().post("/api/v1/jobs")
                 .then().statusCode(400).body("type", equalTo("/problems/missing-tenant"));
+    }
+
+    @Test
+    void aPayloadOverItsLimitIsRefusedWith413AndChangesNothing() throws Exception {
+        String big = "x".repeat(300_000);
+        asAcme().body("{\"type\":\"" + type.name + "\",\"payload\":{\"text\":\"" + big + "\"}}").post("/api/v1/jobs")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("type", equalTo("/problems/payload-too-large")).body("errors[0].field", equalTo("payload"));
+        asAcme().body("{\"jobs\":[{\"type\":\"" + type.name + "\"},{\"type\":\"" + type.name + "\",\"payload\":{\"t\":\""
+                        + big + "\"}}]}").post("/api/v1/jobs:batch")
+                .then().statusCode(200).body("accepted", equalTo(1)).body("results[1].status", equalTo(413))
+                .body("results[1].problem.errors[0].field", equalTo("jobs[1].payload"));
+        assertThat(type.nextMessage(WAIT)).isNotNull();
+        assertThat(type.nextMessage(Duration.ofMillis(200))).as("only the small job was published").isNull();
+    }
+
+    @Test
+    void everyProblemNamesTheRequestItAnswers() {
+        asAcme().header("X-Request-Id", "req-0123456789").body("{\"type\":\"Bad!\"}").post("/api/v1/jobs")
+                .then().statusCode(400).body("requestId", equalTo("req-0123456789"));
+        asAcme().header("X-Request-Id", "req-9876543210").get("/api/v1/jobs/" + UUID.randomUUID())
+                .then().statusCode(404).body("requestId", equalTo("req-9876543210"));
+    }
+
+    @Test
+    void issuesStreamTokensSignedWithTheSharedSecret() throws Exception {
+        String id = asAcme().body("{\"type\":\"" + type.name + "\"}").post("/api/v1/jobs").then().statusCode(202)
+                .extract().path("id");
+
+        JsonNode issued = body(asAcme().body("{\"jobs\":[\"" + id + "\"],\"ttl\":\"2m\"}").post("/api/v1/stream-tokens")
+                .then().statusCode(201).extract().asString());
+
+        byte[] secret = java.util.Base64.getDecoder().decode(redis.value(String.class).get(JobKeys.STREAM_TOKEN_SECRET));
+        StreamToken token = StreamToken.verify(issued.path("token").asText(), secret, Instant.now()).orElseThrow();
+        assertThat(token.tenant()).isEqualTo("acme");
+        assertThat(token.jobs()).containsExactly(id);
+        assertThat(token.expires()).isBetween(Instant.now().plusSeconds(100), Instant.now().plusSeconds(121));
+        asAcme().post("/api/v1/stream-tokens").then().statusCode(201).body("jobs", org.hamcrest.Matchers.empty());
+        asAcme().body("{\"jobs\":[\"nope\"],\"ttl\":\"2d\"}").post("/api/v1/stream-tokens")
+                .then().statusCode(400).body("errors.field", contains("jobs[0]", "ttl"));
+    }
+
+    @Test
+    void aShareLinkOpensOneJobsPage() {
+        String id = asAcme().body("{\"type\":\"" + type.name + "\"}").post("/api/v1/jobs").then().statusCode(202)
+                .extract().path("id");
+
+        asAcme().post("/api/v1/jobs/" + id + "/share").then().statusCode(201)
+                .body("url", startsWith("/jobs/" + id + "?token=st1.acme." + id + "."))
+                .body("jobs", contains(id));
+        given().header(InternalHeaders.TENANT, "globex").post("/api/v1/jobs/" + id + "/share").then().statusCode(404);
     }
 
     @Test

@@ -139,6 +139,27 @@ class EventStreamsTest {
     }
 
     @Test
+    void aWebSocketOfATokenScopedToOneJobMayFollowOnlyThatJob() throws Exception {
+        Frames frames = new Frames();
+        WebSocket socket = http.newWebSocketBuilder().header(InternalHeaders.TENANT, "acme")
+                .header(InternalHeaders.JOBS, job.jobId)
+                .buildAsync(URI.create(base.resolve("/api/v1/ws").toString().replaceFirst("^http", "ws")), frames).join();
+
+        socket.sendText("{\"op\":\"subscribe\",\"jobId\":\"0b9f6a1c-5d07-4d0c-9a55-3e0f2b1c9d11\"}", true).join();
+        socket.sendText("{\"op\":\"subscribe\",\"all\":true}", true).join();
+        socket.sendText("{\"op\":\"subscribe\",\"jobId\":\"" + job.jobId + "\"}", true).join();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> frames.texts.size() >= 3);
+        List<JsonNode> received = new ArrayList<>();
+        for (String text : frames.texts.subList(0, 3)) {
+            received.add(mapper.readTree(text));
+        }
+        assertThat(received).extracting(f -> f.path("op").asText() + " " + f.path("status").asInt())
+                .containsExactly("error 403", "error 403", "subscribed 0");
+        socket.abort();
+    }
+
+    @Test
     void webSocketClosesOnAMalformedFrameWithAReason() throws Exception {
         Frames frames = new Frames();
         WebSocket socket = socket("acme", frames);

@@ -115,8 +115,7 @@ final class EventClients {
      */
     static List<JsonNode> webSocket(String jobId, long after, int limit) throws Exception {
         Collector collector = new Collector(limit);
-        URI uri = URI.create("ws://127.0.0.1:" + RunningSuite.GATEWAY_PORT + "/api/v1/ws?access_token="
-                + RunningSuite.apiKey());
+        URI uri = URI.create("ws://127.0.0.1:" + RunningSuite.GATEWAY_PORT + "/api/v1/ws?token=" + streamToken(jobId));
         WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(uri, collector).get(10, TimeUnit.SECONDS);
         socket.sendText("{\"op\":\"subscribe\",\"jobId\":\"" + jobId + "\",\"after\":" + after + "}", true);
         try {
@@ -124,6 +123,18 @@ final class EventClients {
         } finally {
             socket.abort();
         }
+    }
+
+    /** A stream token for these jobs (all of the tenant's when none are given), as a browser gets one. */
+    static String streamToken(String... jobs) throws Exception {
+        String body = jobs.length == 0 ? "{}" : "{\"jobs\":[\"" + String.join("\",\"", jobs) + "\"]}";
+        HttpResponse<String> issued = HTTP.send(HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/stream-tokens"))
+                .header("X-API-Key", RunningSuite.apiKey()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (issued.statusCode() != 201) {
+            throw new IllegalStateException("no stream token: " + issued.statusCode() + " " + issued.body());
+        }
+        return MAPPER.readTree(issued.body()).get("token").asText();
     }
 
     static boolean isTerminal(JsonNode event) {

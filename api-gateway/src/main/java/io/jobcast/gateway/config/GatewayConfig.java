@@ -39,4 +39,24 @@ public interface GatewayConfig {
     /** The tenant that the dev API key belongs to. */
     @WithDefault("dev")
     String devTenant();
+
+    /** Requests per API key (or per tenant, for stream tokens), over all gateway replicas. */
+    RateLimit rateLimit();
+
+    interface RateLimit {
+
+        /** The sustained rate; 0 turns rate limiting off. */
+        @WithDefault("100")
+        double requestsPerSecond();
+
+        /** How many requests may come at once before the rate applies. */
+        @WithDefault("200")
+        int burst();
+    }
+
+    /**
+     * Origins whose pages may call the API from the browser (CORS), e.g. {@code https://app.example.com};
+     * none by default: only pages the gateway serves itself may.
+     */
+    Optional<List<String>> corsOrigins();
 }

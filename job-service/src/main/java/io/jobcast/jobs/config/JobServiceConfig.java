@@ -1,5 +1,6 @@
 package io.jobcast.jobs.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -43,6 +44,32 @@ public interface JobServiceConfig {
     /** The most jobs one page of {@code GET /api/v1/jobs} holds. */
     @WithDefault("100")
     int maxPageSize();
+
+    /** The largest payload of one job, as JSON; a larger one is answered 413. */
+    @WithDefault("256K")
+    MemorySize maxPayloadSize();
+
+    /** Stream tokens and share links. */
+    StreamTokens streamTokens();
+
+    interface StreamTokens {
+
+        /** How long a stream token lasts when its request does not say. */
+        @WithDefault("PT10M")
+        Duration defaultTtl();
+
+        /** The longest a stream token may last. */
+        @WithDefault("PT1H")
+        Duration maxTtl();
+
+        /** How long a share link lasts when its request does not say. */
+        @WithDefault("P1D")
+        Duration shareTtl();
+
+        /** The longest a share link may last. */
+        @WithDefault("P7D")
+        Duration maxShareTtl();
+    }
 
     /** Background work: scheduling due jobs, recovering stalled ones, republishing, expiring. */
     Upkeep upkeep();

@@ -12,10 +12,21 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The job types on offer, the live workers, and the queues. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Operations")
+@APIResponse(responseCode = "401", ref = "Unauthorized")
+@APIResponse(responseCode = "429", ref = "TooManyRequests")
+@APIResponse(responseCode = "503", ref = "Unavailable")
 public class OperationsResource {
 
     private final Jobs jobs;
@@ -29,7 +40,10 @@ public class OperationsResource {
     /** The job types that workers registered, with their defaults and an example payload. */
     @GET
     @Path("/job-types")
-    public Uni<List<JobTypeInfo>> jobTypes(@HeaderParam(InternalHeaders.TENANT) String tenant) {
+    @Operation(operationId = "listJobTypes", summary = "The job types workers registered, with their defaults")
+    @APIResponse(responseCode = "200", description = "The job types, by name.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = JobTypeInfo.class)))
+    public Uni<List<JobTypeInfo>> jobTypes(@Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant) {
         TenantHeader.require(tenant);
         return jobs.types();
     }
@@ -37,7 +51,10 @@ public class OperationsResource {
     /** Workers that sent a heartbeat in the last 30 s: what they run, how busy they are. */
     @GET
     @Path("/workers")
-    public Uni<List<WorkerInfo>> workers(@HeaderParam(InternalHeaders.TENANT) String tenant) {
+    @Operation(operationId = "listWorkers", summary = "Workers that sent a heartbeat in the last 30 s")
+    @APIResponse(responseCode = "200", description = "The live workers.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = WorkerInfo.class)))
+    public Uni<List<WorkerInfo>> workers(@Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant) {
         TenantHeader.require(tenant);
         return operations.workers();
     }
@@ -45,7 +62,10 @@ public class OperationsResource {
     /** One queue per job type: its depth on the broker, and the caller's jobs of the type by state. */
     @GET
     @Path("/queues")
-    public Uni<Operations.Queues> queues(@HeaderParam(InternalHeaders.TENANT) String tenant) {
+    @Operation(operationId = "listQueues", summary = "Each job type's queue depth, and your jobs of the type by state")
+    @APIResponse(responseCode = "200", description = "The queues.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Operations.Queues.class)))
+    public Uni<Operations.Queues> queues(@Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant) {
         return operations.queues(TenantHeader.require(tenant));
     }
 }

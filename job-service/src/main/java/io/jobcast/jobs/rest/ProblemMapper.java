@@ -2,9 +2,11 @@ package io.jobcast.jobs.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -18,40 +20,40 @@ public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     @ServerExceptionMapper
-    public RestResponse<Problem> problem(ProblemException e) {
-        return answer(e.problem());
+    public RestResponse<Problem> problem(ProblemException e, HttpHeaders headers) {
+        return answer(e.problem(), headers);
     }
 
     /** Valid JSON of the wrong shape: a field of the wrong type, or an array where an object belongs. */
     @ServerExceptionMapper
-    public RestResponse<Problem> wrongShape(MismatchedInputException e) {
+    public RestResponse<Problem> wrongShape(MismatchedInputException e, HttpHeaders headers) {
         String field = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."));
         String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
         return answer(new Problem("/problems/invalid-job", "Invalid job submission", 400,
                 "The request body does not have the expected shape; see 'errors'.",
-                List.of(new Problem.FieldError(field.isEmpty() ? "(body)" : field, "must be " + expected))));
+                List.of(new Problem.FieldError(field.isEmpty() ? "(body)" : field, "must be " + expected))), headers);
     }
 
     @ServerExceptionMapper
-    public RestResponse<Problem> malformedJson(JsonProcessingException e) {
+    public RestResponse<Problem> malformedJson(JsonProcessingException e, HttpHeaders headers) {
         return answer(new Problem("/problems/malformed-json", "Malformed JSON", 400,
-                "The request body is not valid JSON: " + e.getOriginalMessage()));
+                "The request body is not valid JSON: " + e.getOriginalMessage()), headers);
     }
 
     @ServerExceptionMapper
-    public RestResponse<Problem> http(WebApplicationException e) {
+    public RestResponse<Problem> http(WebApplicationException e, HttpHeaders headers) {
         Response.StatusType status = e.getResponse().getStatusInfo();
         return answer(new Problem("/problems/http-" + status.getStatusCode(), status.getReasonPhrase(),
-                status.getStatusCode(), e.getMessage()));
+                status.getStatusCode(), e.getMessage()), headers);
     }
 
     @ServerExceptionMapper
-    public RestResponse<Problem> unexpected(Throwable e) {
+    public RestResponse<Problem> unexpected(Throwable e, HttpHeaders headers) {
         LOG.error("unexpected failure", e);
         return answer(new Problem("/problems/internal", "Internal error", 500,
-                "The request failed unexpectedly; it is logged. Try again or report it."));
+                "The request failed unexpectedly; it is logged. Try again or report it."), headers);
     }
 
     private static String describe(Class<?> type) {
@@ -64,9 +66,10 @@ public class ProblemMapper {
         return type.isRecord() ? "a JSON object" : "of type " + type.getSimpleName();
     }
 
-    private static RestResponse<Problem> answer(Problem problem) {
+    private static RestResponse<Problem> answer(Problem problem, HttpHeaders headers) {
+        String requestId = headers.getHeaderString(InternalHeaders.REQUEST_ID);
         RestResponse.ResponseBuilder<Problem> answer = RestResponse.ResponseBuilder.<Problem>create(problem.status())
-                .entity(problem).type(Problem.MEDIA_TYPE);
+                .entity(requestId == null ? problem : problem.withRequestId(requestId)).type(Problem.MEDIA_TYPE);
         if (problem.status() == 503) {
             answer.header("Retry-After", "2");
         }

@@ -1,10 +1,9 @@
 package io.jobcast.progress.poll;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.progress.ProblemResponses;
 import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.DeliveryMetrics;
 import io.jobcast.progress.FeedSink;
@@ -40,17 +39,17 @@ public class LongPollRoute {
     private final ConnectionLimits limits;
     private final DeliveryMetrics metrics;
     private final Vertx vertx;
-    private final ObjectMapper mapper;
+    private final ProblemResponses problems;
     private final Duration defaultWait;
     private final Duration maxWait;
 
-    public LongPollRoute(Feeds feeds, ConnectionLimits limits, Vertx vertx, ObjectMapper mapper, ProgressConfig config,
+    public LongPollRoute(Feeds feeds, ConnectionLimits limits, Vertx vertx, ProblemResponses problems, ProgressConfig config,
             DeliveryMetrics metrics) {
         this.metrics = metrics;
         this.feeds = feeds;
         this.limits = limits;
         this.vertx = vertx;
-        this.mapper = mapper;
+        this.problems = problems;
         this.defaultWait = config.longPoll().defaultWait();
         this.maxWait = config.longPoll().maxWait();
     }
@@ -62,6 +61,7 @@ public class LongPollRoute {
     private void poll(RoutingContext context) {
         String tenant = context.request().getHeader(InternalHeaders.TENANT);
         String jobId = context.pathParam("id");
+        String requestId = context.request().getHeader(InternalHeaders.REQUEST_ID);
         HttpServerResponse response = context.response();
         long after;
         long waitMillis;
@@ -69,16 +69,16 @@ public class LongPollRoute {
             after = ResumePoint.of(null, context.request().getParam("after"));
             waitMillis = waitMillis(context.request().getParam("wait"));
         } catch (ProblemException e) {
-            answer(response, e.problem());
+            problems.send(response, requestId, e.problem());
             return;
         }
         feeds.check(tenant, jobId).subscribe().with(ok -> {
             if (!limits.tryAcquire(tenant)) {
-                answer(response.putHeader("Retry-After", "5"), ConnectionLimits.TOO_MANY);
+                problems.send(response.putHeader("Retry-After", "5"), requestId, ConnectionLimits.TOO_MANY);
                 return;
             }
             metrics.opened(TRANSPORT);
-            Poll poll = new Poll(jobId, after, response);
+            Poll poll = new Poll(jobId, after, response, requestId);
             Feed feed = feeds.follow(tenant, jobId, after, poll);
             long timer = vertx.setTimer(waitMillis, fired -> poll.answer(false));
             AtomicBoolean released = new AtomicBoolean();
@@ -91,7 +91,7 @@ public class LongPollRoute {
                 }
             };
             response.closeHandler(closed -> poll.onAnswered.run());
-        }, failure -> answer(response, failure instanceof ProblemException problem ? problem.problem()
+        }, failure -> problems.send(response, requestId, failure instanceof ProblemException problem ? problem.problem()
                 : new Problem("/problems/service-unavailable", "Events unavailable", 503,
                         "The event log cannot be read right now; retry shortly.")));
     }
@@ -112,15 +112,6 @@ public class LongPollRoute {
                 "wait must be a number of seconds >= 0 (at most " + maxWait.toSeconds() + " are used), was '" + wait + "'."));
     }
 
-    private void answer(HttpServerResponse response, Problem problem) {
-        try {
-            response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(mapper.writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            response.setStatusCode(500).end();
-        }
-    }
-
     /**
      * One held request. Events arrive one at a time, in order; the answer is sent on the next turn
      * of the event loop, so every event the log already had goes into the same answer.
@@ -129,16 +120,18 @@ public class LongPollRoute {
 
         private final String jobId;
         private final HttpServerResponse response;
+        private final String requestId;
         private final List<StreamedEvent> events = new ArrayList<>();
         private long lastSeq;
         private boolean answered;
         private boolean scheduled;
         private Runnable onAnswered = () -> { };
 
-        Poll(String jobId, long after, HttpServerResponse response) {
+        Poll(String jobId, long after, HttpServerResponse response, String requestId) {
             this.jobId = jobId;
             this.lastSeq = after;
             this.response = response;
+            this.requestId = requestId;
         }
 
         @Override
@@ -168,7 +161,7 @@ public class LongPollRoute {
                 answered = true;
             }
             onAnswered.run();
-            LongPollRoute.this.answer(response, new Problem("/problems/service-unavailable", "Events unavailable",
+            problems.send(response, requestId, new Problem("/problems/service-unavailable", "Events unavailable",
                     503, "The event log cannot be read right now; poll again with the same after."));
         }
 

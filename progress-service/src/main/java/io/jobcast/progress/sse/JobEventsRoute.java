@@ -1,7 +1,5 @@
 package io.jobcast.progress.sse;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.progress.ConnectionLimits;
@@ -11,6 +9,7 @@ import io.jobcast.progress.Outbox;
 import io.jobcast.progress.Feeds;
 import io.jobcast.progress.Feed;
 import io.jobcast.api.ProblemException;
+import io.jobcast.progress.ProblemResponses;
 import io.jobcast.progress.ResumePoint;
 import io.jobcast.progress.StreamedEvent;
 import io.jobcast.api.Tenants;
@@ -53,21 +52,21 @@ public class JobEventsRoute {
     private static final int RECONNECT_MILLIS = 2000;
 
     private final Feeds feeds;
-    private final ObjectMapper mapper;
+    private final ProblemResponses problems;
     private final Vertx vertx;
     private final Duration heartbeat;
     private final ProgressConfig.Outbox outboxBounds;
     private final ConnectionLimits limits;
     private final DeliveryMetrics metrics;
 
-    public JobEventsRoute(Feeds feeds, ObjectMapper mapper, Vertx vertx, ConnectionLimits limits, ProgressConfig config,
+    public JobEventsRoute(Feeds feeds, ProblemResponses problems, Vertx vertx, ConnectionLimits limits, ProgressConfig config,
             DeliveryMetrics metrics) {
         this.feeds = feeds;
         this.metrics = metrics;
         this.limits = limits;
         this.heartbeat = config.sse().heartbeat();
         this.outboxBounds = config.outbox();
-        this.mapper = mapper;
+        this.problems = problems;
         this.vertx = vertx;
     }
 
@@ -95,18 +94,19 @@ public class JobEventsRoute {
      */
     private void stream(RoutingContext context, Uni<Void> check, ToLongFunction<StreamedEvent> position,
             BiFunction<Long, FeedSink, Feed> follow) {
+        String requestId = context.request().getHeader(InternalHeaders.REQUEST_ID);
         long after;
         try {
             after = ResumePoint.of(context.request().getHeader("Last-Event-ID"), context.request().getParam("after"));
         } catch (ProblemException e) {
-            answer(context.response(), e.problem());
+            problems.send(context.response(), requestId, e.problem());
             return;
         }
         HttpServerResponse response = context.response();
         String tenant = context.request().getHeader(InternalHeaders.TENANT);
         check.subscribe().with(ok -> {
             if (!limits.tryAcquire(tenant)) {
-                answer(response, ConnectionLimits.TOO_MANY);
+                problems.send(response, requestId, ConnectionLimits.TOO_MANY);
                 return;
             }
             response.setChunked(true)
@@ -131,7 +131,7 @@ public class JobEventsRoute {
                 limits.release(tenant);
                 metrics.closed(TRANSPORT);
             });
-        }, failure -> answer(response, failure instanceof ProblemException problem ? problem.problem()
+        }, failure -> problems.send(response, requestId, failure instanceof ProblemException problem ? problem.problem()
                 : unavailable(failure)));
     }
 
@@ -143,18 +143,6 @@ public class JobEventsRoute {
         LOG.warnf("cannot open an event stream: %s", failure.toString());
         return new Problem("/problems/service-unavailable", "Events unavailable", 503,
                 "The event log cannot be read right now; retry shortly.");
-    }
-
-    private void answer(HttpServerResponse response, Problem problem) {
-        if (problem.status() == 503) {
-            response.putHeader("Retry-After", "5");
-        }
-        try {
-            response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(mapper.writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            response.setStatusCode(500).end();
-        }
     }
 
     private static String frame(StreamedEvent event, ToLongFunction<StreamedEvent> position) {

@@ -22,6 +22,7 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +62,10 @@ public class ProgressSocket {
         this.outboxBounds = config.outbox();
         this.mapper = mapper;
     }
+
+    private static final Problem NOT_COVERED = new Problem("/problems/not-covered-by-token", "Not covered by the token",
+            403, "This connection's stream token covers only the jobs it was issued for; ask for a token for this job"
+            + " (or for all jobs) with POST /api/v1/stream-tokens.");
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
@@ -128,6 +133,9 @@ public class ProgressSocket {
         String tenant = tenant(connection);
         String key = message.subscription();
         boolean all = "*".equals(key);
+        if (!allowed(connection, all ? null : message.jobId())) {
+            return error(connection, message.jobId(), NOT_COVERED);
+        }
         stop(connection, key);
         Uni<Void> check = all ? Uni.createFrom().voidItem() : feeds.check(tenant, message.jobId());
         Map<String, Object> ack = new LinkedHashMap<>();
@@ -177,6 +185,15 @@ public class ProgressSocket {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
+    }
+
+    /**
+     * Whether the connection may follow this job ({@code null}: all of the tenant's jobs). A stream
+     * token scoped to some jobs (the gateway names them in {@link InternalHeaders#JOBS}) covers only those.
+     */
+    private static boolean allowed(WebSocketConnection connection, String jobId) {
+        String scope = connection.handshakeRequest().header(InternalHeaders.JOBS);
+        return scope == null || (jobId != null && List.of(scope.split(",")).contains(jobId));
     }
 
     private static String tenant(WebSocketConnection connection) {
