@@ -86,7 +86,8 @@ public final class Feed implements Consumer<StreamedEvent> {
             if (!closed && last >= batch.endsAt()) {
                 finish(); // resumed after the end, or the job expired
             }
-            boolean gap = false;
+            // A full page: the log holds more; read on (the event loop serves others between pages).
+            boolean gap = batch.full();
             while (!closed && !gap && !arrivedWhileReading.isEmpty()) {
                 StreamedEvent event = arrivedWhileReading.poll();
                 long position = source.positionOf(event);
@@ -96,7 +97,9 @@ public final class Feed implements Consumer<StreamedEvent> {
                     gap = true; // the log holds it and whatever came before it
                 }
             }
-            arrivedWhileReading.clear();
+            if (!batch.full()) {
+                arrivedWhileReading.clear();
+            }
             if (closed || !gap) {
                 return;
             }

@@ -19,11 +19,21 @@ public interface FeedSource {
     /** Whether nothing follows this event. */
     boolean endsWith(StreamedEvent event);
 
-    /** The logged events after {@code position}, and the position after which nothing will follow. */
+    /** How many logged events one read returns at most: a long replay goes a page at a time, never blocking for long. */
+    int PAGE = 500;
+
+    /** A page of the logged events after {@code position}, and the position after which nothing will follow. */
     Uni<Batch> read(long position);
 
-    /** A read of the log: its events in order, and where the source ends ({@link Long#MAX_VALUE}: not yet). */
+    /**
+     * A read of the log: its events in order, and where the source ends ({@link Long#MAX_VALUE}: not yet).
+     * A full page means more may follow in the log.
+     */
     record Batch(List<StreamedEvent> events, long endsAt) {
+
+        boolean full() {
+            return events.size() >= PAGE;
+        }
     }
 
     static FeedSource job(String tenant, String jobId, EventLogReader log) {
@@ -45,7 +55,7 @@ public interface FeedSource {
 
             @Override
             public Uni<Batch> read(long position) {
-                return Uni.combine().all().unis(log.head(tenant, jobId), log.after(tenant, jobId, position))
+                return Uni.combine().all().unis(log.head(tenant, jobId), log.after(tenant, jobId, position, PAGE))
                         .with((head, events) -> new Batch(events, head == null ? Long.MIN_VALUE // expired
                                 : head.state().isTerminal() ? head.seq() : Long.MAX_VALUE));
             }
@@ -71,7 +81,7 @@ public interface FeedSource {
 
             @Override
             public Uni<Batch> read(long position) {
-                return log.tenantAfter(tenant, position).map(events -> new Batch(events, Long.MAX_VALUE));
+                return log.tenantAfter(tenant, position, PAGE).map(events -> new Batch(events, Long.MAX_VALUE));
             }
         };
     }

@@ -66,6 +66,20 @@ class EventStreamsTest {
     }
 
     @Test
+    void aLongHistoryIsReplayedPageByPageInOrder() throws Exception {
+        for (int percent = 0; percent < 1200; percent++) {
+            job.progressLostOnTheBroker(percent / 12); // appended to the log only: the replay must find them all
+        }
+        job.succeeded();
+
+        List<String[]> events = sse(job.jobId, null);
+
+        assertThat(events).hasSize(1203); // QUEUED, RUNNING, 1,200 progress events, SUCCEEDED
+        assertThat(events).extracting(e -> Long.parseLong(e[0])).isSorted().doesNotHaveDuplicates();
+        assertThat(events.get(1202)[1]).isEqualTo("state");
+    }
+
+    @Test
     void sseResumesAfterLastEventIdWithoutDuplicates() throws Exception {
         job.progress(10).progress(20).succeeded();
 

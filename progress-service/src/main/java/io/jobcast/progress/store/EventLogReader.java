@@ -39,17 +39,17 @@ public class EventLogReader {
         return hashes.hgetall(JobKeys.record(tenant, jobId)).map(hash -> JobRecord.fromHash(hash, mapper));
     }
 
-    /** Every logged event of the job after sequence number {@code seq}, in order. */
-    public Uni<java.util.List<StreamedEvent>> after(String tenant, String jobId, long seq) {
-        return streams.xrange(JobKeys.log(tenant, jobId), StreamRange.of((seq + 1) + "-0", "+"))
+    /** Up to {@code count} logged events of the job after sequence number {@code seq}, in order. */
+    public Uni<java.util.List<StreamedEvent>> after(String tenant, String jobId, long seq, int count) {
+        return streams.xrange(JobKeys.log(tenant, jobId), StreamRange.of((seq + 1) + "-0", "+"), count)
                 .map(entries -> entries.stream()
                         .map(entry -> StreamedEvent.of(entry.payload().get(EventLog.ENTRY_FIELD), mapper))
                         .toList());
     }
 
-    /** Every logged event of the tenant's jobs after the tenant sequence number {@code tseq}, in order. */
-    public Uni<java.util.List<StreamedEvent>> tenantAfter(String tenant, long tseq) {
-        return streams.xrange(JobKeys.tenantLog(tenant), StreamRange.of((tseq + 1) + "-0", "+"))
+    /** Up to {@code count} logged events of the tenant's jobs after the tenant sequence number {@code tseq}, in order. */
+    public Uni<java.util.List<StreamedEvent>> tenantAfter(String tenant, long tseq, int count) {
+        return streams.xrange(JobKeys.tenantLog(tenant), StreamRange.of((tseq + 1) + "-0", "+"), count)
                 .map(entries -> entries.stream()
                         .map(entry -> StreamedEvent.of(entry.payload().get(EventLog.ENTRY_FIELD), mapper))
                         .toList());
