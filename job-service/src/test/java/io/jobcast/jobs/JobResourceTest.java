@@ -260,6 +260,13 @@ class JobResourceTest {
     }
 
     @Test
+    void answersTheWrongContentTypeWith415AndTheWrongMethodWith405() {
+        given().header(InternalHeaders.TENANT, "acme").contentType("text/plain").body("type=demo.sleep")
+                .post("/api/v1/jobs").then().statusCode(415).contentType("application/problem+json");
+        asAcme().put("/api/v1/jobs").then().statusCode(405).contentType("application/problem+json");
+    }
+
+    @Test
     void answersMalformedJsonWithAProblem() {
         asAcme().body("{\"type\": ").when().post("/api/v1/jobs")
                 .then().statusCode(400).contentType("application/problem+json")

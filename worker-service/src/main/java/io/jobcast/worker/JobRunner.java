@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Runs one delivery of a job: claims a new attempt, runs the handler for the job's type and records
@@ -67,9 +68,12 @@ public class JobRunner {
             delivery.reject();
             return;
         }
+        MDC.put("jobId", job.jobId());
+        MDC.put("tenant", job.tenant());
         try {
             Attempt attempt = claim(job, delivery);
             if (attempt != null) {
+                MDC.put("attempt", Integer.toString(attempt.number));
                 runClaimed(attempt);
             }
         } catch (RuntimeException e) {
@@ -77,6 +81,8 @@ public class JobRunner {
             LOG.errorf("job %s could not be run or recorded (%s); returning it to the queue", job.jobId(), e.toString());
             pause(Duration.ofSeconds(1));
             delivery.requeue();
+        } finally {
+            MDC.clear();
         }
     }
 

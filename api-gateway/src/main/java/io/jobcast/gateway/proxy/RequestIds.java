@@ -4,6 +4,7 @@ import io.jobcast.api.InternalHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jboss.logging.MDC;
 
 /**
  * Every request gets an id: the client's own {@code X-Request-Id} if it is a sane one, else a new
@@ -21,6 +22,7 @@ final class RequestIds {
         String offered = context.request().getHeader(InternalHeaders.REQUEST_ID);
         String id = offered != null && SANE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
         context.put(KEY, id);
+        MDC.put("requestId", id); // every log line about this request names it
         context.response().putHeader(InternalHeaders.REQUEST_ID, id);
         context.next();
     }
