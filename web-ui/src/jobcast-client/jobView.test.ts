@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JobEvent } from './events';
-import { applyEvent, emptyView } from './jobView';
+import type { JobEvent } from './types';
+import { applyEvent, emptyView, estimateRemainingMs } from './jobView';
 
 const event = (seq: number, over: Partial<JobEvent> = {}): JobEvent => ({
   seq,
@@ -46,5 +46,31 @@ describe('applyEvent', () => {
 
   it('ignores events of other jobs', () => {
     expect(apply(event(1, { jobId: 'other' })).lastSeq).toBe(0);
+  });
+
+  it('leads on after a terminal state only with a retry by request', () => {
+    const dead = apply(event(1), event(2, { type: 'state', state: 'DEAD', error: 'boom', percent: 10 }));
+    expect(applyEvent(dead, event(3))).toBe(dead);
+    const retried = applyEvent(dead, event(3, { type: 'state', state: 'QUEUED', attempt: 1, percent: 0, message: 'retried' }));
+    expect(retried).toMatchObject({ state: 'QUEUED', done: false, percent: 0, error: undefined, lastSeq: 3 });
+  });
+});
+
+describe('estimateRemainingMs', () => {
+  const at = (ms: number) => new Date(Date.parse('2026-11-24T08:00:00Z') + ms).toISOString();
+
+  it('projects the rate of the current attempt\'s recent progress to 100 %', () => {
+    const view = apply(
+      event(1, { type: 'state', state: 'RUNNING', percent: 0, timestamp: at(0) }),
+      event(2, { percent: 10, timestamp: at(1000) }),
+      event(3, { percent: 20, timestamp: at(2000) }),
+      event(4, { percent: 40, timestamp: at(3000) }),
+    );
+    expect(estimateRemainingMs(view)).toBe(4000); // 30 % in 2 s; the 60 % left take 4 s
+  });
+
+  it('does not guess from a single event, or for a job that is not running', () => {
+    expect(estimateRemainingMs(apply(event(1, { percent: 10 })))).toBeNull();
+    expect(estimateRemainingMs(apply(event(1), event(2), event(3, { type: 'state', state: 'SUCCEEDED', percent: 100 })))).toBeNull();
   });
 });

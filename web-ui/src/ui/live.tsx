@@ -1,0 +1,95 @@
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { INITIAL_STATUS, JobcastClient, type FeedStatus, type JobEvent } from '../jobcast-client';
+import type { JobApi } from './api';
+
+/**
+ * The page's connection to Jobcast: one JobcastClient (its streams shared with the other tabs of
+ * this origin), and one subscription to all of the user's jobs that the jobs table and the
+ * operations view both read.
+ */
+export interface Live {
+  client: JobcastClient;
+  /** Listens to the all-jobs feed; returns the function that stops listening. */
+  onEvents(listener: (events: JobEvent[]) => void): () => void;
+  /** Events of the all-jobs feed received in the last minutes (for views that load after they came). */
+  recent(): readonly JobEvent[];
+  status: FeedStatus;
+}
+
+const LiveContext = createContext<Live | null>(null);
+
+const RECENT_EVENTS = 5000;
+
+export function LiveProvider({ api, children }: { api: JobApi; children: ReactNode }) {
+  const client = useMemo(() => new JobcastClient({ token: () => api.streamToken() }), [api]);
+  const [status, setStatus] = useState<FeedStatus>(INITIAL_STATUS);
+  const bus = useMemo(() => {
+    const listeners = new Set<(events: JobEvent[]) => void>();
+    const recent: JobEvent[] = [];
+    return {
+      listeners,
+      recent,
+      publish(events: JobEvent[]) {
+        recent.push(...events);
+        if (recent.length > RECENT_EVENTS) recent.splice(0, recent.length - RECENT_EVENTS);
+        listeners.forEach((listener) => listener(events));
+      },
+    };
+  }, [client]);
+
+  useEffect(() => {
+    let subscription: { close(): void } | null = null;
+    let cancelled = false;
+    void startingPosition(api).then((after) => {
+      if (cancelled) return;
+      // Conflated: under a flood the table needs every state change, not every percent.
+      subscription = client.followAll({ after, conflate: true, onEvents: bus.publish, onStatus: setStatus });
+    });
+    return () => {
+      cancelled = true;
+      subscription?.close();
+    };
+  }, [api, client, bus]);
+
+  useEffect(() => () => client.close(), [client]);
+
+  // onEvents and recent stay the same functions while the client does: effects that listen
+  // depend on them, not on the status, which changes often.
+  const feed = useMemo(() => ({
+    recent: () => bus.recent,
+    onEvents(listener: (events: JobEvent[]) => void) {
+      bus.listeners.add(listener);
+      return () => {
+        bus.listeners.delete(listener);
+      };
+    },
+  }), [bus]);
+  const live = useMemo<Live>(() => ({ client, status, ...feed }), [client, status, feed]);
+
+  return <LiveContext.Provider value={live}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): Live {
+  const live = useContext(LiveContext);
+  if (!live) throw new Error('useLive outside LiveProvider');
+  return live;
+}
+
+/**
+ * Where the all-jobs feed starts (a `tseq`). Starting at 0 would replay the tenant's whole log
+ * (up to 100,000 events), and the API does not say where the log ends. The last event of the job
+ * that changed most recently is a safe start: the lists the page shows were read after it, and
+ * their rows drop events they already reflect (by each job's `lastSeq`).
+ */
+export async function startingPosition(api: JobApi): Promise<number> {
+  try {
+    const page = await api.listJobs({}, undefined, 20);
+    const latest = [...page.jobs ?? []].sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))[0];
+    if (!latest) return 0;
+    const answer = await api.eventsAfter(latest.id, Math.max(0, latest.lastSeq - 1));
+    const last = answer.events[answer.events.length - 1];
+    return last ? Math.max(0, last.tseq - 1) : 0;
+  } catch {
+    return 0;
+  }
+}
