@@ -95,11 +95,12 @@ public final class EventLog {
 
     /**
      * Creates a job from its first message: {@code QUEUED} now, or {@code SCHEDULED} when
-     * {@code runAt} is later than {@code now}. On success the reply's first extra is the dispatch
+     * {@code runAt} is later than {@code now}; {@code traceparent} (may be null) is the submission's
+     * trace context. On success the reply's first extra is the dispatch
      * number of the message to publish (0 for a scheduled job, which is published when due).
      */
-    public static Call create(JobMessage job, Duration ttl, Instant runAt, Idempotency idempotency, Instant now,
-            ObjectMapper mapper) {
+    public static Call create(JobMessage job, Duration ttl, Instant runAt, Idempotency idempotency, String traceparent,
+            Instant now, ObjectMapper mapper) {
         boolean scheduled = runAt != null && runAt.isAfter(now);
         JobEvent first = scheduled
                 ? JobEvent.ofState(job.ref(), 0, JobState.SCHEDULED, 0, "scheduled", now).withRunAt(runAt)
@@ -125,6 +126,7 @@ public final class EventLog {
         fields.put("backoffMaxMs", Long.toString(job.backoffMaxMs()));
         fields.put("ttlMs", Long.toString(ttl.toMillis()));
         fields.put("cancelRequested", "0");
+        fields.put("traceparent", traceparent == null ? "" : traceparent);
         putEventFields(fields, first);
         return call(Script.CREATE, job.tenant(), args, fields);
     }

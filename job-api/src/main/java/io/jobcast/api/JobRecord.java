@@ -20,6 +20,8 @@ import java.util.Map;
  * @param worker          the worker that claimed the latest attempt
  * @param cancelRequested a cancellation waits for the running attempt to notice it
  * @param checkpoint      the latest checkpoint a handler saved, for the next attempt to resume from
+ * @param traceparent     the W3C trace context of the submission: every publication of the job
+ *                        continues its trace, so all attempts of a job are one trace
  */
 public record JobRecord(
         String id,
@@ -49,7 +51,8 @@ public record JobRecord(
         long dispatch,
         String worker,
         boolean cancelRequested,
-        JsonNode checkpoint) {
+        JsonNode checkpoint,
+        String traceparent) {
 
     /** Reads a record from the fields of its hash; {@code null} for a missing (empty) hash. */
     public static JobRecord fromHash(Map<String, String> hash, ObjectMapper mapper) {
@@ -85,7 +88,13 @@ public record JobRecord(
                 longOf(hash.get("dispatch")),
                 blankToNull(hash.get("worker")),
                 "1".equals(hash.get("cancelRequested")),
-                json(hash.get("checkpoint"), mapper));
+                json(hash.get("checkpoint"), mapper),
+                blankToNull(hash.get("traceparent")));
+    }
+
+    /** The id of the job's trace (from its traceparent), or null when it was not traced. */
+    public String traceId() {
+        return traceparent == null || traceparent.length() < 35 ? null : traceparent.substring(3, 35);
     }
 
     /** How the job's events name it. */

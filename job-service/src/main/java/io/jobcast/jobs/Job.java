@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param runAt           when a SCHEDULED job will run
  * @param timeout         the hard time limit of one attempt, if any
  * @param ttl             how long the job is kept once it ended
+ * @param traceId         the OpenTelemetry trace of the job: its submission and every attempt
  * @param lastSeq         the sequence number of its latest event (its ETag)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,6 +45,7 @@ public record Job(
         Duration timeout,
         Duration ttl,
         String worker,
+        String traceId,
         long lastSeq,
         Instant createdAt,
         Instant updatedAt,
@@ -65,7 +67,7 @@ public record Job(
                 record.priority(), record.tags(), record.payload(), record.result(), record.error(),
                 record.cancelRequested(), scheduled ? record.runAt() : null,
                 record.timeoutMs() > 0 ? Duration.ofMillis(record.timeoutMs()) : null, Duration.ofMillis(record.ttlMs()),
-                record.worker(), record.seq(), record.createdAt(), record.updatedAt(), record.startedAt(),
+                record.worker(), record.traceId(), record.seq(), record.createdAt(), record.updatedAt(), record.startedAt(),
                 record.finishedAt(),
                 Map.of("self", self, "events", self + "/events", "progress", self + "/progress",
                         "cancel", self + "/cancel", "retry", self + "/retry", "websocket", "/api/v1/ws"));
@@ -74,7 +76,7 @@ public record Job(
     /** This job without its payload and result, as lists show it. */
     Job summary() {
         return new Job(id, type, state, progress, attempt, maxAttempts, attemptsLeft, priority, tags, null, null, error,
-                cancelRequested, runAt, timeout, ttl, worker, lastSeq, createdAt, updatedAt, startedAt, finishedAt,
+                cancelRequested, runAt, timeout, ttl, worker, traceId, lastSeq, createdAt, updatedAt, startedAt, finishedAt,
                 links);
     }
 }

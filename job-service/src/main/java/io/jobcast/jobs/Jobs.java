@@ -14,6 +14,7 @@ import io.jobcast.api.ProblemException;
 import io.jobcast.api.Topology;
 import io.jobcast.jobs.config.JobServiceConfig;
 import io.jobcast.jobs.messaging.JobPublisher;
+import io.jobcast.jobs.messaging.Traces;
 import io.jobcast.jobs.store.JobStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -136,7 +137,7 @@ public class Jobs {
                     EventLog.Appended cancelled = (EventLog.Appended) outcome;
                     return cancelled.status() == EventLog.Appended.CANCEL_REQUESTED
                             ? publisher.publishControl(ControlMessage.cancel(tenant, jobId))
-                            : publisher.publishStates(tenant, jobId, job.type(), cancelled.events());
+                            : publisher.publishStates(tenant, jobId, job.type(), cancelled.events(), job.traceparent());
                 }))
                 .chain(() -> find(tenant, jobId))
                 .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
@@ -155,11 +156,13 @@ public class Jobs {
                     }
                     EventLog.Appended queued = (EventLog.Appended) outcome;
                     return find(tenant, jobId) // as queued, before a worker can take it
-                            .call(() -> publisher.publishJob(job.toMessage(Long.parseLong(queued.extras().get(0))))
+                            .call(() -> publisher.publishJob(job.toMessage(Long.parseLong(queued.extras().get(0))),
+                                            job.traceparent())
                                     .onFailure().invoke(e -> LOG.warnf("retry of %s not published yet (the outbox has it): %s",
                                             jobId, e.toString()))
                                     .onFailure().recoverWithNull())
-                            .call(() -> publisher.publishStates(tenant, jobId, job.type(), queued.events()));
+                            .call(() -> publisher.publishStates(tenant, jobId, job.type(), queued.events(),
+                                    job.traceparent()));
                 }))
                 .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
     }
@@ -192,23 +195,25 @@ public class Jobs {
             Duration ttl = submission.ttl() != null ? submission.ttl() : config.resultTtl();
             EventLog.Idempotency idempotency = idempotencyKey == null ? null
                     : new EventLog.Idempotency(idempotencyKey, bodyHash, config.idempotencyKeyTtl());
+            String traceparent = Traces.currentTraceparent();
             return store.addTenant(tenant)
-                    .chain(() -> store.change(EventLog.create(job, ttl, runAt, idempotency, now, mapper)))
+                    .chain(() -> store.change(EventLog.create(job, ttl, runAt, idempotency, traceparent, now, mapper)))
                     .chain(outcome -> outcome instanceof EventLog.Appended created
-                            ? publishNew(job, created, idempotencyKey)
+                            ? publishNew(job, created, idempotencyKey, traceparent)
                             : replay(tenant, (EventLog.Refused) outcome, idempotencyKey, bodyHash));
         });
     }
 
     /** Reads the job back before publishing it, so the answer shows it as accepted, not as a fast worker left it. */
-    private Uni<Submitted> publishNew(JobMessage job, EventLog.Appended created, String idempotencyKey) {
+    private Uni<Submitted> publishNew(JobMessage job, EventLog.Appended created, String idempotencyKey,
+            String traceparent) {
         long dispatch = Long.parseLong(created.extras().get(0));
         Uni<Void> queued = dispatch == 0 ? Uni.createFrom().voidItem() // scheduled: published when due
-                : publisher.publishJob(job.withDispatch(dispatch))
+                : publisher.publishJob(job.withDispatch(dispatch), traceparent)
                         .onFailure().call(() -> store.forget(job.tenant(), job.jobId(), idempotencyKey));
         return find(job.tenant(), job.jobId())
                 .call(() -> queued)
-                .call(() -> publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events()))
+                .call(() -> publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events(), traceparent))
                 .invoke(() -> metrics.submitted(job.type()))
                 .map(accepted -> new Submitted(accepted, false));
     }

@@ -87,9 +87,10 @@ public class Upkeep {
                         return Uni.createFrom().voidItem(); // cancelled or promoted meanwhile
                     }
                     // Should the broker not confirm it now, the outbox publishes it on a later pass.
-                    return publisher.publishJob(job.toMessage(Long.parseLong(queued.extras().get(0))))
+                    return publisher.publishJob(job.toMessage(Long.parseLong(queued.extras().get(0))), job.traceparent())
                             .onFailure().recoverWithNull()
-                            .chain(() -> publisher.publishStates(tenant, job.id(), job.type(), queued.events()));
+                            .chain(() -> publisher.publishStates(tenant, job.id(), job.type(), queued.events(),
+                                    job.traceparent()));
                 }));
     }
 
@@ -114,7 +115,7 @@ public class Upkeep {
                         }
                         LOG.infof("job %s attempt %d: %s", job.id(), job.attempt(), error);
                         metrics.stalled(job.type());
-                        return publisher.publishStates(tenant, job.id(), job.type(), failed.events());
+                        return publisher.publishStates(tenant, job.id(), job.type(), failed.events(), job.traceparent());
                     });
         });
     }
@@ -126,7 +127,8 @@ public class Upkeep {
                 .onItem().transformToUni(entry -> entry.isEvent()
                         ? republishEvent(tenant, entry)
                         : store.find(tenant, entry.jobId()).chain(job -> job == null ? Uni.createFrom().voidItem()
-                                : publisher.publishJob(job.toMessage(entry.dispatch())).onFailure().recoverWithNull()))
+                                : publisher.publishJob(job.toMessage(entry.dispatch()), job.traceparent())
+                                        .onFailure().recoverWithNull()))
                 .merge(CONCURRENCY)
                 .collect().last().replaceWithVoid();
     }
@@ -139,7 +141,8 @@ public class Upkeep {
             LOG.errorf("unreadable event in the outbox of %s: %s", tenant, entry.eventJson());
             return store.confirmed(tenant, entry.member());
         }
-        return publisher.publishStates(tenant, entry.jobId(), event.path("jobType").asText(), List.of(entry.eventJson()));
+        return publisher.publishStates(tenant, entry.jobId(), event.path("jobType").asText(), List.of(entry.eventJson()),
+                null);
     }
 
     /** Finished jobs whose TTL ran out are deleted with their logs and index entries. */

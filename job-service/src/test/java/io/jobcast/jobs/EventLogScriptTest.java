@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +53,9 @@ class EventLogScriptTest {
     @Inject
     ObjectMapper mapper;
 
-    private final String tenant = "scripts";
+    /** A tenant of this run's own: the expiry test counts every finished job of the tenant, earlier runs' too. */
+    private static final String TENANT = "scripts-" + UUID.randomUUID();
+    private final String tenant = TENANT;
     private final List<ScriptedJob> jobs = new ArrayList<>();
 
     private ScriptedJob.Builder aJob() {

@@ -116,7 +116,7 @@ final class ScriptedJob {
     }
 
     EventLog.Outcome create(Instant runAt, EventLog.Idempotency idempotency) {
-        return change(EventLog.create(message, Duration.ofHours(1), runAt, idempotency, Instant.now(), mapper));
+        return change(EventLog.create(message, Duration.ofHours(1), runAt, idempotency, null, Instant.now(), mapper));
     }
 
     /** A worker claims the job's current message (or a redelivery of it). */

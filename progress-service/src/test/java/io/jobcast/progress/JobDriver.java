@@ -59,7 +59,7 @@ final class JobDriver implements AutoCloseable {
     JobDriver queued() throws Exception {
         job = new JobMessage(jobId, tenant, "demo.sleep", mapper.createObjectNode(), 1, Instant.now(), tags, 0, 5, 0,
                 1000, 1000);
-        return publish(EventLog.create(job, Duration.ofHours(1), null, null, Instant.now(), mapper), "state");
+        return publish(EventLog.create(job, Duration.ofHours(1), null, null, null, Instant.now(), mapper), "state");
     }
 
     JobDriver running() throws Exception {

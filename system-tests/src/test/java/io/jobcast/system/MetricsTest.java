@@ -23,6 +23,7 @@ class MetricsTest {
     private static final int JOB_SERVICE = 18081;
     private static final List<Integer> PROGRESS_REPLICAS = List.of(18082, 18182);
     private static final List<Integer> WORKERS = List.of(18083, 18084);
+    private static final List<Integer> PUBLISHERS = List.of(JOB_SERVICE, 18083, 18084);
 
     @Test
     void countersAndHistogramsFollowTheJobs() throws Exception {
@@ -33,6 +34,7 @@ class MetricsTest {
         double attemptsBefore = sum(WORKERS, "jobcast_attempts_started_total", "type=\"demo.fail\"");
         double deliveredBefore = sum(PROGRESS_REPLICAS, "jobcast_events_delivered_total", "transport=\"sse\"");
         double latenciesBefore = sum(PROGRESS_REPLICAS, "jobcast_events_delivery_latency_seconds_count", "transport=\"sse\"");
+        double publishedBefore = sum(PUBLISHERS, "jobcast_events_published_total", "type=\"demo.fail\"");
 
         // Three jobs that each fail once and succeed on their second attempt, followed over SSE.
         long events = 0;
@@ -55,21 +57,43 @@ class MetricsTest {
         assertThat(sum(List.of(JOB_SERVICE), "jobcast_jobs_duration_seconds_count", "type=\"demo.fail\"") - durationsBefore)
                 .isEqualTo(3);
         assertThat(sum(WORKERS, "jobcast_attempts_started_total", "type=\"demo.fail\"") - attemptsBefore).isEqualTo(6);
+        assertThat(sum(PUBLISHERS, "jobcast_events_published_total", "type=\"demo.fail\"") - publishedBefore)
+                .as("job-service and the workers published each event once").isEqualTo(events);
         assertThat(sum(PROGRESS_REPLICAS, "jobcast_events_delivered_total", "transport=\"sse\"") - deliveredBefore)
                 .isEqualTo(events);
         assertThat(sum(PROGRESS_REPLICAS, "jobcast_events_delivery_latency_seconds_count", "transport=\"sse\"")
                 - latenciesBefore).isEqualTo(events);
     }
 
+    @Test
+    void queuesAndBrokerErrorsAreWatched() throws Exception {
+        Jobs.submit("{\"type\":\"demo.fail\",\"payload\":{\"failTimes\":0}}"); // the type's queue exists
+        // Refreshed in the background every few seconds: both workers consume every type's queue.
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                sum(List.of(JOB_SERVICE), "jobcast_queue_consumers", "type=\"demo.fail\"") == 2);
+        assertThat(lines(JOB_SERVICE)).anyMatch(line -> line.startsWith("jobcast_queue_ready{type=\"demo.fail\"}"))
+                .anyMatch(line -> line.startsWith("jobcast_jobs_oldest_queued_seconds "))
+                .anyMatch(line -> line.startsWith("redis_commands_failure_total"));
+        for (int worker : WORKERS) {
+            assertThat(lines(worker)).anyMatch(line -> line.startsWith("jobcast_rabbitmq_errors_total{operation=\"consume\"}"))
+                    .anyMatch(line -> line.startsWith("redis_commands_failure_total"));
+        }
+    }
+
+    private static List<String> lines(int port) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().lines().toList();
+    }
+
     /** The sum over services of a Prometheus sample's values, for the lines carrying every label given. */
     private static double sum(List<Integer> ports, String metric, String... labels) throws Exception {
         double total = 0;
         for (int port : ports) {
-            String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            for (String line : text.lines().toList()) {
-                if (line.startsWith(metric + "{") && List.of(labels).stream().allMatch(line::contains)) {
-                    total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            for (String line : lines(port)) {
+                // A sample may carry an exemplar after " # ": the trace of one job it counted.
+                String sample = line.contains(" # ") ? line.substring(0, line.indexOf(" # ")) : line;
+                if (sample.startsWith(metric + "{") && List.of(labels).stream().allMatch(sample::contains)) {
+                    total += Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1));
                 }
             }
         }

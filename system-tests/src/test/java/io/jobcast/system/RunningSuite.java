@@ -27,12 +27,14 @@ public final class RunningSuite implements BeforeAllCallback, ExtensionContext.S
     static final int GATEWAY_PORT = Integer.parseInt(System.getenv().getOrDefault("JOBCAST_GATEWAY_PORT", "18080"));
 
     private static boolean started;
+    private static OtlpReceiver traces;
 
     @Override
     public synchronized void beforeAll(ExtensionContext context) throws Exception {
         if (!started) {
             started = true;
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(RunningSuite.class, this);
+            traces = new OtlpReceiver(URI.create(System.getenv("JOBCAST_TRACING_OTLP_ENDPOINT")).getPort());
             Result start = jobcast("start", "--no-build", "--workers", "2", "--progress-replicas", "2");
             assertThat(start.exitCode()).as("./jobcast start\n%s", start.output()).isZero();
         }
@@ -41,6 +43,12 @@ public final class RunningSuite implements BeforeAllCallback, ExtensionContext.S
     @Override
     public void close() throws Exception {
         jobcast("stop");
+        traces.close();
+    }
+
+    /** The spans the services exported (they trace every job in these tests). */
+    static OtlpReceiver traces() {
+        return traces;
     }
 
     static URI gateway(String path) {

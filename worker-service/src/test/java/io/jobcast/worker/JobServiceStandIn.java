@@ -70,7 +70,7 @@ final class JobServiceStandIn implements AutoCloseable {
     JobMessage create(String type, String payload, int maxAttempts, long timeoutMs) throws Exception {
         JobMessage job = new JobMessage(JobIds.newId(), TENANT, type, mapper.readTree(payload), maxAttempts,
                 Instant.now(), List.of(), 0, 5, timeoutMs, 50, 200);
-        EventLog.Appended created = (EventLog.Appended) store.change(EventLog.create(job, Duration.ofHours(1), null, null,
+        EventLog.Appended created = (EventLog.Appended) store.change(EventLog.create(job, Duration.ofHours(1), null, null, null,
                 Instant.now(), mapper));
         return job.withDispatch(Long.parseLong(created.extras().get(0)));
     }

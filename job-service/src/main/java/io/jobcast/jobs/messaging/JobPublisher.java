@@ -6,8 +6,10 @@ import io.jobcast.api.ControlMessage;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobMessage;
 import io.jobcast.jobs.store.JobStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
@@ -38,6 +40,7 @@ public class JobPublisher {
     private final JobQueues queues;
     private final JobStore store;
     private final ObjectMapper mapper;
+    private final MeterRegistry registry;
 
     public JobPublisher(@Channel("jobs-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
             MutinyEmitter<String> jobs,
@@ -45,23 +48,27 @@ public class JobPublisher {
             MutinyEmitter<String> events,
             @Channel("control-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
             MutinyEmitter<String> control,
-            JobQueues queues, JobStore store, ObjectMapper mapper) {
+            JobQueues queues, JobStore store, ObjectMapper mapper, MeterRegistry registry) {
         this.jobs = jobs;
         this.events = events;
         this.control = control;
         this.queues = queues;
         this.store = store;
         this.mapper = mapper;
+        this.registry = registry;
     }
 
     /**
      * Puts the job in its type's queue (declared first, once per type) and completes once the broker
-     * confirmed the persistent message; fails if it did not.
+     * confirmed the persistent message; fails if it did not. The message continues the job's trace
+     * ({@code traceparent}, or the current one when null).
      */
-    public Uni<Void> publishJob(JobMessage job) {
+    public Uni<Void> publishJob(JobMessage job, String traceparent) {
         String json = write(job);
         return queues.ensure(job.type())
-                .chain(() -> jobs.sendMessage(Message.of(json).addMetadata(OutgoingRabbitMQMetadata.builder()
+                .chain(() -> jobs.sendMessage(Message.of(json)
+                        .addMetadata(TracingMetadata.withCurrent(Traces.contextOf(traceparent)))
+                        .addMetadata(OutgoingRabbitMQMetadata.builder()
                         .withRoutingKey(job.type())
                         .withDeliveryMode(PERSISTENT)
                         .withPriority(job.priority())
@@ -70,26 +77,30 @@ public class JobPublisher {
                         .build()))
                         .ifNoItem().after(CONFIRM_TIMEOUT).failWith(() -> new IllegalStateException(
                                 "RabbitMQ did not confirm job " + job.jobId() + " within " + CONFIRM_TIMEOUT)))
+                .onFailure().invoke(e -> failed("publish-job"))
                 .call(() -> confirmed(job.tenant(), EventLog.outboxJob(job.jobId())));
     }
 
     /**
-     * Publishes state events of a job exactly as the event log returned them, in order. A failure is
-     * only logged: the events are in the log, which subscribers read, and in the outbox, from which
-     * they are published again.
+     * Publishes state events of a job exactly as the event log returned them, in order, in the job's
+     * trace. A failure is only logged: the events are in the log, which subscribers read, and in the
+     * outbox, from which they are published again.
      */
-    public Uni<Void> publishStates(String tenant, String jobId, String jobType, List<String> jsons) {
+    public Uni<Void> publishStates(String tenant, String jobId, String jobType, List<String> jsons, String traceparent) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String json : jsons) {
-            chain = chain.chain(() -> events.sendMessage(Message.of(json).addMetadata(OutgoingRabbitMQMetadata.builder()
+            chain = chain.chain(() -> events.sendMessage(Message.of(json)
+                            .addMetadata(TracingMetadata.withCurrent(Traces.contextOf(traceparent)))
+                            .addMetadata(OutgoingRabbitMQMetadata.builder()
                             .withRoutingKey("state." + jobType)
                             .withDeliveryMode(PERSISTENT)
                             .withContentType("application/json")
                             .build()))
                     .ifNoItem().after(CONFIRM_TIMEOUT).fail()
+                    .invoke(() -> registry.counter("jobcast.events.published", "kind", "state", "type", jobType).increment())
                     .chain(() -> confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)))));
         }
-        return chain.onFailure().invoke(e -> LOG.warnf("state events of %s not published yet (the outbox has them): %s",
+        return chain.onFailure().invoke(e -> failed("publish-event")).onFailure().invoke(e -> LOG.warnf("state events of %s not published yet (the outbox has them): %s",
                 jobId, e.toString())).onFailure().recoverWithNull();
     }
 
@@ -97,8 +108,14 @@ public class JobPublisher {
     public Uni<Void> publishControl(ControlMessage message) {
         return control.sendMessage(Message.of(write(message)).addMetadata(OutgoingRabbitMQMetadata.builder()
                         .withDeliveryMode(TRANSIENT).withContentType("application/json").build()))
+                .onFailure().invoke(e -> failed("publish-control"))
                 .onFailure().invoke(e -> LOG.warnf("control message %s not sent: %s", message, e.toString()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Counts what the broker refused or did not confirm in time, for operators (jobcast_rabbitmq_errors_total). */
+    private void failed(String operation) {
+        registry.counter("jobcast.rabbitmq.errors", "operation", operation).increment();
     }
 
     /** Published: out of the outbox. If Redis fails us here, the sweeper publishes it once more, harmlessly. */

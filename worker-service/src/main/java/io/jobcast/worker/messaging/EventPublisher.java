@@ -2,7 +2,11 @@ package io.jobcast.worker.messaging;
 
 import io.jobcast.api.EventLog;
 import io.jobcast.worker.store.EventLogStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -26,11 +30,17 @@ public class EventPublisher {
 
     private final MutinyEmitter<String> events;
     private final EventLogStore store;
+    private final MeterRegistry registry;
+    private final Counter stateErrors;
+    private final Counter progressErrors;
 
     public EventPublisher(@Channel("events-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-            MutinyEmitter<String> events, EventLogStore store) {
+            MutinyEmitter<String> events, EventLogStore store, MeterRegistry registry) {
         this.events = events;
         this.store = store;
+        this.registry = registry;
+        this.stateErrors = registry.counter("jobcast.rabbitmq.errors", "operation", "publish-event");
+        this.progressErrors = registry.counter("jobcast.rabbitmq.errors", "operation", "publish-progress");
     }
 
     /**
@@ -42,10 +52,17 @@ public class EventPublisher {
         for (String json : jsons) {
             try {
                 events.sendMessage(message(json, "state." + jobType, PERSISTENT)).await().atMost(CONFIRM_TIMEOUT);
-                store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)));
             } catch (RuntimeException e) {
+                stateErrors.increment();
                 LOG.warnf("state event of %s not confirmed yet (the outbox has it): %s", jobId, e.toString());
                 return;
+            }
+            published("state", jobType);
+            try {
+                store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)));
+            } catch (RuntimeException e) {
+                LOG.warnf("state event of %s published, still in the outbox (published again later): %s", jobId,
+                        e.toString());
             }
         }
     }
@@ -54,13 +71,21 @@ public class EventPublisher {
     public void publishProgress(String json, String jobType) {
         try {
             events.sendMessageAndForget(message(json, "progress." + jobType, TRANSIENT));
+            published("progress", jobType);
         } catch (RuntimeException e) {
+            progressErrors.increment();
             LOG.debugf("progress event not published (subscribers read it from the log): %s", e.toString());
         }
     }
 
+    private void published(String kind, String jobType) {
+        registry.counter("jobcast.events.published", "kind", kind, "type", jobType).increment();
+    }
+
+    /** In the trace of the job whose attempt runs on this thread. */
     private static Message<String> message(String json, String routingKey, int deliveryMode) {
-        return Message.of(json).addMetadata(OutgoingRabbitMQMetadata.builder()
+        return Message.of(json).addMetadata(TracingMetadata.withCurrent(Context.current()))
+                .addMetadata(OutgoingRabbitMQMetadata.builder()
                 .withRoutingKey(routingKey)
                 .withDeliveryMode(deliveryMode)
                 .withContentType("application/json")

@@ -11,6 +11,15 @@ import io.jobcast.worker.Delivery;
 import io.jobcast.worker.JobRunner;
 import io.jobcast.worker.Workers;
 import io.jobcast.worker.WorkerShutdown;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapGetter;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Takes jobs off the queue of each job type this worker runs, each on a channel of its own whose
@@ -41,8 +51,25 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
 
     private static final Logger LOG = Logger.getLogger(JobQueuesConsumer.class);
 
+    /** Reads the trace context from AMQP headers, whose values are the client's LongStrings. */
+    private static final TextMapGetter<Map<String, Object>> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, Object> headers) {
+            return headers.keySet();
+        }
+
+        @Override
+        public String get(Map<String, Object> headers, String key) {
+            Object value = headers == null ? null : headers.get(key);
+            return value == null ? null : value.toString();
+        }
+    };
+
     private final Workers workers;
     private final JobRunner runner;
+    private final OpenTelemetry openTelemetry;
+    private final Tracer tracer;
+    private final Counter connectionLosses;
     private final ControlListener control;
     private final ConnectionFactory factory = new ConnectionFactory();
     private final String exchange;
@@ -57,7 +84,8 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile Connection connection;
 
-    public JobQueuesConsumer(Workers workers, JobRunner runner, ControlListener control,
+    public JobQueuesConsumer(Workers workers, JobRunner runner, ControlListener control, OpenTelemetry openTelemetry,
+            MeterRegistry registry,
             @ConfigProperty(name = "rabbitmq-host") String host,
             @ConfigProperty(name = "rabbitmq-port") int port,
             @ConfigProperty(name = "rabbitmq-username") String username,
@@ -70,6 +98,9 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
             @ConfigProperty(name = "jobcast.control.exchange") String controlExchange) {
         this.workers = workers;
         this.runner = runner;
+        this.openTelemetry = openTelemetry;
+        this.tracer = openTelemetry.getTracer("io.jobcast.worker");
+        this.connectionLosses = registry.counter("jobcast.rabbitmq.errors", "operation", "consume");
         this.control = control;
         this.exchange = exchange;
         this.queuePrefix = queuePrefix;
@@ -116,11 +147,18 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
         while (!stopped.get()) {
             try {
                 Connection opened = factory.newConnection("jobcast-worker-" + workers.id());
+                // Kept across the client's recoveries: every loss of the connection is counted.
+                opened.addShutdownListener(cause -> {
+                    if (!cause.isInitiatedByApplication()) {
+                        connectionLosses.increment();
+                    }
+                });
                 consume(opened);
                 connection = opened;
                 LOG.infof("consuming %s", workers.concurrency().keySet());
                 return;
             } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+                connectionLosses.increment();
                 LOG.warnf("cannot consume jobs yet (%s); retrying in 1 s", e.toString());
                 sleep(1000);
             }
@@ -151,10 +189,26 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
             String consumerTag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    runners.execute(() -> runner.run(new AmqpDelivery(channel, envelope, body)));
+                    Context published = openTelemetry.getPropagators().getTextMapPropagator()
+                            .extract(Context.root(), properties.getHeaders(), HEADERS);
+                    runners.execute(() -> runTraced(type.getKey(), published, new AmqpDelivery(channel, envelope, body)));
                 }
             });
             consumers.put(channel, consumerTag);
+        }
+    }
+
+    /**
+     * Runs the delivery in a span of the job's trace, whose context job-service put in the message's
+     * headers: the worker's Redis calls and the events it publishes join the trace.
+     */
+    private void runTraced(String type, Context published, Delivery delivery) {
+        Span span = tracer.spanBuilder("run " + type).setParent(published).setSpanKind(SpanKind.CONSUMER).startSpan();
+        try (Scope current = span.makeCurrent()) {
+            MDC.put("traceId", span.getSpanContext().getTraceId()); // the runner clears it with the job's own
+            runner.run(delivery);
+        } finally {
+            span.end();
         }
     }
 

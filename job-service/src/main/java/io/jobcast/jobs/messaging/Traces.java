@@ -1,0 +1,48 @@
+package io.jobcast.jobs.messaging;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.util.Map;
+
+/**
+ * A job's trace: the submission's W3C trace context is stored with the job, and every later
+ * publication of the job (a due retry, a retry by request, a republication) continues it, so all
+ * attempts of a job are one trace whoever publishes them.
+ */
+public final class Traces {
+
+    private static final TextMapGetter<Map<String, String>> MAP = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
+
+    private Traces() {
+    }
+
+    /** The current span's trace context as a {@code traceparent} value; null when there is no valid span. */
+    public static String currentTraceparent() {
+        SpanContext span = Span.current().getSpanContext();
+        return span.isValid()
+                ? "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex()
+                : null;
+    }
+
+    /** The context a stored {@code traceparent} names, to continue its trace; the current one without it. */
+    static Context contextOf(String traceparent) {
+        if (traceparent == null) {
+            return Context.current();
+        }
+        return W3CTraceContextPropagator.getInstance().extract(Context.root(), Map.of("traceparent", traceparent), MAP);
+    }
+
+}
