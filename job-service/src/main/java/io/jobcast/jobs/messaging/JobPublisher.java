@@ -1,23 +1,23 @@
 package io.jobcast.jobs.messaging;
 
+import static io.jobcast.jobs.messaging.ConfirmedChannel.PERSISTENT;
+import static io.jobcast.jobs.messaging.ConfirmedChannel.TRANSIENT;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
 import io.jobcast.api.ControlMessage;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobMessage;
 import io.jobcast.jobs.store.JobStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.TracingMetadata;
-import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.List;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,37 +25,37 @@ import org.jboss.logging.Logger;
  * and confirmed by the broker; once confirmed, they leave the tenant's outbox, from which they
  * would otherwise be published again.
  */
+@Startup // its meters exist from the start
 @ApplicationScoped
 public class JobPublisher {
 
     private static final Logger LOG = Logger.getLogger(JobPublisher.class);
-    private static final int TRANSIENT = 1;
-    private static final int PERSISTENT = 2;
-    /** A submission waits this long for the broker's confirmation, then fails with a 503 rather than hang. */
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
-    private final MutinyEmitter<String> jobs;
-    private final MutinyEmitter<String> events;
-    private final MutinyEmitter<String> control;
+    private final ConfirmedChannel channel;
     private final JobQueues queues;
     private final JobStore store;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
+    private final String jobsExchange;
+    private final String eventsExchange;
+    private final String controlExchange;
 
-    public JobPublisher(@Channel("jobs-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-            MutinyEmitter<String> jobs,
-            @Channel("events-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-            MutinyEmitter<String> events,
-            @Channel("control-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
-            MutinyEmitter<String> control,
-            JobQueues queues, JobStore store, ObjectMapper mapper, MeterRegistry registry) {
-        this.jobs = jobs;
-        this.events = events;
-        this.control = control;
+    public JobPublisher(ConfirmedChannel channel, JobQueues queues, JobStore store, ObjectMapper mapper,
+            MeterRegistry registry,
+            @ConfigProperty(name = "jobcast.jobs.exchange") String jobsExchange,
+            @ConfigProperty(name = "jobcast.events.exchange") String eventsExchange,
+            @ConfigProperty(name = "jobcast.control.exchange") String controlExchange) {
+        this.channel = channel;
         this.queues = queues;
         this.store = store;
         this.mapper = mapper;
         this.registry = registry;
+        this.jobsExchange = jobsExchange;
+        this.eventsExchange = eventsExchange;
+        this.controlExchange = controlExchange;
+        for (String operation : List.of("publish-job", "publish-event", "publish-control")) {
+            registry.counter("jobcast.rabbitmq.errors", "operation", operation); // at 0, for rates and alerts
+        }
     }
 
     /**
@@ -66,17 +66,8 @@ public class JobPublisher {
     public Uni<Void> publishJob(JobMessage job, String traceparent) {
         String json = write(job);
         return queues.ensure(job.type())
-                .chain(() -> jobs.sendMessage(Message.of(json)
-                        .addMetadata(TracingMetadata.withCurrent(Traces.contextOf(traceparent)))
-                        .addMetadata(OutgoingRabbitMQMetadata.builder()
-                        .withRoutingKey(job.type())
-                        .withDeliveryMode(PERSISTENT)
-                        .withPriority(job.priority())
-                        .withContentType("application/json")
-                        .withMessageId(job.jobId())
-                        .build()))
-                        .ifNoItem().after(CONFIRM_TIMEOUT).failWith(() -> new IllegalStateException(
-                                "RabbitMQ did not confirm job " + job.jobId() + " within " + CONFIRM_TIMEOUT)))
+                .chain(() -> channel.publish(jobsExchange, job.type(), json(PERSISTENT)
+                        .priority(job.priority()).messageId(job.jobId()), json, Traces.contextOf(traceparent)))
                 .onFailure().invoke(e -> failed("publish-job"))
                 .call(() -> confirmed(job.tenant(), EventLog.outboxJob(job.jobId())));
     }
@@ -89,28 +80,27 @@ public class JobPublisher {
     public Uni<Void> publishStates(String tenant, String jobId, String jobType, List<String> jsons, String traceparent) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String json : jsons) {
-            chain = chain.chain(() -> events.sendMessage(Message.of(json)
-                            .addMetadata(TracingMetadata.withCurrent(Traces.contextOf(traceparent)))
-                            .addMetadata(OutgoingRabbitMQMetadata.builder()
-                            .withRoutingKey("state." + jobType)
-                            .withDeliveryMode(PERSISTENT)
-                            .withContentType("application/json")
-                            .build()))
-                    .ifNoItem().after(CONFIRM_TIMEOUT).fail()
+            chain = chain.chain(() -> channel.publish(eventsExchange, "state." + jobType, json(PERSISTENT), json,
+                            Traces.contextOf(traceparent))
                     .invoke(() -> registry.counter("jobcast.events.published", "kind", "state", "type", jobType).increment())
                     .chain(() -> confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)))));
         }
-        return chain.onFailure().invoke(e -> failed("publish-event")).onFailure().invoke(e -> LOG.warnf("state events of %s not published yet (the outbox has them): %s",
-                jobId, e.toString())).onFailure().recoverWithNull();
+        return chain.onFailure().invoke(e -> failed("publish-event"))
+                .onFailure().invoke(e -> LOG.warnf("state events of %s not published yet (the outbox has them): %s",
+                        jobId, e.toString()))
+                .onFailure().recoverWithNull();
     }
 
     /** Asks every worker, best effort: what it asks is in Redis too, where workers look at their next heartbeat. */
     public Uni<Void> publishControl(ControlMessage message) {
-        return control.sendMessage(Message.of(write(message)).addMetadata(OutgoingRabbitMQMetadata.builder()
-                        .withDeliveryMode(TRANSIENT).withContentType("application/json").build()))
+        return channel.publish(controlExchange, "", json(TRANSIENT), write(message), Context.current())
                 .onFailure().invoke(e -> failed("publish-control"))
                 .onFailure().invoke(e -> LOG.warnf("control message %s not sent: %s", message, e.toString()))
                 .onFailure().recoverWithNull();
+    }
+
+    private static AMQP.BasicProperties.Builder json(int deliveryMode) {
+        return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(deliveryMode);
     }
 
     /** Counts what the broker refused or did not confirm in time, for operators (jobcast_rabbitmq_errors_total). */
