@@ -79,6 +79,12 @@ spec:
       annotations:
         # A changed setting rolls the pods.
         checksum/config: {{ include (print $root.Template.BasePath "/config.yaml") $root | sha256sum }}
+        {{- if $root.Values.monitoring.podAnnotations }}
+        # For a Prometheus that discovers pods by annotation (no operator).
+        prometheus.io/scrape: "true"
+        prometheus.io/path: /q/metrics
+        prometheus.io/port: {{ .port | quote }}
+        {{- end }}
     spec:
       {{- with $root.Values.imagePullSecrets }}
       imagePullSecrets: {{- toYaml . | nindent 8 }}

@@ -1,11 +1,15 @@
-// Validates Kubernetes manifests against the API schemas of kubernetes-models (and KEDA's CRDs):
+// Validates Kubernetes manifests against the API schemas of kubernetes-models (and the CRDs of
+// KEDA and the Prometheus Operator):
 //   node validate-manifests.mjs FILE...
 // Prints one line per document; exits 1 if any document is invalid or of an unknown kind.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 
 // API groups outside kubernetes-models' core set, by the package that models them.
-const packages = { "keda.sh": "@kubernetes-models/keda" };
+const packages = {
+  "keda.sh": "@kubernetes-models/keda",
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
 
 async function modelOf(apiVersion, kind) {
   const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -13,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,21 +25,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Helm chart: linted strictly, rendered for the default values, for external brokers with
- * fixed replica counts and with KEDA, and every rendered manifest validated against the
- * Kubernetes API schemas.
+ * fixed replica counts, with KEDA and with monitoring, and every rendered manifest validated
+ * against the Kubernetes API schemas (the Prometheus Operator's too).
  */
 class ChartTest {
 
     static final Path CHART = Path.of("helm/jobcast");
     static final Path EXTERNAL_VALUES = CHART.resolve("ci/external-brokers-values.yaml");
+    static final Path RULES = CHART.resolve("files/prometheus-rules.yaml");
+    static final Path DASHBOARD = CHART.resolve("files/grafana-dashboard.json");
     static final Path RENDERED = Path.of("target/rendered");
     static final List<String> SERVICES = List.of("api-gateway", "job-service", "worker-service", "progress-service");
     static final YAMLMapper YAML = new YAMLMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     static Manifests defaults;
     static Manifests external;
     static Manifests keda;
     static Manifests minimal;
+    static Manifests monitoring;
 
     @BeforeAll
     static void render() throws IOException {
@@ -47,7 +54,11 @@ class ChartTest {
         minimal = render("minimal", template -> template.set("ingress.enabled", "false").set("networkPolicy.enabled", "false")
                 .set("podDisruptionBudget.enabled", "false").set("rabbitmq.persistence.enabled", "false")
                 .set("redis.persistence.enabled", "false").set("worker.autoscaling.enabled", "false")
-                .set("progress.autoscaling.enabled", "false"));
+                .set("progress.autoscaling.enabled", "false").set("monitoring.podAnnotations", "false"));
+        monitoring = render("monitoring", template -> template.set("monitoring.serviceMonitor.enabled", "true")
+                .set("monitoring.serviceMonitor.labels.release", "kube-prometheus-stack")
+                .set("monitoring.prometheusRule.enabled", "true").set("monitoring.prometheusRule.labels.release", "kube-prometheus-stack")
+                .set("monitoring.grafanaDashboard.enabled", "true"));
     }
 
     @Test
@@ -61,10 +72,13 @@ class ChartTest {
     @Test
     void everyRenderedManifestMatchesTheKubernetesApiSchemas() throws Exception {
         Validation validation = validate(RENDERED.resolve("defaults.yaml"), RENDERED.resolve("external-brokers.yaml"),
-                RENDERED.resolve("keda.yaml"), RENDERED.resolve("minimal.yaml"));
+                RENDERED.resolve("keda.yaml"), RENDERED.resolve("minimal.yaml"), RENDERED.resolve("monitoring.yaml"));
 
         assertThat(validation.exitCode()).as(validation.output()).isZero();
-        int documents = defaults.all().size() + external.all().size() + keda.all().size() + minimal.all().size();
+        assertThat(validation.output()).contains("ServiceMonitor/r-jobcast (monitoring.coreos.com/v1)")
+                .contains("PrometheusRule/r-jobcast (monitoring.coreos.com/v1)");
+        int documents = defaults.all().size() + external.all().size() + keda.all().size() + minimal.all().size()
+                + monitoring.all().size();
         assertThat(validation.output()).contains(documents + " documents, 0 invalid");
     }
 
@@ -79,6 +93,11 @@ class ChartTest {
                   replicas: "three"
                   template: {spec: {containers: [{image: x}]}}
                 ---
+                apiVersion: monitoring.coreos.com/v1
+                kind: PrometheusRule
+                metadata: {name: late}
+                spec: {groups: [{name: g, rules: [{alert: A, expr: up, for: ten minutes}]}]}
+                ---
                 apiVersion: example.com/v1
                 kind: Unknown
                 metadata: {name: unknown}
@@ -91,8 +110,9 @@ class ChartTest {
                 .contains("spec/replicas must be integer")
                 .contains("must have required property selector")
                 .contains("must have required property name")
+                .contains("rules/0/for must match pattern")
                 .contains("Unknown/unknown (example.com/v1): no schema")
-                .contains("2 documents, 2 invalid");
+                .contains("3 documents, 3 invalid");
     }
 
     @Test
@@ -108,6 +128,8 @@ class ChartTest {
         assertThat(config.path("RABBITMQ_HOST").asText()).isEqualTo("r-jobcast-rabbitmq");
         assertThat(config.path("JOBCAST_GATEWAY_JOB_SERVICE_URL").asText()).isEqualTo("http://r-jobcast-job-service:8081");
         assertThat(config.path("JOBCAST_GATEWAY_PROGRESS_SERVICE_URL").asText()).isEqualTo("http://r-jobcast-progress-service:8082");
+        assertThat(config.path("JOBCAST_TRACING_SAMPLE_RATIO").asText()).as("no spans exported by default").isEqualTo("0");
+        assertThat(config.has("JOBCAST_TRACING_OTLP_ENDPOINT")).isFalse();
 
         JsonNode secret = defaults.one("Secret", "r-jobcast").path("stringData");
         assertThat(secret.path("api-key").asText()).hasSize(32);
@@ -182,6 +204,9 @@ class ChartTest {
         assertThat(config.path("QUARKUS_REDIS_CLIENT_TYPE").asText()).isEqualTo("sentinel");
         assertThat(config.path("QUARKUS_REDIS_MASTER_NAME").asText()).isEqualTo("jobcast");
         assertThat(config.path("QUARKUS_REDIS_HOSTS").asText().split(",")).hasSize(3);
+        assertThat(config.path("JOBCAST_TRACING_SAMPLE_RATIO").asText()).isEqualTo("0.1");
+        assertThat(config.path("JOBCAST_TRACING_OTLP_ENDPOINT").asText()).isEqualTo("http://otel-collector.monitoring:4318");
+        assertThat(config.path("JOBCAST_TRACING_OTLP_PROTOCOL").asText()).isEqualTo("http/protobuf");
 
         JsonNode worker = external.one("Deployment", "r-jobcast-worker-service").at("/spec/template/spec/containers/0");
         assertThat(worker.path("image").asText()).isEqualTo("registry.example.com/jobcast/worker-service:0.1.0");
@@ -233,10 +258,95 @@ class ChartTest {
                 .hasMessageContaining("at '/gateway'").hasMessageContaining("'replica'");
         assertThatThrownBy(() -> template().set("redis.clientType", "cluser").call())
                 .hasMessageContaining("at '/redis/clientType'");
+        assertThatThrownBy(() -> template().set("monitoring.serviceMonitor.interval", "15 seconds").call())
+                .hasMessageContaining("at '/monitoring/serviceMonitor/interval'");
         assertThatThrownBy(() -> template().set("rabbitmq.bundled", "false").call())
                 .hasMessageContaining("rabbitmq.host (or rabbitmq.addresses) is required");
         assertThatThrownBy(() -> template().set("rabbitmq.bundled", "false").set("rabbitmq.host", "mq").call())
                 .hasMessageContaining("rabbitmq.password (or existingSecret) is required");
+    }
+
+    @Test
+    void monitoringNeedsNoPrometheusOperatorByDefault() {
+        assertThat(defaults.names("ServiceMonitor")).isEmpty();
+        assertThat(defaults.names("PrometheusRule")).isEmpty();
+        assertThat(defaults.names("ConfigMap")).containsExactly("r-jobcast");
+        for (String service : SERVICES) {
+            JsonNode pod = defaults.one("Deployment", "r-jobcast-" + service).at("/spec/template");
+            JsonNode annotations = pod.at("/metadata/annotations");
+            assertThat(annotations.path("prometheus.io/scrape").asText()).as(service).isEqualTo("true");
+            assertThat(annotations.path("prometheus.io/path").asText()).as(service).isEqualTo("/q/metrics");
+            assertThat(annotations.path("prometheus.io/port").asText()).as(service)
+                    .isEqualTo(pod.at("/spec/containers/0/ports/0/containerPort").asText());
+            assertThat(minimal.one("Deployment", "r-jobcast-" + service).at("/spec/template/metadata/annotations")
+                    .has("prometheus.io/scrape")).as(service).isFalse();
+        }
+    }
+
+    @Test
+    void theServiceMonitorScrapesQuarkusMetricsOfExactlyTheFourServices() {
+        JsonNode serviceMonitor = monitoring.only("ServiceMonitor");
+        JsonNode spec = serviceMonitor.path("spec");
+        List<JsonNode> selected = monitoring.all().stream().filter(d -> "Service".equals(d.path("kind").asText()))
+                .filter(service -> selects(spec.path("selector"), service.at("/metadata/labels"))).toList();
+
+        assertThat(selected).extracting(service -> service.at("/metadata/name").asText())
+                .containsExactlyInAnyOrderElementsOf(SERVICES.stream().map(s -> "r-jobcast-" + s).toList());
+        assertThat(selected).allSatisfy(service -> assertThat(service.at("/spec/ports").findValuesAsText("name")).contains("http"));
+        assertThat(spec.path("jobLabel").asText()).isEqualTo("app.kubernetes.io/component");
+        assertThat(spec.path("endpoints")).hasSize(1);
+        assertThat(spec.at("/endpoints/0/port").asText()).isEqualTo("http");
+        assertThat(spec.at("/endpoints/0/path").asText()).isEqualTo("/q/metrics");
+        assertThat(spec.at("/endpoints/0/interval").asText()).isEqualTo("15s");
+        assertThat(serviceMonitor.at("/metadata/labels/release").asText()).as("what Prometheus selects").isEqualTo("kube-prometheus-stack");
+    }
+
+    @Test
+    void thePrometheusRuleIsTheRulesFileUnchanged() throws IOException {
+        JsonNode rule = monitoring.only("PrometheusRule");
+        assertThat(rule.path("spec")).isEqualTo(YAML.readTree(RULES.toFile()));
+        assertThat(rule.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
+    }
+
+    @Test
+    void everyAlertHasAnExpressionADurationASeverityASummaryAndADescription() throws IOException {
+        JsonNode groups = YAML.readTree(RULES.toFile()).path("groups");
+        assertThat(groups).hasSize(1);
+        assertThat(groups.at("/0/name").asText()).isEqualTo("jobcast");
+        List<JsonNode> rules = new ArrayList<>();
+        groups.at("/0/rules").forEach(rules::add);
+
+        assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+            String alert = rule.path("alert").asText();
+            assertThat(alert).startsWith("Jobcast");
+            assertThat(rule.path("expr").asText()).as(alert).isNotBlank();
+            assertThat(rule.path("for").asText()).as(alert).matches("[0-9]+[smh]");
+            assertThat(rule.at("/labels/severity").asText()).as(alert).isIn("warning", "critical");
+            assertThat(rule.at("/annotations/summary").asText()).as(alert).isNotBlank();
+            assertThat(rule.at("/annotations/description").asText()).as(alert).isNotBlank();
+        });
+        assertThat(rules).extracting(rule -> rule.path("alert").asText()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theDashboardConfigMapHoldsTheDashboardFileForGrafanasSidecar() throws IOException {
+        JsonNode configMap = monitoring.one("ConfigMap", "r-jobcast-grafana-dashboard");
+        assertThat(configMap.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+        String json = configMap.at("/data/jobcast.json").asText();
+        assertThat(json).isEqualTo(Files.readString(DASHBOARD));
+
+        JsonNode dashboard = JSON.readTree(json);
+        assertThat(dashboard.path("uid").asText()).isEqualTo("jobcast");
+        assertThat(dashboard.at("/templating/list").findValuesAsText("name")).contains("datasource", "type");
+        List<JsonNode> panels = new ArrayList<>();
+        dashboard.path("panels").forEach(panels::add);
+        assertThat(panels).extracting(panel -> panel.path("id").asInt()).doesNotHaveDuplicates();
+        // Rows only group the panels below them; every other panel shows at least one query.
+        assertThat(panels.stream().filter(panel -> !"row".equals(panel.path("type").asText()))).isNotEmpty().allSatisfy(panel -> {
+            String title = panel.path("title").asText();
+            assertThat(panel.path("targets").findValuesAsText("expr")).as(title).anyMatch(expr -> !expr.isBlank());
+            assertThat(panel.findValuesAsText("uid")).as("%s queries the chosen data source", title).containsOnly("${datasource}");
+        });
     }
 
     // ------------------------------------------------------------------------------------------
@@ -267,6 +377,27 @@ class ChartTest {
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node finished").isTrue();
         return new Validation(node.exitValue(), output);
+    }
+
+    /** Whether a label selector (matchLabels, matchExpressions) selects an object with these labels. */
+    static boolean selects(JsonNode selector, JsonNode labels) {
+        boolean matches = true;
+        for (Map.Entry<String, JsonNode> label : selector.path("matchLabels").properties()) {
+            matches &= label.getValue().asText().equals(labels.path(label.getKey()).asText(null));
+        }
+        for (JsonNode expression : selector.path("matchExpressions")) {
+            JsonNode label = labels.path(expression.path("key").asText());
+            Set<String> values = new HashSet<>();
+            expression.path("values").forEach(value -> values.add(value.asText()));
+            matches &= switch (expression.path("operator").asText()) {
+                case "In" -> values.contains(label.asText(null));
+                case "NotIn" -> !values.contains(label.asText(null));
+                case "Exists" -> !label.isMissingNode();
+                case "DoesNotExist" -> label.isMissingNode();
+                default -> throw new IllegalArgumentException("operator of " + expression);
+            };
+        }
+        return matches;
     }
 
     record Validation(int exitCode, String output) {}

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.List;
 
 /** What operators watch of the job lifecycle, by job type (Prometheus at {@code /q/metrics}). */
 @ApplicationScoped
@@ -15,6 +16,24 @@ public class JobMetrics {
 
     public JobMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * Registers a job type's counters and histograms at 0 (idempotent), so that rates and alerts see
+     * the first job of a type that ends DEAD or stalls, not only the second.
+     */
+    public void known(String type) {
+        for (String name : List.of("jobcast.jobs.submitted", "jobcast.jobs.retried", "jobcast.jobs.stalled")) {
+            registry.counter(name, "type", type);
+        }
+        for (JobState state : JobState.values()) {
+            if (state.isTerminal()) {
+                registry.counter("jobcast.jobs.finished", "type", type, "state", state.name());
+            }
+        }
+        registry.counter("jobcast.events.published", "kind", "state", "type", type);
+        timer("jobcast.jobs.wait", type);
+        timer("jobcast.jobs.duration", type);
     }
 
     /** A job was accepted (answered 202). */

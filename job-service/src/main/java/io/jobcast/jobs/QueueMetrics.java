@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 /**
  * The queues as gauges: each job type's queue depth and consumers, as the broker counts them, and
  * how long the oldest job waiting for a worker has waited (over all tenants). They are refreshed in
- * the background, so that a scrape never waits for RabbitMQ or Redis.
+ * the background, so that a scrape never waits for RabbitMQ or Redis. Each type's job counters are
+ * registered here too, as types appear.
  */
 @ApplicationScoped
 public class QueueMetrics {
@@ -38,6 +39,7 @@ public class QueueMetrics {
     private final JobStore store;
     private final JobQueues queues;
     private final MeterRegistry registry;
+    private final JobMetrics jobMetrics;
     private final Map<String, AtomicLong> ready = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> consumers = new ConcurrentHashMap<>();
     /** When the oldest QUEUED job was queued (epoch millis), 0 when none waits. */
@@ -45,10 +47,11 @@ public class QueueMetrics {
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private long timer = -1;
 
-    public QueueMetrics(JobStore store, JobQueues queues, MeterRegistry registry) {
+    public QueueMetrics(JobStore store, JobQueues queues, MeterRegistry registry, JobMetrics jobMetrics) {
         this.store = store;
         this.queues = queues;
         this.registry = registry;
+        this.jobMetrics = jobMetrics;
     }
 
     void start(@Observes StartupEvent start, Vertx vertx) {
@@ -81,6 +84,7 @@ public class QueueMetrics {
         if (types.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        types.forEach(type -> jobMetrics.known(type.type()));
         return Uni.join().all(types.stream().map(type -> queues.depth(type.type()).invoke(depth -> {
             gauge(ready, "jobcast.queue.ready", type.type()).set(depth.ready());
             gauge(consumers, "jobcast.queue.consumers", type.type()).set(depth.consumers());

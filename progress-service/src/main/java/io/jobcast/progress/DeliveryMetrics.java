@@ -1,10 +1,13 @@
 package io.jobcast.progress;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events written to clients, the time from an event's creation on the worker to that write, and
  * open connections.
  */
+@Startup // its meters exist from the start
 @ApplicationScoped
 public class DeliveryMetrics {
 
@@ -23,6 +27,13 @@ public class DeliveryMetrics {
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // At 0 from the start, so that rates, dashboards and alerts see the first event and connection.
+        registry.counter("jobcast.events.received");
+        for (String transport : List.of("sse", "websocket", "long-poll")) {
+            registry.counter("jobcast.events.delivered", "transport", transport);
+            latency(transport);
+            gauge(transport);
+        }
     }
 
     public void received() {
@@ -31,9 +42,12 @@ public class DeliveryMetrics {
 
     public void delivered(String transport, StreamedEvent event) {
         registry.counter("jobcast.events.delivered", "transport", transport).increment();
-        latency.computeIfAbsent(transport, t -> Timer.builder("jobcast.events.delivery.latency").tag("transport", t)
-                        .publishPercentileHistogram().register(registry))
-                .record(Duration.between(event.timestamp(), Instant.now()));
+        latency(transport).record(Duration.between(event.timestamp(), Instant.now()));
+    }
+
+    private Timer latency(String transport) {
+        return latency.computeIfAbsent(transport, t -> Timer.builder("jobcast.events.delivery.latency")
+                .tag("transport", t).publishPercentileHistogram().register(registry));
     }
 
     public void opened(String transport) {
@@ -46,7 +60,7 @@ public class DeliveryMetrics {
 
     private AtomicInteger gauge(String transport) {
         return connections.computeIfAbsent(transport, t ->
-                registry.gauge("jobcast.connections", io.micrometer.core.instrument.Tags.of("transport", t),
+                registry.gauge("jobcast.connections", Tags.of("transport", t),
                         new AtomicInteger()));
     }
 }

@@ -8,8 +8,13 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -24,6 +29,7 @@ class MetricsTest {
     private static final List<Integer> PROGRESS_REPLICAS = List.of(18082, 18182);
     private static final List<Integer> WORKERS = List.of(18083, 18084);
     private static final List<Integer> PUBLISHERS = List.of(JOB_SERVICE, 18083, 18084);
+    private static final List<Integer> ALL_SERVICES = List.of(18080, JOB_SERVICE, 18082, 18182, 18083, 18084);
 
     @Test
     void countersAndHistogramsFollowTheJobs() throws Exception {
@@ -78,6 +84,39 @@ class MetricsTest {
             assertThat(lines(worker)).anyMatch(line -> line.startsWith("jobcast_rabbitmq_errors_total{operation=\"consume\"}"))
                     .anyMatch(line -> line.startsWith("redis_commands_failure_total"));
         }
+    }
+
+    @Test
+    void theDashboardAndTheAlertsUseOnlyMetricsTheServicesExposeAndTheReadmeExplains() throws Exception {
+        Jobs.getPath("/api/v1/jobs?limit=1"); // HTTP server metrics exist once a request was served
+        String readme = Files.readString(RunningSuite.ROOT.resolve("README.md"));
+        Pattern metric = Pattern.compile("\\b(?:jobcast|redis|http_server|jvm)_[a-z_]+");
+        for (String file : List.of("grafana-dashboard.json", "prometheus-rules.yaml")) {
+            Matcher used = metric.matcher(Files.readString(RunningSuite.ROOT.resolve("deploy/helm/jobcast/files/" + file)));
+            Set<String> names = new TreeSet<>();
+            while (used.find()) {
+                names.add(used.group());
+            }
+            assertThat(names).as(file).isNotEmpty().allSatisfy(name -> {
+                String documented = name.replaceAll("_(bucket|count|sum)$", "");
+                if (documented.startsWith("jobcast_") || documented.startsWith("redis_")) {
+                    assertThat(readme).as("the README's metrics table explains %s", documented).contains("`" + documented);
+                }
+            });
+            // A job type's meters appear once job-service's background refresh has seen the type.
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(exposed()).as("what %s uses", file).containsAll(names));
+        }
+    }
+
+    /** The names of every sample the services expose. */
+    private static Set<String> exposed() throws Exception {
+        Set<String> exposed = new TreeSet<>();
+        for (int port : ALL_SERVICES) {
+            lines(port).stream().filter(line -> !line.startsWith("#") && !line.isBlank())
+                    .map(line -> line.split("[{ ]", 2)[0]).forEach(exposed::add);
+        }
+        return exposed;
     }
 
     private static List<String> lines(int port) throws Exception {

@@ -9,9 +9,12 @@ import io.jobcast.worker.messaging.EventPublisher;
 import io.jobcast.worker.store.EventLogStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -56,6 +59,18 @@ public class JobRunner {
         this.mapper = mapper;
         this.metrics = metrics;
         this.lease = config.lease();
+    }
+
+    /** Counters at 0 for each type this worker runs, so that rates and alerts see their first increment. */
+    void registerMetrics(@Observes StartupEvent start) {
+        for (String type : workers.concurrency().keySet()) {
+            metrics.counter("jobcast.attempts.started", "type", type);
+            metrics.counter("jobcast.events.published", "kind", "state", "type", type);
+            metrics.counter("jobcast.events.published", "kind", "progress", "type", type);
+            for (String outcome : List.of("SUCCEEDED", "FAILED", "DEAD", "TIMED_OUT", "CANCELLED", "RETURNED")) {
+                metrics.counter("jobcast.attempts.ended", "type", type, "outcome", outcome);
+            }
+        }
     }
 
     /** Runs the delivery on the calling thread, which the handler may block. */
