@@ -1,0 +1,145 @@
+package io.jobcast.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A latency histogram in microseconds, safe to record into from several event loops: 10 µs buckets
+ * up to 100 ms, 1 ms buckets up to 120 s, then one overflow bucket. Percentiles are the upper edge
+ * of the bucket they fall in, so they err on the slow side by at most one bucket.
+ */
+public final class Histo {
+
+    private static final int FINE = 10_000;
+    private static final int COARSE = 119_900;
+    private static final int SIZE = FINE + COARSE + 1;
+
+    private final AtomicLongArray counts = new AtomicLongArray(SIZE);
+    private final AtomicLong max = new AtomicLong();
+    private final AtomicLong total = new AtomicLong();
+
+    public void record(long micros) {
+        long value = Math.max(0, micros);
+        counts.incrementAndGet(index(value));
+        total.incrementAndGet();
+        long seen;
+        while (value > (seen = max.get()) && !max.compareAndSet(seen, value)) {
+            // another thread raised it meanwhile; try again
+        }
+    }
+
+    public long count() {
+        return total.get();
+    }
+
+    public long maxMicros() {
+        return max.get();
+    }
+
+    /** The latency below which {@code percent} of the values lie, in µs; 0 when empty. */
+    public long percentile(double percent) {
+        long n = total.get();
+        if (n == 0) {
+            return 0;
+        }
+        long rank = (long) Math.ceil(percent / 100.0 * n);
+        long seen = 0;
+        for (int i = 0; i < SIZE; i++) {
+            seen += counts.get(i);
+            if (seen >= Math.max(1, rank)) {
+                return Math.min(upper(i), max.get());
+            }
+        }
+        return max.get();
+    }
+
+    public double percentileMillis(double percent) {
+        return percentile(percent) / 1000.0;
+    }
+
+    public void merge(Histo other) {
+        for (int i = 0; i < SIZE; i++) {
+            long c = other.counts.get(i);
+            if (c != 0) {
+                counts.addAndGet(i, c);
+            }
+        }
+        total.addAndGet(other.total.get());
+        long theirs = other.max.get();
+        long seen;
+        while (theirs > (seen = max.get()) && !max.compareAndSet(seen, theirs)) {
+            // retry
+        }
+    }
+
+    /** Points of the cumulative distribution, (latency ms, fraction at or below), for charts. */
+    public List<double[]> cdf() {
+        List<double[]> points = new ArrayList<>();
+        long n = total.get();
+        long seen = 0;
+        for (int i = 0; i < SIZE; i++) {
+            long c = counts.get(i);
+            if (c != 0) {
+                seen += c;
+                points.add(new double[] {Math.min(upper(i), max.get()) / 1000.0, (double) seen / n});
+            }
+        }
+        return points;
+    }
+
+    /** Sparse form for JSON: bucket index to count, plus max and total. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        List<long[]> buckets = new ArrayList<>();
+        for (int i = 0; i < SIZE; i++) {
+            long c = counts.get(i);
+            if (c != 0) {
+                buckets.add(new long[] {i, c});
+            }
+        }
+        json.put("count", total.get());
+        json.put("maxMicros", max.get());
+        json.put("p50ms", percentileMillis(50));
+        json.put("p99ms", percentileMillis(99));
+        json.put("buckets", buckets);
+        return json;
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Histo fromJson(Map<String, Object> json) {
+        Histo histo = new Histo();
+        if (json == null) {
+            return histo;
+        }
+        for (Object pair : (List<Object>) json.getOrDefault("buckets", List.of())) {
+            if (pair instanceof long[] p) {
+                histo.counts.addAndGet((int) p[0], p[1]);
+            } else {
+                List<Number> p = (List<Number>) pair;
+                histo.counts.addAndGet(p.get(0).intValue(), p.get(1).longValue());
+            }
+        }
+        histo.total.set(((Number) json.getOrDefault("count", 0)).longValue());
+        histo.max.set(((Number) json.getOrDefault("maxMicros", 0)).longValue());
+        return histo;
+    }
+
+    static int index(long micros) {
+        if (micros < 100_000) {
+            return (int) (micros / 10);
+        }
+        long millis = micros / 1000;
+        return millis < 120_000 ? FINE + (int) (millis - 100) : SIZE - 1;
+    }
+
+    static long upper(int index) {
+        if (index < FINE) {
+            return (index + 1) * 10L;
+        }
+        return index < SIZE - 1 ? (index - FINE + 101) * 1000L : Long.MAX_VALUE;
+    }
+}

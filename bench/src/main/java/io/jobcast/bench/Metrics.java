@@ -1,0 +1,68 @@
+package io.jobcast.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A Prometheus histogram of a service's /q/metrics, read twice to get what happened in between. */
+public final class Metrics {
+
+    private static final Pattern BUCKET = Pattern.compile("(\\w+)_bucket\\{([^}]*)le=\"([^\"]+)\"[^}]*\\} ([0-9.eE+]+)");
+
+    private Metrics() {
+    }
+
+    /** Label value (e.g. transport) → cumulative bucket counts by upper bound (seconds). */
+    public static Map<String, Map<Double, Double>> histogram(Net net, int port, String name, String label) {
+        Map<String, Map<Double, Double>> out = new LinkedHashMap<>();
+        String text;
+        try {
+            text = Http.get(net, port, "/q/metrics");
+        } catch (RuntimeException e) {
+            return out;
+        }
+        Matcher m = BUCKET.matcher(text);
+        while (m.find()) {
+            if (!m.group(1).equals(name)) {
+                continue;
+            }
+            Matcher l = Pattern.compile(label + "=\"([^\"]*)\"").matcher(m.group(2));
+            String key = l.find() ? l.group(1) : "";
+            double le = m.group(3).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(3));
+            out.computeIfAbsent(key, k -> new java.util.TreeMap<>()).put(le, Double.parseDouble(m.group(4)));
+        }
+        return out;
+    }
+
+    /** Per label: count and the bucket bounds (ms) at or under which 50 % and 99 % of the window's values lie. */
+    public static Map<String, Object> window(Map<String, Map<Double, Double>> before, Map<String, Map<Double, Double>> after) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        after.forEach((key, buckets) -> {
+            Map<Double, Double> start = before.getOrDefault(key, Map.of());
+            List<double[]> delta = new ArrayList<>();
+            buckets.forEach((le, count) -> delta.add(new double[] {le, count - start.getOrDefault(le, 0.0)}));
+            double total = delta.isEmpty() ? 0 : delta.get(delta.size() - 1)[1];
+            if (total <= 0) {
+                return;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("count", total);
+            row.put("p50ms", bound(delta, total * 0.50));
+            row.put("p99ms", bound(delta, total * 0.99));
+            out.put(key, row);
+        });
+        return out;
+    }
+
+    private static double bound(List<double[]> cumulative, double rank) {
+        for (double[] bucket : cumulative) {
+            if (bucket[1] >= rank) {
+                return Double.isInfinite(bucket[0]) ? -1 : bucket[0] * 1000;
+            }
+        }
+        return -1;
+    }
+}
