@@ -326,6 +326,30 @@ describe('JobcastClient across tabs', () => {
     expect(FakeWebSocket.instances).toHaveLength(1);
   });
 
+  it('gives a late tab the whole replay even when a live event overtakes it', async () => {
+    const locks = new FakeLocks() as unknown as LockManager;
+    const sharing = { shareAcrossTabs: true, channelName: `test-${Math.random()}`, environment: { locks, BroadcastChannel } };
+    const leader = client(sharing);
+    await vi.waitFor(() => expect(leader.leading).toBe(true));
+    const inLeader = recorder();
+    leader.followJob('j1', inLeader);
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    const socket = FakeWebSocket.last;
+    socket.open();
+    socket.acknowledge();
+    [1, 2, 3].forEach((seq) => socket.receive(event(seq)));
+
+    const late = client(sharing);
+    const inLate = recorder();
+    late.followJob('j1', inLate);
+    await vi.waitFor(() => expect(socket.sent.filter((f) => f.op === 'subscribe')).toHaveLength(2));
+    socket.receive(event(4)); // live, sent before the server saw the new subscription
+    [1, 2, 3, 4, 5].forEach((seq) => socket.receive(event(seq)));
+
+    await vi.waitFor(() => expect(seqs(inLate.seen.events)).toEqual([1, 2, 3, 4, 5]));
+    expect(seqs(inLeader.seen.events)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('keeps a chosen transport to the tab that chose it', async () => {
     const locks = new FakeLocks() as unknown as LockManager;
     const sharing = { shareAcrossTabs: true, channelName: `test-${Math.random()}`, environment: { locks, BroadcastChannel } };

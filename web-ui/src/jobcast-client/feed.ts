@@ -21,6 +21,8 @@ export interface FeedSink {
 /** Refusals in a row after which a transport that worked before is given up as blocked. */
 const REFUSALS_OF_A_PROVEN_TRANSPORT = 3;
 const LATENCY_SAMPLES = 20;
+/** How long a rewound job feed waits for the replay to begin before it takes live events again. */
+const REPLAY_WAIT_MS = 3000;
 
 /**
  * Follows one target over the best transport that works, from a position on: delivers every event
@@ -38,6 +40,8 @@ export class Feed {
   /** When the current link was opened: events made before it are replayed history, not a latency sample. */
   private openedAt = 0;
   private readonly latencies: number[] = [];
+  /** Set by a rewind until the replay begins: the position rewound to, and when. */
+  private rewound: { to: number; at: number } | null = null;
   private status: FeedStatus = { ...INITIAL_STATUS };
 
   constructor(
@@ -71,6 +75,7 @@ export class Feed {
   rewind(after: number): void {
     if (after >= this.position || this.stopped) return;
     this.position = after;
+    this.rewound = { to: after, at: this.now() };
     if (this.status.state === 'ended') {
       this.connect();
     } else if (this.link?.rewind) {
@@ -132,6 +137,7 @@ export class Feed {
     for (const event of events) {
       const position = positionOf(this.target, event);
       if (position <= this.position) continue; // a replayed or probed event
+      if (this.awaitingReplay(position)) continue;
       this.position = position;
       fresh.push(event);
       // Latency: from the worker's timestamp to now, for events made while this link was open
@@ -145,6 +151,21 @@ export class Feed {
       this.sink.events(fresh);
       if (this.latencies.length > 0) this.update({ latencyMs: median(this.latencies) });
     }
+  }
+
+  /**
+   * After a rewind, a live event already on its way may arrive before the replay; taken, it would
+   * make the feed drop the whole replay as old. A job's sequence numbers have no gaps, so until the
+   * event right after the rewind position arrives (a few seconds at most), later ones are left for
+   * the replay to bring again.
+   */
+  private awaitingReplay(position: number): boolean {
+    if (this.rewound === null) return false;
+    if (this.target.kind === 'job' && position > this.rewound.to + 1 && this.now() - this.rewound.at < REPLAY_WAIT_MS) {
+      return true;
+    }
+    this.rewound = null;
+    return false;
   }
 
   private onFailure(transport: TransportName, failure: LinkFailure): void {
