@@ -1,29 +1,37 @@
 package io.jobcast.jobs.messaging;
 
-import static io.jobcast.jobs.messaging.ConfirmedChannel.PERSISTENT;
-import static io.jobcast.jobs.messaging.ConfirmedChannel.TRANSIENT;
+import static io.jobcast.api.ConfirmedPublisher.PERSISTENT;
+import static io.jobcast.api.ConfirmedPublisher.TRANSIENT;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
+import io.jobcast.api.ConfirmedPublisher;
 import io.jobcast.api.ControlMessage;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobMessage;
 import io.jobcast.jobs.store.JobStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes jobs to run, state events and control messages. Jobs and state events are persistent
- * and confirmed by the broker; once confirmed, they leave the tenant's outbox, from which they
- * would otherwise be published again.
+ * Publishes jobs to run, state events and control messages, all on one confirm-mode channel
+ * ({@link ConfirmedPublisher}). Jobs and state events are persistent; once confirmed, they leave the
+ * tenant's outbox, from which they would otherwise be published again.
  */
 @Startup // its meters exist from the start
 @ApplicationScoped
@@ -31,7 +39,7 @@ public class JobPublisher {
 
     private static final Logger LOG = Logger.getLogger(JobPublisher.class);
 
-    private final ConfirmedChannel channel;
+    private final ConfirmedPublisher channel;
     private final JobQueues queues;
     private final JobStore store;
     private final ObjectMapper mapper;
@@ -40,12 +48,13 @@ public class JobPublisher {
     private final String eventsExchange;
     private final String controlExchange;
 
-    public JobPublisher(ConfirmedChannel channel, JobQueues queues, JobStore store, ObjectMapper mapper,
-            MeterRegistry registry,
+    public JobPublisher(JobQueues queues, JobStore store, ObjectMapper mapper, MeterRegistry registry,
+            OpenTelemetry openTelemetry, Config config,
             @ConfigProperty(name = "jobcast.jobs.exchange") String jobsExchange,
             @ConfigProperty(name = "jobcast.events.exchange") String eventsExchange,
             @ConfigProperty(name = "jobcast.control.exchange") String controlExchange) {
-        this.channel = channel;
+        this.channel = new ConfirmedPublisher(ConfirmedPublisher.connectionFactory(config), "jobcast-job-service",
+                Map.of(jobsExchange, "topic", eventsExchange, "topic", controlExchange, "fanout"), openTelemetry);
         this.queues = queues;
         this.store = store;
         this.mapper = mapper;
@@ -66,7 +75,7 @@ public class JobPublisher {
     public Uni<Void> publishJob(JobMessage job, String traceparent) {
         String json = write(job);
         return queues.ensure(job.type())
-                .chain(() -> channel.publish(jobsExchange, job.type(), json(PERSISTENT)
+                .chain(() -> publish(jobsExchange, job.type(), json(PERSISTENT)
                         .priority(job.priority()).messageId(job.jobId()), json, Traces.contextOf(traceparent)))
                 .onFailure().invoke(e -> failed("publish-job"))
                 .call(() -> confirmed(job.tenant(), EventLog.outboxJob(job.jobId())));
@@ -80,7 +89,7 @@ public class JobPublisher {
     public Uni<Void> publishStates(String tenant, String jobId, String jobType, List<String> jsons, String traceparent) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String json : jsons) {
-            chain = chain.chain(() -> channel.publish(eventsExchange, "state." + jobType, json(PERSISTENT), json,
+            chain = chain.chain(() -> publish(eventsExchange, "state." + jobType, json(PERSISTENT), json,
                             Traces.contextOf(traceparent))
                     .invoke(() -> registry.counter("jobcast.events.published", "kind", "state", "type", jobType).increment())
                     .chain(() -> confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)))));
@@ -93,10 +102,24 @@ public class JobPublisher {
 
     /** Asks every worker, best effort: what it asks is in Redis too, where workers look at their next heartbeat. */
     public Uni<Void> publishControl(ControlMessage message) {
-        return channel.publish(controlExchange, "", json(TRANSIENT), write(message), Context.current())
+        return publish(controlExchange, "", json(TRANSIENT), write(message), Context.current())
                 .onFailure().invoke(e -> failed("publish-control"))
                 .onFailure().invoke(e -> LOG.warnf("control message %s not sent: %s", message, e.toString()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Confirmed, continuing on the caller's Vert.x context (its request's log context), not the client's thread. */
+    private Uni<Void> publish(String exchange, String routingKey, AMQP.BasicProperties.Builder properties,
+            String body, Context trace) {
+        io.vertx.core.Context caller = Vertx.currentContext();
+        Executor resume = caller == null ? Runnable::run : command -> caller.runOnContext(ignored -> command.run());
+        CompletableFuture<Void> confirmed = channel.publish(exchange, routingKey, properties, body, trace);
+        return Uni.createFrom().completionStage(confirmed).emitOn(resume);
+    }
+
+    @PreDestroy
+    void close() {
+        channel.close();
     }
 
     private static AMQP.BasicProperties.Builder json(int deliveryMode) {

@@ -1,42 +1,48 @@
 package io.jobcast.worker.messaging;
 
+import static io.jobcast.api.ConfirmedPublisher.PERSISTENT;
+import static io.jobcast.api.ConfirmedPublisher.TRANSIENT;
+
+import com.rabbitmq.client.AMQP;
+import io.jobcast.api.ConfirmedPublisher;
 import io.jobcast.api.EventLog;
+import io.jobcast.worker.Workers;
 import io.jobcast.worker.store.EventLogStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.TracingMetadata;
-import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.List;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Publishes job events, exactly as the event log returned them, on the events exchange. All go
- * through one channel, so subscribers receive a job's events in the order they were appended.
+ * through one confirm-mode channel ({@link ConfirmedPublisher}), so subscribers receive a job's
+ * events in the order they were appended.
  */
 @ApplicationScoped
 public class EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
-    private static final int TRANSIENT = 1;
-    private static final int PERSISTENT = 2;
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
-    private final MutinyEmitter<String> events;
+    private final ConfirmedPublisher channel;
+    private final String exchange;
     private final EventLogStore store;
     private final MeterRegistry registry;
     private final Counter stateErrors;
     private final Counter progressErrors;
 
-    public EventPublisher(@Channel("events-out") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
-            MutinyEmitter<String> events, EventLogStore store, MeterRegistry registry) {
-        this.events = events;
+    public EventPublisher(EventLogStore store, MeterRegistry registry, OpenTelemetry openTelemetry, Config config,
+            Workers workers, @ConfigProperty(name = "jobcast.events.exchange") String exchange) {
+        this.channel = new ConfirmedPublisher(ConfirmedPublisher.connectionFactory(config),
+                "jobcast-worker-" + workers.id() + "-events", Map.of(exchange, "topic"), openTelemetry);
+        this.exchange = exchange;
         this.store = store;
         this.registry = registry;
         this.stateErrors = registry.counter("jobcast.rabbitmq.errors", "operation", "publish-event");
@@ -51,10 +57,13 @@ public class EventPublisher {
     public void publishStates(String tenant, String jobId, String jobType, List<String> jsons) {
         for (String json : jsons) {
             try {
-                events.sendMessage(message(json, "state." + jobType, PERSISTENT)).await().atMost(CONFIRM_TIMEOUT);
-            } catch (RuntimeException e) {
+                channel.publish(exchange, "state." + jobType, json(PERSISTENT), json, Context.current()).get();
+            } catch (ExecutionException | RuntimeException e) {
                 stateErrors.increment();
                 LOG.warnf("state event of %s not confirmed yet (the outbox has it): %s", jobId, e.toString());
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
             published("state", jobType);
@@ -69,26 +78,26 @@ public class EventPublisher {
 
     /** Progress is transient and not awaited: the event log has it, and a later event supersedes it. */
     public void publishProgress(String json, String jobType) {
-        try {
-            events.sendMessageAndForget(message(json, "progress." + jobType, TRANSIENT));
-            published("progress", jobType);
-        } catch (RuntimeException e) {
-            progressErrors.increment();
-            LOG.debugf("progress event not published (subscribers read it from the log): %s", e.toString());
-        }
+        published("progress", jobType);
+        channel.publish(exchange, "progress." + jobType, json(TRANSIENT), json, Context.current())
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        progressErrors.increment();
+                        LOG.debugf("progress event not published (subscribers read it from the log): %s", failure);
+                    }
+                });
     }
 
     private void published(String kind, String jobType) {
         registry.counter("jobcast.events.published", "kind", kind, "type", jobType).increment();
     }
 
-    /** In the trace of the job whose attempt runs on this thread. */
-    private static Message<String> message(String json, String routingKey, int deliveryMode) {
-        return Message.of(json).addMetadata(TracingMetadata.withCurrent(Context.current()))
-                .addMetadata(OutgoingRabbitMQMetadata.builder()
-                .withRoutingKey(routingKey)
-                .withDeliveryMode(deliveryMode)
-                .withContentType("application/json")
-                .build());
+    private static AMQP.BasicProperties.Builder json(int deliveryMode) {
+        return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(deliveryMode);
+    }
+
+    @PreDestroy
+    void close() {
+        channel.close();
     }
 }

@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.jobcast.api.ConfirmedPublisher;
 import io.jobcast.api.Topology;
 import io.jobcast.worker.Delivery;
 import io.jobcast.worker.JobRunner;
@@ -24,14 +25,13 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -71,7 +71,7 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
     private final Tracer tracer;
     private final Counter connectionLosses;
     private final ControlListener control;
-    private final ConnectionFactory factory = new ConnectionFactory();
+    private final ConnectionFactory factory;
     private final String exchange;
     private final String queuePrefix;
     private final String rejected;
@@ -85,13 +85,7 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
     private volatile Connection connection;
 
     public JobQueuesConsumer(Workers workers, JobRunner runner, ControlListener control, OpenTelemetry openTelemetry,
-            MeterRegistry registry,
-            @ConfigProperty(name = "rabbitmq-host") String host,
-            @ConfigProperty(name = "rabbitmq-port") int port,
-            @ConfigProperty(name = "rabbitmq-username") String username,
-            @ConfigProperty(name = "rabbitmq-password") String password,
-            @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost,
-            @ConfigProperty(name = "rabbitmq-ssl", defaultValue = "false") boolean ssl,
+            MeterRegistry registry, Config config,
             @ConfigProperty(name = "jobcast.jobs.exchange") String exchange,
             @ConfigProperty(name = "jobcast.jobs.queue-prefix") String queuePrefix,
             @ConfigProperty(name = "jobcast.jobs.rejected") String rejected,
@@ -106,34 +100,16 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
         this.queuePrefix = queuePrefix;
         this.rejected = rejected;
         this.controlExchange = controlExchange;
-        factory.setHost(host);
-        factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
-        factory.setVirtualHost(virtualHost);
-        if (ssl) {
-            useTls(factory);
-        }
+        this.factory = ConfirmedPublisher.connectionFactory(config);
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
         factory.setNetworkRecoveryInterval(1000);
-        factory.setRequestedHeartbeat(10);
     }
 
     void start(@Observes StartupEvent start) {
         Thread connecting = new Thread(this::connectUntilConnected, "job-queues-connect");
         connecting.setDaemon(true);
         connecting.start();
-    }
-
-    /** TLS to a managed broker: the JVM's trust store, and the broker's name checked against its certificate. */
-    private static void useTls(ConnectionFactory factory) {
-        try {
-            factory.useSslProtocol(SSLContext.getDefault());
-            factory.enableHostnameVerification();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no default TLS context in this JVM", e);
-        }
     }
 
     /** Whether jobs can reach this worker: for the readiness check. */

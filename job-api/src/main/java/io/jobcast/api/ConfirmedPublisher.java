@@ -1,4 +1,4 @@
-package io.jobcast.jobs.messaging;
+package io.jobcast.api;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -9,10 +9,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
-import io.smallrye.mutiny.Uni;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
@@ -22,73 +18,79 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 
 /**
- * One AMQP channel in confirm mode, on which job-service publishes everything it sends. Each
+ * One AMQP channel in confirm mode, on which a service publishes everything it sends. Each
  * publication completes when the broker confirms it and fails when the broker refuses it, when
- * the connection is lost before the confirmation, or after the timeout: never silently.
+ * the connection is lost before the confirmation, or after {@link #CONFIRM_TIMEOUT}: never
+ * silently. Publications leave in the order they were asked for.
  *
  * <p>Why not a SmallRye emitter: across a broker restart its publisher could lose track of which
  * confirmation belongs to which message, leaving later publications unconfirmed for good. Here
  * the confirmations of each channel are tracked apart, a lost channel fails all of its own, and
  * the next publication opens a new connection.
  */
-@ApplicationScoped
-public class ConfirmedChannel {
+public final class ConfirmedPublisher implements AutoCloseable {
 
-    static final int TRANSIENT = 1;
-    static final int PERSISTENT = 2;
+    public static final int TRANSIENT = 1;
+    public static final int PERSISTENT = 2;
     /** A publication waits this long for the broker's confirmation, then fails rather than hang. */
-    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     /** The channel and the publications it has not had confirmed yet, by sequence number. */
     private record Open(Connection connection, Channel channel,
             ConcurrentNavigableMap<Long, CompletableFuture<Void>> unconfirmed) {
     }
 
-    private final ConnectionFactory factory = new ConnectionFactory();
-    /** Publishes in order, one at a time, off the event loop: a publication may block while the broker throttles. */
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "rabbitmq-publish");
-        thread.setDaemon(true);
-        return thread;
-    });
-    /** Declared on every new channel (as the workers declare them), so no publication finds one missing. */
+    private final ConnectionFactory factory;
+    private final String connectionName;
     private final Map<String, String> exchangeTypes;
-    private final Tracer tracer;
     private final OpenTelemetry openTelemetry;
+    private final Tracer tracer;
+    /** Publishes in order, one at a time, off the caller's thread: a publication may block while the broker throttles. */
+    private final ExecutorService sender;
     /** Touched on the sender thread only. */
     private Open open;
 
-    public ConfirmedChannel(OpenTelemetry openTelemetry,
-            @ConfigProperty(name = "rabbitmq-host") String host,
-            @ConfigProperty(name = "rabbitmq-port") int port,
-            @ConfigProperty(name = "rabbitmq-username") String username,
-            @ConfigProperty(name = "rabbitmq-password") String password,
-            @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost,
-            @ConfigProperty(name = "rabbitmq-ssl", defaultValue = "false") boolean ssl,
-            @ConfigProperty(name = "jobcast.jobs.exchange") String jobsExchange,
-            @ConfigProperty(name = "jobcast.events.exchange") String eventsExchange,
-            @ConfigProperty(name = "jobcast.control.exchange") String controlExchange) {
-        this.exchangeTypes = Map.of(jobsExchange, "topic", eventsExchange, "topic", controlExchange, "fanout");
+    /**
+     * @param exchangeTypes declared (durable, as every service declares them) on each new channel, so
+     *                      no publication finds its exchange missing
+     */
+    public ConfirmedPublisher(ConnectionFactory factory, String connectionName, Map<String, String> exchangeTypes,
+            OpenTelemetry openTelemetry) {
+        this.factory = factory;
+        this.connectionName = connectionName;
+        this.exchangeTypes = Map.copyOf(exchangeTypes);
         this.openTelemetry = openTelemetry;
-        this.tracer = openTelemetry.getTracer("io.jobcast.job-service");
-        factory.setHost(host);
-        factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
-        factory.setVirtualHost(virtualHost);
+        this.tracer = openTelemetry.getTracer("io.jobcast");
+        this.sender = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "rabbitmq-publish");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * A connection factory for the broker the {@code rabbitmq-*} settings name (as the SmallRye
+     * connector reads them), with TLS to a managed broker when {@code rabbitmq-ssl} is on: the JVM's
+     * trust store, and the broker's name checked against its certificate.
+     */
+    public static ConnectionFactory connectionFactory(Config config) {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(config.getValue("rabbitmq-host", String.class));
+        factory.setPort(config.getValue("rabbitmq-port", Integer.class));
+        factory.setUsername(config.getValue("rabbitmq-username", String.class));
+        factory.setPassword(config.getValue("rabbitmq-password", String.class));
+        factory.setVirtualHost(config.getOptionalValue("rabbitmq-virtual-host", String.class).orElse("/"));
         factory.setConnectionTimeout(5000);
         factory.setRequestedHeartbeat(10);
-        // A lost connection fails what it had in flight; the next publication opens a new one.
-        factory.setAutomaticRecoveryEnabled(false);
-        if (ssl) {
+        if (config.getOptionalValue("rabbitmq-ssl", Boolean.class).orElse(false)) {
             try {
                 factory.useSslProtocol(SSLContext.getDefault());
                 factory.enableHostnameVerification();
@@ -96,13 +98,14 @@ public class ConfirmedChannel {
                 throw new IllegalStateException("no default TLS context in this JVM", e);
             }
         }
+        return factory;
     }
 
     /**
-     * Publishes a message in the trace {@code parent} (a producer span whose context travels in the
-     * {@code traceparent} header) and completes, on the caller's Vert.x context, once it is confirmed.
+     * Publishes a message in the trace {@code parent}, as a producer span whose context travels in
+     * the {@code traceparent} header; completes (on the client's thread) once the broker confirmed it.
      */
-    public Uni<Void> publish(String exchange, String routingKey, AMQP.BasicProperties.Builder properties,
+    public CompletableFuture<Void> publish(String exchange, String routingKey, AMQP.BasicProperties.Builder properties,
             String body, Context parent) {
         Span span = tracer.spanBuilder("publish " + exchange).setSpanKind(SpanKind.PRODUCER).setParent(parent)
                 .setAttribute("messaging.system", "rabbitmq")
@@ -116,28 +119,23 @@ public class ConfirmedChannel {
 
         CompletableFuture<Void> confirmed = new CompletableFuture<>();
         sender.execute(() -> send(exchange, routingKey, props, bytes, confirmed));
-        return Uni.createFrom().completionStage(confirmed)
-                .ifNoItem().after(CONFIRM_TIMEOUT).failWith(() -> new TimeoutException(
-                        "RabbitMQ did not confirm a message to " + exchange + " within " + CONFIRM_TIMEOUT))
-                .onTermination().invoke((ok, failure, cancelled) -> {
-                    if (failure != null) {
-                        span.recordException(failure);
-                    }
-                    span.end();
-                })
-                .emitOn(onCallerContext());
+        return confirmed.orTimeout(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                span.recordException(failure);
+            }
+            span.end();
+        });
     }
 
     private void send(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body,
             CompletableFuture<Void> confirmed) {
         try {
             Open current = channel();
-            long sequence = current.channel().getNextPublishSeqNo();
-            current.unconfirmed().put(sequence, confirmed);
+            current.unconfirmed().put(current.channel().getNextPublishSeqNo(), confirmed);
             current.channel().basicPublish(exchange, routingKey, props, body);
         } catch (IOException | TimeoutException | RuntimeException e) {
             confirmed.completeExceptionally(e);
-            close();
+            abort();
         }
     }
 
@@ -146,8 +144,8 @@ public class ConfirmedChannel {
         if (open != null && open.channel().isOpen()) {
             return open;
         }
-        close();
-        Connection connection = factory.newConnection("jobcast-job-service");
+        abort();
+        Connection connection = factory.newConnection(connectionName);
         try {
             ConcurrentNavigableMap<Long, CompletableFuture<Void>> unconfirmed = new ConcurrentSkipListMap<>();
             open = new Open(connection, confirming(connection.createChannel(), unconfirmed), unconfirmed);
@@ -190,7 +188,7 @@ public class ConfirmedChannel {
         settled.clear();
     }
 
-    private void close() {
+    private void abort() {
         if (open != null) {
             try {
                 open.connection().abort(1000);
@@ -200,15 +198,15 @@ public class ConfirmedChannel {
         }
     }
 
-    /** Continues on the Vert.x context of the caller (its request's MDC and trace), not on the client's thread. */
-    private static Executor onCallerContext() {
-        io.vertx.core.Context context = Vertx.currentContext();
-        return context == null ? Runnable::run : command -> context.runOnContext(ignored -> command.run());
-    }
-
-    @PreDestroy
-    void stop() {
-        sender.submit(this::close);
+    /** Lets what was asked for go out, then closes the connection. */
+    @Override
+    public void close() {
+        sender.submit(this::abort);
         sender.shutdown();
+        try {
+            sender.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
