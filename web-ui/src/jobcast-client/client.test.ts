@@ -300,7 +300,8 @@ describe('JobcastClient across tabs', () => {
     expect(inOther.seen.status).toMatchObject({ shared: false, state: 'live' });
   });
 
-  it('replays to a tab that joins late what it missed, without repeating it to the others', async () => {
+  /** A leading tab that received events 1 to 3 of j1, then a second tab that follows j1 too. */
+  async function lateTab() {
     const locks = new FakeLocks() as unknown as LockManager;
     const sharing = { shareAcrossTabs: true, channelName: `test-${Math.random()}`, environment: { locks, BroadcastChannel } };
     const leader = client(sharing);
@@ -313,12 +314,16 @@ describe('JobcastClient across tabs', () => {
     socket.acknowledge();
     [1, 2, 3].forEach((seq) => socket.receive(event(seq)));
 
-    const late = client(sharing);
     const inLate = recorder();
-    late.followJob('j1', inLate);
+    client(sharing).followJob('j1', inLate);
     // The leader asks the server again from the late tab's position (the server replaces the subscription).
     await vi.waitFor(() => expect(socket.sent.filter((f) => f.op === 'subscribe')).toHaveLength(2));
     expect(socket.sent[1]).toEqual({ op: 'subscribe', jobId: 'j1', after: 0 });
+    return { socket, inLeader, inLate };
+  }
+
+  it('replays to a tab that joins late what it missed, without repeating it to the others', async () => {
+    const { socket, inLeader, inLate } = await lateTab();
     [1, 2, 3, 4].forEach((seq) => socket.receive(event(seq)));
 
     await vi.waitFor(() => expect(seqs(inLate.seen.events)).toEqual([1, 2, 3, 4]));
@@ -327,22 +332,7 @@ describe('JobcastClient across tabs', () => {
   });
 
   it('gives a late tab the whole replay even when a live event overtakes it', async () => {
-    const locks = new FakeLocks() as unknown as LockManager;
-    const sharing = { shareAcrossTabs: true, channelName: `test-${Math.random()}`, environment: { locks, BroadcastChannel } };
-    const leader = client(sharing);
-    await vi.waitFor(() => expect(leader.leading).toBe(true));
-    const inLeader = recorder();
-    leader.followJob('j1', inLeader);
-    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
-    const socket = FakeWebSocket.last;
-    socket.open();
-    socket.acknowledge();
-    [1, 2, 3].forEach((seq) => socket.receive(event(seq)));
-
-    const late = client(sharing);
-    const inLate = recorder();
-    late.followJob('j1', inLate);
-    await vi.waitFor(() => expect(socket.sent.filter((f) => f.op === 'subscribe')).toHaveLength(2));
+    const { socket, inLeader, inLate } = await lateTab();
     socket.receive(event(4)); // live, sent before the server saw the new subscription
     [1, 2, 3, 4, 5].forEach((seq) => socket.receive(event(seq)));
 
