@@ -22,7 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -111,10 +110,12 @@ public class JobPublisher {
     /** Confirmed, continuing on the caller's Vert.x context (its request's log context), not the client's thread. */
     private Uni<Void> publish(String exchange, String routingKey, AMQP.BasicProperties.Builder properties,
             String body, Context trace) {
-        io.vertx.core.Context caller = Vertx.currentContext();
-        Executor resume = caller == null ? Runnable::run : command -> caller.runOnContext(ignored -> command.run());
-        CompletableFuture<Void> confirmed = channel.publish(exchange, routingKey, properties, body, trace);
-        return Uni.createFrom().completionStage(confirmed).emitOn(resume);
+        return Uni.createFrom().deferred(() -> {
+            io.vertx.core.Context caller = Vertx.currentContext();
+            Executor resume = caller == null ? Runnable::run : command -> caller.runOnContext(ignored -> command.run());
+            return Uni.createFrom().completionStage(channel.publish(exchange, routingKey, properties, body, trace))
+                    .emitOn(resume);
+        });
     }
 
     @PreDestroy
