@@ -3,7 +3,6 @@ package io.jobcast.system;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -12,13 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The browser client library (web-ui/src/jobcast-client) in Chromium against the running suite,
@@ -27,34 +21,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Playwright stands in for the hostile network: it routes WebSocket upgrades and aborts requests.
  */
 @Order(4)
-@ExtendWith(RunningSuite.class)
-class BrowserClientTest {
+class BrowserClientTest extends BrowserTest {
 
     private static final Pattern WEB_SOCKET = Pattern.compile(".*/api/v1/ws.*");
     private static final LocatorAssertions.HasTextOptions WITHIN_30_S = new LocatorAssertions.HasTextOptions().setTimeout(30_000);
 
-    private static BrowserSession browser;
-    private BrowserContext context;
-
-    @BeforeAll
-    static void launch() {
-        browser = BrowserSession.launch();
-    }
-
-    @AfterAll
-    static void quit() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void newProfile() {
-        context = browser.newContext();
-    }
-
-    @AfterEach
-    void closeProfile() {
-        context.close();
-    }
 
     @Test
     void fallsBackToSseWhenTheWebSocketIsRefused() throws Exception {

@@ -3,18 +3,14 @@ package io.jobcast.system;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The integration examples under /examples/, as a server-rendered site would use Jobcast: each
@@ -22,28 +18,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * allows no other) and no error in the console.
  */
 @Order(4)
-@ExtendWith(RunningSuite.class)
-class BrowserExamplesTest {
+class BrowserExamplesTest extends BrowserTest {
 
     private static final LocatorAssertions.HasAttributeOptions WITHIN_30_S = new LocatorAssertions.HasAttributeOptions().setTimeout(30_000);
 
-    private static BrowserSession browser;
-    private BrowserContext context;
     private final List<String> errors = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void launch() {
-        browser = BrowserSession.launch();
-    }
-
-    @AfterAll
-    static void quit() {
-        browser.close();
-    }
-
+    @Override
     @BeforeEach
     void newProfile() {
-        context = browser.newContext();
+        super.newProfile();
         context.onPage(page -> {
             page.onConsoleMessage(message -> {
                 if ("error".equals(message.type())) {
@@ -54,9 +38,10 @@ class BrowserExamplesTest {
         });
     }
 
+    @Override
     @AfterEach
     void closeProfile() {
-        context.close();
+        super.closeProfile();
         assertThat(errors).as("console errors (a blocked script or request shows here)").isEmpty();
     }
 

@@ -14,41 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The web UI's job page in Chromium: submit, watch, cancel, and follow over each transport. */
 @Order(4)
-@ExtendWith(RunningSuite.class)
-class BrowserJobPageTest {
+class BrowserJobPageTest extends BrowserTest {
 
-    private static BrowserSession browser;
-    private BrowserContext context;
-
-    @BeforeAll
-    static void launch() {
-        browser = BrowserSession.launch();
-    }
-
-    @AfterAll
-    static void quit() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void newProfile() {
-        context = browser.newContext();
-    }
-
-    @AfterEach
-    void closeProfile() {
-        context.close();
-    }
 
     @Test
     void aUserSubmitsADemoJobAndSeesTheBarReach100AndTheResult() throws Exception {

@@ -15,41 +15,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The jobs table in Chromium: live rows from one WebSocket subscription, filters, pages, keyboard. */
 @Order(4)
-@ExtendWith(RunningSuite.class)
-class BrowserJobsTableTest {
+class BrowserJobsTableTest extends BrowserTest {
 
-    private static BrowserSession browser;
-    private BrowserContext context;
-
-    @BeforeAll
-    static void launch() {
-        browser = BrowserSession.launch();
-    }
-
-    @AfterAll
-    static void quit() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void newProfile() {
-        context = browser.newContext();
-    }
-
-    @AfterEach
-    void closeProfile() {
-        context.close();
-    }
 
     @Test
     void aJobSubmittedWithCurlShowsInTheTableWithinASecondAndRunsLive() throws Exception {

@@ -2,37 +2,20 @@ package io.jobcast.system;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.util.Collections;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The operations view in Chromium: workers, queues and the live chart of jobs per second. */
 @Order(4)
-@ExtendWith(RunningSuite.class)
-class BrowserOperationsTest {
+class BrowserOperationsTest extends BrowserTest {
 
-    private static BrowserSession browser;
-
-    @BeforeAll
-    static void launch() {
-        browser = BrowserSession.launch();
-    }
-
-    @AfterAll
-    static void quit() {
-        browser.close();
-    }
 
     @Test
     void showsBothWorkersTheQueuesAndJobsPerSecondAsTheyRun() throws Exception {
-        BrowserContext context = browser.newContext();
         Page page = BrowserSession.open(context, "/ui/operations");
         assertThat(page.getByTestId("feed-state")).hasText("Live");
 
@@ -47,6 +30,5 @@ class BrowserOperationsTest {
         assertThat(page.locator(".legend")).containsText(Pattern.compile("SUCCEEDED \\d+/s \\(([3-9]\\d) in 60 s\\)"),
                 new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         BrowserSession.screenshot(page, "operations.png");
-        context.close();
     }
 }
