@@ -7,22 +7,28 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** What operators watch of the job lifecycle, by job type (Prometheus at {@code /q/metrics}). */
 @ApplicationScoped
 public class JobMetrics {
 
     private final MeterRegistry registry;
+    private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
 
     public JobMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     /**
-     * Registers a job type's counters and histograms at 0 (idempotent), so that rates and alerts see
+     * Registers a job type's counters and histograms at 0, once, so that rates and alerts see
      * the first job of a type that ends DEAD or stalls, not only the second.
      */
     public void known(String type) {
+        if (!knownTypes.add(type)) {
+            return; // the queue refresh names every type every few seconds
+        }
         for (String name : List.of("jobcast.jobs.submitted", "jobcast.jobs.retried", "jobcast.jobs.stalled")) {
             registry.counter(name, "type", type);
         }
