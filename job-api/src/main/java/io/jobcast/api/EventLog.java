@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,7 +98,8 @@ public final class EventLog {
      * Creates a job from its first message: {@code QUEUED} now, or {@code SCHEDULED} when
      * {@code runAt} is later than {@code now}; {@code traceparent} (may be null) is the submission's
      * trace context. On success the reply's first extra is the dispatch
-     * number of the message to publish (0 for a scheduled job, which is published when due).
+     * number of the message to publish (0 for a scheduled job, which is published when due), the
+     * rest the record as created ({@link Appended#createdRecord()}).
      */
     public static Call create(JobMessage job, Duration ttl, Instant runAt, Idempotency idempotency, String traceparent,
             Instant now, ObjectMapper mapper) {
@@ -350,6 +352,22 @@ public final class EventLog {
         return Long.parseLong(eventJson.substring("{\"seq\":".length(), comma));
     }
 
+    /** The attempt of an event JSON the log returned (it starts with {@code {"seq":N,"attempt":A,}). */
+    public static int attemptOf(String eventJson) {
+        int start = eventJson.indexOf(',') + ",\"attempt\":".length();
+        return Integer.parseInt(eventJson.substring(start, eventJson.indexOf(',', start)));
+    }
+
+    /**
+     * The state of an event JSON the log returned: its first {@code "state"} field, which is the
+     * event's own (the record's fields come in declaration order, and quotes inside strings are escaped).
+     */
+    public static JobState stateOf(String eventJson) {
+        String field = "\"state\":\"";
+        int start = eventJson.indexOf(field) + field.length();
+        return JobState.valueOf(eventJson.substring(start, eventJson.indexOf('"', start)));
+    }
+
     /** Reads a script's reply, given as the string form of each element. */
     public static Outcome outcome(List<String> reply) {
         int code = Integer.parseInt(reply.get(0));
@@ -388,6 +406,15 @@ public final class EventLog {
         /** The last appended event. */
         public String lastEvent() {
             return events.get(events.size() - 1);
+        }
+
+        /** The record hash that {@link #create} returned after the dispatch number, as it was created. */
+        public Map<String, String> createdRecord() {
+            Map<String, String> hash = new HashMap<>();
+            for (int i = 1; i + 1 < extras.size(); i += 2) {
+                hash.put(extras.get(i), extras.get(i + 1));
+            }
+            return hash;
         }
     }
 

@@ -39,6 +39,17 @@ class WireFormatTest {
     }
 
     @Test
+    void theAttemptAndStateOfAnAppendedEventAreReadWithoutParsingIt() throws IOException {
+        JobEvent tricky = new JobEvent(12, 3, 40, JOB_ID, "acme", "demo.sleep", EventType.STATE, JobState.DEAD, 60,
+                "gave up: {\"state\":\"SUCCEEDED\"}", mapper.readTree("{\"state\":\"QUEUED\"}"), null, null, at,
+                List.of("state"));
+        String json = mapper.writeValueAsString(tricky);
+        assertThat(EventLog.seqOf(json)).isEqualTo(12);
+        assertThat(EventLog.attemptOf(json)).isEqualTo(3);
+        assertThat(EventLog.stateOf(json)).isEqualTo(JobState.DEAD);
+    }
+
+    @Test
     void scheduledEventSaysWhenTheJobRuns() throws IOException {
         JobEvent event = new JobEvent(5, 1, 93, JOB_ID, "acme", "demo.fail", EventType.STATE, JobState.SCHEDULED,
                 50, "retry after 1000 ms", null, null, at.plusSeconds(1), at, List.of());

@@ -24,7 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -75,7 +77,7 @@ public class Jobs {
         if (tooLarge != null) {
             return Uni.createFrom().failure(new ProblemException(tooLarge));
         }
-        return accept(tenant, parsed.submission(), idempotencyKey, Canonical.hash(body))
+        return accept(tenant, parsed.submission(), idempotencyKey, Canonical.hash(body), store::jobType)
                 .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
     }
 
@@ -99,6 +101,9 @@ public class Jobs {
             return Uni.createFrom().failure(JobProblems.tooManyJobs(items.size(), config.maxBatch()));
         }
         List<Uni<BatchItem>> work = new ArrayList<>();
+        Map<String, Uni<JobTypeInfo>> types = new HashMap<>(); // each type's registration read once per batch
+        Function<String, Uni<JobTypeInfo>> typeOf = type ->
+                types.computeIfAbsent(type, t -> store.jobType(t).memoize().indefinitely());
         for (int i = 0; i < items.size(); i++) {
             int index = i;
             JsonNode item = items.get(i);
@@ -108,7 +113,8 @@ public class Jobs {
             work.add(!parsed.errors().isEmpty()
                     ? Uni.createFrom().item(refused(index, JobProblems.invalidProblem(parsed.errors())))
                     : tooLarge != null ? Uni.createFrom().item(refused(index, tooLarge))
-                    : accept(tenant, parsed.submission(), parsed.submission().idempotencyKey(), Canonical.hash(item))
+                    : accept(tenant, parsed.submission(), parsed.submission().idempotencyKey(), Canonical.hash(item),
+                            typeOf)
                             .map(submitted -> new BatchItem(index, 202, submitted.job(), null))
                             .onFailure().recoverWithItem(failure -> refused(index, problemOf(failure))));
         }
@@ -135,9 +141,11 @@ public class Jobs {
                                 ? JobProblems.notFound(jobId) : JobProblems.notCancellable(jobId, refused.state()));
                     }
                     EventLog.Appended cancelled = (EventLog.Appended) outcome;
-                    return cancelled.status() == EventLog.Appended.CANCEL_REQUESTED
-                            ? publisher.publishControl(ControlMessage.cancel(tenant, jobId))
-                            : publisher.publishStates(tenant, jobId, job.type(), cancelled.events(), job.traceparent());
+                    if (cancelled.status() == EventLog.Appended.CANCEL_REQUESTED) {
+                        return publisher.publishControl(ControlMessage.cancel(tenant, jobId)); // its worker ends it
+                    }
+                    metrics.appended(job.type(), cancelled.events(), job.createdAt(), job.startedAt());
+                    return publisher.publishStates(tenant, jobId, job.type(), cancelled.events(), job.traceparent());
                 }))
                 .chain(() -> find(tenant, jobId))
                 .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
@@ -182,8 +190,9 @@ public class Jobs {
                 .onItem().ifNull().failWith(() -> JobProblems.notFound(jobId));
     }
 
-    private Uni<Submitted> accept(String tenant, JobSubmission submission, String idempotencyKey, String bodyHash) {
-        return store.jobType(submission.type()).chain(type -> {
+    private Uni<Submitted> accept(String tenant, JobSubmission submission, String idempotencyKey, String bodyHash,
+            Function<String, Uni<JobTypeInfo>> typeOf) {
+        return typeOf.apply(submission.type()).chain(type -> {
             if (type == null) {
                 return store.jobTypes().chain(known -> Uni.createFrom().failure(JobProblems.unknownType(
                         submission.type(), known.stream().map(JobTypeInfo::type).toList())));
@@ -204,18 +213,18 @@ public class Jobs {
         });
     }
 
-    /** Reads the job back before publishing it, so the answer shows it as accepted, not as a fast worker left it. */
+    /** Answers with the record as the script created it, so the answer shows the job as accepted, not as a fast worker left it. */
     private Uni<Submitted> publishNew(JobMessage job, EventLog.Appended created, String idempotencyKey,
             String traceparent) {
         long dispatch = Long.parseLong(created.extras().get(0));
         Uni<Void> queued = dispatch == 0 ? Uni.createFrom().voidItem() // scheduled: published when due
                 : publisher.publishJob(job.withDispatch(dispatch), traceparent)
                         .onFailure().call(() -> store.forget(job.tenant(), job.jobId(), idempotencyKey));
-        return find(job.tenant(), job.jobId())
-                .call(() -> queued)
+        Job accepted = Job.of(JobRecord.fromHash(created.createdRecord(), mapper));
+        return queued
                 .call(() -> publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events(), traceparent))
                 .invoke(() -> metrics.submitted(job.type()))
-                .map(accepted -> new Submitted(accepted, false));
+                .map(ignored -> new Submitted(accepted, false));
     }
 
     /** The same key again: the same body gets the first job back; another body is a conflict. */

@@ -115,6 +115,7 @@ public class Upkeep {
                         }
                         LOG.infof("job %s attempt %d: %s", job.id(), job.attempt(), error);
                         metrics.stalled(job.type());
+                        metrics.appended(job.type(), failed.events(), job.createdAt(), job.startedAt());
                         return publisher.publishStates(tenant, job.id(), job.type(), failed.events(), job.traceparent());
                     });
         });
@@ -139,7 +140,8 @@ public class Upkeep {
             event = mapper.readTree(entry.eventJson());
         } catch (JsonProcessingException e) {
             LOG.errorf("unreadable event in the outbox of %s: %s", tenant, entry.eventJson());
-            return store.confirmed(tenant, entry.member());
+            store.confirmed(tenant, entry.member()); // not worth publishing: out of the outbox
+            return Uni.createFrom().voidItem();
         }
         return publisher.publishStates(tenant, entry.jobId(), event.path("jobType").asText(), List.of(entry.eventJson()),
                 null);

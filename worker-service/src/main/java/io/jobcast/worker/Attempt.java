@@ -25,6 +25,7 @@ final class Attempt implements JobContext {
 
     final JobMessage job;
     final int number;
+    final Instant startedAt;
     final Delivery delivery;
     private final JsonNode savedCheckpoint;
     private final EventLogStore store;
@@ -39,10 +40,12 @@ final class Attempt implements JobContext {
     private volatile boolean lost;
     private volatile boolean timedOut;
 
-    Attempt(JobMessage job, int number, Delivery delivery, JsonNode savedCheckpoint, EventLogStore store,
-            EventPublisher publisher, ObjectMapper mapper, Duration lease, Consumer<EventLog.Refused> refused) {
+    Attempt(JobMessage job, int number, Instant startedAt, Delivery delivery, JsonNode savedCheckpoint,
+            EventLogStore store, EventPublisher publisher, ObjectMapper mapper, Duration lease,
+            Consumer<EventLog.Refused> refused) {
         this.job = job;
         this.number = number;
+        this.startedAt = startedAt;
         this.delivery = delivery;
         this.savedCheckpoint = savedCheckpoint;
         this.store = store;

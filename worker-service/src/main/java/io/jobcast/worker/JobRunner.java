@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobMessage;
+import io.jobcast.api.LifecycleMetrics;
 import io.jobcast.worker.config.WorkerConfig;
 import io.jobcast.worker.messaging.EventPublisher;
 import io.jobcast.worker.store.EventLogStore;
@@ -43,6 +44,7 @@ public class JobRunner {
     private final EventPublisher publisher;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
+    private final LifecycleMetrics lifecycle;
     private final Duration lease;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "job-time-limits");
@@ -58,12 +60,14 @@ public class JobRunner {
         this.publisher = publisher;
         this.mapper = mapper;
         this.metrics = metrics;
+        this.lifecycle = new LifecycleMetrics(metrics);
         this.lease = config.lease();
     }
 
     /** Counters at 0 for each type this worker runs, so that rates and alerts see their first increment. */
     void registerMetrics(@Observes StartupEvent start) {
         for (String type : workers.concurrency().keySet()) {
+            lifecycle.known(type);
             metrics.counter("jobcast.attempts.started", "type", type);
             metrics.counter("jobcast.events.published", "kind", "state", "type", type);
             metrics.counter("jobcast.events.published", "kind", "progress", "type", type);
@@ -103,8 +107,9 @@ public class JobRunner {
 
     /** The claimed attempt, or null when the delivery was not to be run (and is settled). */
     private Attempt claim(JobMessage job, Delivery delivery) {
-        EventLog.Outcome claim = store.change(EventLog.claim(job, delivery.redelivered(), workers.id(), lease,
-                Instant.now(), mapper));
+        Instant now = Instant.now();
+        EventLog.Outcome claim = store.change(EventLog.claim(job, delivery.redelivered(), workers.id(), lease, now,
+                mapper));
         if (claim instanceof EventLog.Refused refusal) {
             refused(refusal);
             switch (refusal.reason()) {
@@ -123,8 +128,8 @@ public class JobRunner {
         publisher.publishStates(job.tenant(), job.jobId(), job.type(), claimed.events());
         metrics.counter("jobcast.attempts.started", "type", job.type()).increment();
         JsonNode checkpoint = claimed.extras().get(0).isEmpty() ? null : readTree(claimed.extras().get(0));
-        Attempt attempt = new Attempt(job, claimed.attempt(), delivery, checkpoint, store, publisher, mapper, lease,
-                this::refused);
+        Attempt attempt = new Attempt(job, claimed.attempt(), now, delivery, checkpoint, store, publisher, mapper,
+                lease, this::refused);
         attempt.runsOn(Thread.currentThread());
         inFlight.add(attempt);
         if (checkpoint != null) {
@@ -228,6 +233,7 @@ public class JobRunner {
     private void finish(Attempt attempt, EventLog.Call outcome, String label) {
         EventLog.Outcome recorded = patiently(() -> store.change(outcome));
         if (recorded instanceof EventLog.Appended appended) {
+            lifecycle.appended(attempt.job.type(), appended.events(), attempt.job.createdAt(), attempt.startedAt);
             publisher.publishStates(attempt.job.tenant(), attempt.job.jobId(), attempt.job.type(), appended.events());
             metrics.counter("jobcast.attempts.ended", "type", attempt.job.type(), "outcome", label).increment();
         } else {
@@ -241,6 +247,7 @@ public class JobRunner {
     private void record(JobMessage job, EventLog.Call call) {
         EventLog.Outcome outcome = store.change(call);
         if (outcome instanceof EventLog.Appended appended) {
+            lifecycle.appended(job.type(), appended.events(), job.createdAt(), null); // the lost attempt's start is unknown
             publisher.publishStates(job.tenant(), job.jobId(), job.type(), appended.events());
         }
     }

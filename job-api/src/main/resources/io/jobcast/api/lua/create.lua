@@ -2,8 +2,8 @@
 -- index entries; remembers its idempotency key. ARGV: id, state, event template, createdMs,
 -- runAtMs, idempotency key ('' for none), body hash, key TTL in seconds, job type, tag count,
 -- the tags, then the record's fields as name/value pairs.
--- Replies {1, 0, 1, json, dispatch}; {-6, '', 0, existing id, its body hash} for a known
--- idempotency key; {-5} if the id is taken.
+-- Replies {1, 0, 1, json, dispatch, the record as HGETALL gives it}; {-6, '', 0, existing id, its
+-- body hash} for a known idempotency key; {-5} if the id is taken.
 local id, state, template, created_ms, run_at_ms = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local idem_key, idem_hash, idem_ttl, job_type = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local tag_count = tonumber(ARGV[10])
@@ -23,4 +23,6 @@ redis.call('ZADD', P .. 'type:' .. job_type, created_ms, id)
 for i = 1, tag_count do redis.call('ZADD', P .. 'tag:' .. ARGV[10 + i], created_ms, id) end
 if idem_key ~= '' then redis.call('SET', P .. 'idem:' .. idem_key, id .. ' ' .. idem_hash, 'EX', idem_ttl) end
 local json = append(id, 0, nil, state, template, true, {})
-return {1, 0, 1, json, state == 'QUEUED' and dispatch(id) or 0}
+local reply = {1, 0, 1, json, state == 'QUEUED' and dispatch(id) or 0}
+for _, value in ipairs(redis.call('HGETALL', record)) do reply[#reply + 1] = value end
+return reply

@@ -77,7 +77,7 @@ public class JobPublisher {
                 .chain(() -> publish(jobsExchange, job.type(), json(PERSISTENT)
                         .priority(job.priority()).messageId(job.jobId()), json, Traces.contextOf(traceparent)))
                 .onFailure().invoke(e -> failed("publish-job"))
-                .call(() -> confirmed(job.tenant(), EventLog.outboxJob(job.jobId())));
+                .invoke(() -> store.confirmed(job.tenant(), EventLog.outboxJob(job.jobId())));
     }
 
     /**
@@ -91,7 +91,7 @@ public class JobPublisher {
             chain = chain.chain(() -> publish(eventsExchange, "state." + jobType, json(PERSISTENT), json,
                             Traces.contextOf(traceparent))
                     .invoke(() -> registry.counter("jobcast.events.published", "kind", "state", "type", jobType).increment())
-                    .chain(() -> confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)))));
+                    .invoke(() -> store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)))));
         }
         return chain.onFailure().invoke(e -> failed("publish-event"))
                 .onFailure().invoke(e -> LOG.warnf("state events of %s not published yet (the outbox has them): %s",
@@ -130,11 +130,6 @@ public class JobPublisher {
     /** Counts what the broker refused or did not confirm in time, for operators (jobcast_rabbitmq_errors_total). */
     private void failed(String operation) {
         registry.counter("jobcast.rabbitmq.errors", "operation", operation).increment();
-    }
-
-    /** Published: out of the outbox. If Redis fails us here, the sweeper publishes it once more, harmlessly. */
-    private Uni<Void> confirmed(String tenant, String member) {
-        return store.confirmed(tenant, member).onFailure().recoverWithNull();
     }
 
     private String write(Object value) {

@@ -21,6 +21,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class JobQueues {
 
+    /**
+     * job-service used to count job ends from a durable queue of all state events; nothing reads it
+     * any more, and left bound it would fill up forever. (Deleting an absent queue is no error.)
+     */
+    static final String RETIRED_EVENTS_QUEUE = "jobcast.job-service.events";
+
     /** One queue's depth as the broker reports it. */
     public record Depth(String queue, long ready, int consumers) {
     }
@@ -51,7 +57,9 @@ public class JobQueues {
         this.queuePrefix = queuePrefix;
         this.rejected = rejected;
         // One start at a time, again only once the connection is gone.
-        this.connection = Uni.createFrom().deferred(client::start).memoize().until(() -> !client.isConnected());
+        this.connection = Uni.createFrom().deferred(client::start)
+                .call(() -> client.queueDelete(RETIRED_EVENTS_QUEUE).onFailure().recoverWithNull())
+                .memoize().until(() -> !client.isConnected());
     }
 
     /** Declares the type's queue once per process (again after a failed attempt). */

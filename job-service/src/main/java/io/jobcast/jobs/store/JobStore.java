@@ -2,6 +2,7 @@ package io.jobcast.jobs.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.api.ConfirmedOutbox;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobKeys;
 import io.jobcast.api.JobRecord;
@@ -17,6 +18,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /** Jobs, their indexes, job types and the worker registry in Redis; every change of a job goes through a script. */
 @ApplicationScoped
@@ -35,17 +39,25 @@ public class JobStore {
 
     /** Reads in flight at once for one request, well within the client's pool. */
     private static final int READ_CONCURRENCY = 8;
+    private static final long TENANT_REFRESH_MS = 60_000;
+    private static final Duration OUTBOX_FLUSH_EVERY = Duration.ofMillis(10);
+    private static final Logger LOG = Logger.getLogger(JobStore.class);
 
     private final ReactiveRedisDataSource redis;
     private final ReactiveHashCommands<String, String, String> hashes;
     private final ReactiveSortedSetCommands<String, String> sortedSets;
     private final ObjectMapper mapper;
+    private final Map<String, Long> tenantsAdded = new ConcurrentHashMap<>();
+    private final ConfirmedOutbox outbox;
 
     public JobStore(ReactiveRedisDataSource redis, ObjectMapper mapper) {
         this.redis = redis;
         this.hashes = redis.hash(String.class);
         this.sortedSets = redis.sortedSet(String.class);
         this.mapper = mapper;
+        this.outbox = new ConfirmedOutbox("outbox-removals", OUTBOX_FLUSH_EVERY, (key, members) ->
+                sortedSets.zrem(key, members.toArray(String[]::new)).subscribe().with(removed -> { },
+                        failure -> LOG.debugf("confirmed publications stay in %s for now: %s", key, failure)));
     }
 
     /** Runs a script of the event log: by its SHA-1, loading it first when Redis does not know it. */
@@ -86,9 +98,14 @@ public class JobStore {
                 .chain(() -> run(EventLog.expire(tenant, 1))).chain(() -> key);
     }
 
-    /** Takes a confirmed publication out of the tenant's outbox. */
-    public Uni<Void> confirmed(String tenant, String member) {
-        return sortedSets.zrem(EventLog.outboxKey(tenant), member).replaceWithVoid();
+    /** Takes a confirmed publication out of the tenant's outbox, with others confirmed about the same time. */
+    public void confirmed(String tenant, String member) {
+        outbox.confirmed(tenant, member);
+    }
+
+    @PreDestroy
+    void close() {
+        outbox.close();
     }
 
     /** Up to {@code count} ids of an index with scores (creation ms) from {@code max} down to {@code min}, skipping {@code offset}. */
@@ -120,8 +137,18 @@ public class JobStore {
         return redis.set(String.class).smembers(JobKeys.TENANTS);
     }
 
+    /**
+     * Makes the tenant known to the upkeep. Written at most once a minute per tenant (per replica),
+     * not for every job; often enough to survive a Redis that lost its data.
+     */
     public Uni<Void> addTenant(String tenant) {
-        return redis.set(String.class).sadd(JobKeys.TENANTS, tenant).replaceWithVoid();
+        long now = System.currentTimeMillis();
+        Long added = tenantsAdded.get(tenant);
+        if (added != null && now - added < TENANT_REFRESH_MS) {
+            return Uni.createFrom().voidItem();
+        }
+        return redis.set(String.class).sadd(JobKeys.TENANTS, tenant).invoke(() -> tenantsAdded.put(tenant, now))
+                .replaceWithVoid();
     }
 
     /** A registered job type, or null. */

@@ -67,12 +67,7 @@ public class EventPublisher {
                 return;
             }
             published("state", jobType);
-            try {
-                store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)));
-            } catch (RuntimeException e) {
-                LOG.warnf("state event of %s published, still in the outbox (published again later): %s", jobId,
-                        e.toString());
-            }
+            store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)));
         }
     }
 

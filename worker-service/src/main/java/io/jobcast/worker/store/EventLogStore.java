@@ -1,11 +1,13 @@
 package io.jobcast.worker.store;
 
+import io.jobcast.api.ConfirmedOutbox;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobKeys;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,9 +20,12 @@ import java.util.Map;
 public class EventLogStore {
 
     private final RedisDataSource redis;
+    private final ConfirmedOutbox outbox;
 
     public EventLogStore(RedisDataSource redis) {
         this.redis = redis;
+        this.outbox = new ConfirmedOutbox("outbox-removals", Duration.ofMillis(10), (key, members) ->
+                redis.sortedSet(String.class).zrem(key, members.toArray(String[]::new)));
     }
 
     /** Runs a script by its SHA-1, loading it first when Redis does not know it (after a restart, say). */
@@ -47,9 +52,14 @@ public class EventLogStore {
         return EventLog.outcome(run(call));
     }
 
-    /** Takes a confirmed publication out of the tenant's outbox. */
+    /** Takes a confirmed publication out of the tenant's outbox, with others confirmed about the same time. */
     public void confirmed(String tenant, String member) {
-        redis.sortedSet(String.class).zrem(EventLog.outboxKey(tenant), member);
+        outbox.confirmed(tenant, member);
+    }
+
+    @PreDestroy
+    void close() {
+        outbox.close();
     }
 
     /** Makes job types known to job-service (type to its JSON registration). */
