@@ -220,9 +220,12 @@ public class Jobs {
         Uni<Void> queued = dispatch == 0 ? Uni.createFrom().voidItem() // scheduled: published when due
                 : publisher.publishJob(job.withDispatch(dispatch), traceparent)
                         .onFailure().call(() -> store.forget(job.tenant(), job.jobId(), idempotencyKey));
+        Uni<Void> announced = publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events(),
+                traceparent);
         Job accepted = Job.of(JobRecord.fromHash(created.createdRecord(), mapper));
-        return queued
-                .call(() -> publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events(), traceparent))
+        // Both at once, the state event first on the one channel: subscribers hear that the job is
+        // queued before any worker can start it, and the answer waits for one round of confirms.
+        return Uni.combine().all().unis(announced, queued).discardItems()
                 .invoke(() -> metrics.submitted(job.type()))
                 .map(ignored -> new Submitted(accepted, false));
     }

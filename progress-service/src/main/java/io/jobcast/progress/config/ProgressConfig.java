@@ -19,6 +19,13 @@ public interface ProgressConfig {
     @WithDefault("5000")
     int maxConnectionsPerTenant();
 
+    /**
+     * How long an event that arrived before an earlier one of its job or tenant waits for it (the
+     * publishers' channels race). Past it, feeds read what is missing from the log. 0 turns waiting off.
+     */
+    @WithDefault("25ms")
+    Duration reorderWindow();
+
     Sse sse();
 
     LongPoll longPoll();
