@@ -4,22 +4,26 @@ import io.jobcast.progress.config.ProgressConfig;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.ToLongFunction;
 
 /**
- * Hands each event received from the broker to the feeds that follow its job or its tenant, in
- * sequence where a short wait restores it ({@link Reorder}). Every replica of progress-service
+ * Hands each event received from the broker to the feeds that follow its job or its tenant, put
+ * back in sequence first ({@link Reorder}). Every replica of progress-service
  * receives every event, so any replica can serve any client.
  */
 @ApplicationScoped
 public class EventHub {
 
+    /** A followed job's or tenant's live events in sequence, and where to read what the broker did not bring in time. */
+    private record Sequenced(FeedSource source, Reorder reorder) {
+    }
+
     private final Map<String, Set<Consumer<StreamedEvent>>> listeners = new ConcurrentHashMap<>();
-    private final Map<String, Reorder> reorders = new ConcurrentHashMap<>();
+    private final Map<String, Sequenced> sequenced = new ConcurrentHashMap<>();
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
     private final long windowNanos;
     private final Vertx vertx;
@@ -45,10 +49,11 @@ public class EventHub {
         return "tenant:" + tenant;
     }
 
-    void listen(String key, Consumer<StreamedEvent> listener) {
-        listeners.computeIfAbsent(key, id -> ConcurrentHashMap.newKeySet()).add(listener);
+    void listen(FeedSource source, Consumer<StreamedEvent> listener) {
+        listeners.computeIfAbsent(source.hubKey(), id -> ConcurrentHashMap.newKeySet()).add(listener);
         if (windowNanos > 0) {
-            reorders.computeIfAbsent(key, id -> new Reorder(positionIn(id), windowNanos));
+            sequenced.computeIfAbsent(source.hubKey(),
+                    id -> new Sequenced(source, new Reorder(source::positionOf, windowNanos)));
         }
     }
 
@@ -58,9 +63,20 @@ public class EventHub {
             if (!set.isEmpty()) {
                 return set;
             }
-            reorders.remove(id);
+            sequenced.remove(id);
             return null;
         });
+    }
+
+    /**
+     * A feed of the key read the log up to {@code position}: where the live events continue, if
+     * none has arrived yet, so that the first live one to be missing is noticed.
+     */
+    void logReadUpTo(String key, long position) {
+        Sequenced inSequence = sequenced.get(key);
+        if (inSequence != null) {
+            inSequence.reorder().continuesAfter(position);
+        }
     }
 
     /** Jobs and tenants that at least one client follows on this replica. */
@@ -72,19 +88,25 @@ public class EventHub {
         if (!listeners.containsKey(key)) {
             return;
         }
-        Reorder reorder = reorders.get(key);
-        if (reorder == null) {
+        Sequenced inSequence = sequenced.get(key);
+        if (inSequence == null) {
             toListeners(key, event);
-        } else if (reorder.offer(event, System.nanoTime(), ready -> toListeners(key, ready))) {
+        } else if (inSequence.reorder().offer(event, System.nanoTime(), ready -> toListeners(key, ready))) {
             waiting.add(key);
         }
     }
 
     private void handOnDue() {
         for (String key : waiting) {
-            Reorder reorder = reorders.get(key);
-            if (reorder == null || !reorder.due(System.nanoTime(), ready -> toListeners(key, ready))) {
+            Sequenced inSequence = sequenced.get(key);
+            Reorder reorder = inSequence == null ? null : inSequence.reorder();
+            Reorder.Due due = reorder == null ? Reorder.Due.NOTHING : reorder.due(System.nanoTime());
+            if (due == Reorder.Due.NOTHING) {
                 waiting.remove(key);
+            } else if (due == Reorder.Due.READ_LOG) {
+                Consumer<StreamedEvent> to = ready -> toListeners(key, ready);
+                inSequence.source().read(reorder.missingAfter()).subscribe().with(
+                        batch -> reorder.filled(batch.events(), to), failure -> reorder.filled(List.of(), to));
             }
         }
     }
@@ -94,10 +116,6 @@ public class EventHub {
         if (forKey != null) {
             forKey.forEach(listener -> listener.accept(event));
         }
-    }
-
-    private static ToLongFunction<StreamedEvent> positionIn(String key) {
-        return key.startsWith("job:") ? StreamedEvent::seq : StreamedEvent::tseq;
     }
 
     @PreDestroy

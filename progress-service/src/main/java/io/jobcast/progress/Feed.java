@@ -32,7 +32,7 @@ public final class Feed implements Consumer<StreamedEvent> {
     }
 
     void start() {
-        hub.listen(source.hubKey(), this);
+        hub.listen(source, this);
         synchronized (this) {
             reading = true;
         }
@@ -53,7 +53,7 @@ public final class Feed implements Consumer<StreamedEvent> {
                 return;
             }
             if (position == last + 1) {
-                deliver(event);
+                deliver(event, false);
                 return;
             }
             reading = true;
@@ -75,24 +75,28 @@ public final class Feed implements Consumer<StreamedEvent> {
     }
 
     private void caughtUp(FeedSource.Batch batch) {
+        if (!batch.full()) { // this read reached the end of the log
+            hub.logReadUpTo(source.hubKey(), batch.events().isEmpty() ? last
+                    : source.positionOf(batch.events().get(batch.events().size() - 1)));
+        }
         long from;
         synchronized (this) {
             reading = false;
             for (StreamedEvent event : batch.events()) {
                 if (!closed && source.positionOf(event) > last) {
-                    deliver(event);
+                    deliver(event, true);
                 }
             }
             if (!closed && last >= batch.endsAt()) {
                 finish(); // resumed after the end, or the job expired
             }
-            // A full page: the log holds more; read on (the event loop serves others between pages).
+            // A full page: the log holds more; read on once the client took this page.
             boolean gap = batch.full();
             while (!closed && !gap && !arrivedWhileReading.isEmpty()) {
                 StreamedEvent event = arrivedWhileReading.poll();
                 long position = source.positionOf(event);
                 if (position == last + 1) {
-                    deliver(event);
+                    deliver(event, false);
                 } else if (position > last + 1) {
                     gap = true; // the log holds it and whatever came before it
                 }
@@ -106,13 +110,21 @@ public final class Feed implements Consumer<StreamedEvent> {
             reading = true;
             from = last;
         }
-        readLog(from);
+        if (batch.full()) {
+            sink.whenReady(() -> readLog(from));
+        } else {
+            readLog(from);
+        }
     }
 
-    /** Called with the lock held, so the sink sees one event at a time and in order. */
-    private void deliver(StreamedEvent event) {
+    /** Called with the lock held, so the sink sees one event at a time and in order; a logged event is never conflated. */
+    private void deliver(StreamedEvent event, boolean logged) {
         last = source.positionOf(event);
-        sink.event(event);
+        if (logged) {
+            sink.replayed(event);
+        } else {
+            sink.event(event);
+        }
         if (source.endsWith(event)) {
             finish();
         }

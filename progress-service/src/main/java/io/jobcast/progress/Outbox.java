@@ -1,7 +1,9 @@
 package io.jobcast.progress;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -24,6 +26,7 @@ public final class Outbox {
     private final Function<StreamedEvent, CompletionStage<?>> write;
     private final Consumer<String> disconnect;
     private final Map<String, StreamedEvent> queued = new LinkedHashMap<>();
+    private final List<Runnable> whenQueueEmpty = new ArrayList<>();
     private int inFlight;
     private boolean closed;
     private Runnable onDrained;
@@ -46,7 +49,20 @@ public final class Outbox {
         this.disconnect = disconnect;
     }
 
+    /** A live event: while the client is behind, a newer progress event of its job replaces it. */
     public void offer(StreamedEvent event) {
+        offer(event, true);
+    }
+
+    /**
+     * An event replayed from the log, which the client asked for by sequence number: never
+     * conflated. Its feed reads the next page only {@link #whenQueueEmpty}, so replays stay within bounds.
+     */
+    public void offerInFull(StreamedEvent event) {
+        offer(event, false);
+    }
+
+    private void offer(StreamedEvent event, boolean conflatable) {
         boolean tooSlow;
         synchronized (this) {
             if (closed) {
@@ -57,7 +73,8 @@ public final class Outbox {
                 send(event);
                 return;
             }
-            String key = "progress".equals(event.type()) ? "p:" + event.jobId() : "s:" + event.jobId() + ":" + event.seq();
+            String key = conflatable && "progress".equals(event.type()) ? "p:" + event.jobId()
+                    : "e:" + event.jobId() + ":" + event.seq();
             queued.remove(key);
             queued.put(key, event);
             tooSlow = queued.size() > maxQueued;
@@ -81,6 +98,17 @@ public final class Outbox {
         queued.clear();
     }
 
+    /** Runs {@code action} once no event waits beyond the writes in flight (at once if none waits). */
+    public void whenQueueEmpty(Runnable action) {
+        synchronized (this) {
+            if (!queued.isEmpty() && !closed) {
+                whenQueueEmpty.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
     /** Runs {@code action} once every event offered so far is written (at once if none waits). */
     public void whenDrained(Runnable action) {
         synchronized (this) {
@@ -99,6 +127,11 @@ public final class Outbox {
     /** Under the lock, like every send, so events reach the socket in the order they were queued. */
     private synchronized void written() {
         inFlight--;
+        if (queued.isEmpty() && !whenQueueEmpty.isEmpty()) {
+            List<Runnable> actions = List.copyOf(whenQueueEmpty);
+            whenQueueEmpty.clear();
+            actions.forEach(Runnable::run);
+        }
         if (closed || queued.isEmpty()) {
             if (!closed && inFlight == 0 && onDrained != null) {
                 Runnable action = onDrained;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -24,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,8 @@ class EventStreamsTest {
     JobDrivers drivers;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    RedisDataSource redis;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private JobDriver job;
@@ -94,6 +99,25 @@ class EventStreamsTest {
         job.progressLostOnTheBroker(30).progress(60).succeeded();
 
         assertThat(stream.get(10, TimeUnit.SECONDS)).extracting(e -> e[0]).containsExactly("3", "4", "5");
+    }
+
+    @Test
+    void aLostEventIsReadFromTheLogOnceForAllFollowersOfTheJob() throws Exception {
+        long before = logReads();
+        List<CompletableFuture<List<String[]>>> streams = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            streams.add(CompletableFuture.supplyAsync(() -> sse(job.jobId, "2")));
+        }
+        // Each feed listens before its first read of the log, so after eight reads all eight listen.
+        await().atMost(Duration.ofSeconds(10)).until(() -> logReads() - before >= 8);
+        long listening = logReads();
+
+        job.progressLostOnTheBroker(30).progress(60).succeeded();
+
+        for (CompletableFuture<List<String[]>> stream : streams) {
+            assertThat(stream.get(10, TimeUnit.SECONDS)).extracting(e -> e[0]).containsExactly("3", "4", "5");
+        }
+        assertThat(logReads() - listening).as("one read of the log filled the gap for all eight").isEqualTo(1);
     }
 
     @Test
@@ -180,6 +204,12 @@ class EventStreamsTest {
         socket.sendText("this is not json", true).join();
 
         assertThat(frames.closed.get(5, TimeUnit.SECONDS)).startsWith("1007 ");
+    }
+
+    /** Reads of any event log (XRANGE) Redis has served. */
+    private long logReads() {
+        Matcher calls = Pattern.compile("cmdstat_xrange:calls=(\\d+)").matcher(redis.execute("INFO", "commandstats").toString());
+        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 
     private int followers() {

@@ -82,7 +82,11 @@ final class JobDriver implements AutoCloseable {
 
     /** Appends to the log without publishing: an event the broker lost. */
     JobDriver progressLostOnTheBroker(int percent) {
-        append(EventLog.progress(ref(), attempt, percent, "lost " + percent, null, LEASE, Instant.now(), mapper));
+        return progressLostOnTheBroker(percent, "lost " + percent);
+    }
+
+    JobDriver progressLostOnTheBroker(int percent, String message) {
+        append(EventLog.progress(ref(), attempt, percent, message, null, LEASE, Instant.now(), mapper));
         return this;
     }
 

@@ -73,6 +73,22 @@ class OutboxTest {
         assertThat(written).endsWith("s3a");
     }
 
+    @Test
+    void neverConflatesReplayedEventsAndSaysWhenTheQueueIsEmpty() {
+        List<String> ready = new ArrayList<>();
+        outbox.offerInFull(progress("a", 1));
+        outbox.offerInFull(progress("a", 2));
+        outbox.offerInFull(progress("a", 3));
+        outbox.offerInFull(progress("a", 4));
+        outbox.whenQueueEmpty(() -> ready.add("next page"));
+        assertThat(ready).isEmpty();
+
+        finishWrites();
+
+        assertThat(written).containsExactly("p1a", "p2a", "p3a", "p4a");
+        assertThat(ready).containsExactly("next page");
+    }
+
     private void finishWrites() {
         for (int i = 0; i < pending.size(); i++) {
             pending.get(i).complete(null);

@@ -21,7 +21,8 @@ public interface ProgressConfig {
 
     /**
      * How long an event that arrived before an earlier one of its job or tenant waits for it (the
-     * publishers' channels race). Past it, feeds read what is missing from the log. 0 turns waiting off.
+     * publishers' channels race). Past it, what is missing is read from the log, once for all feeds
+     * of the job or tenant. 0 turns waiting off: each feed then reads the log at each gap.
      */
     @WithDefault("25ms")
     Duration reorderWindow();

@@ -157,6 +157,16 @@ public class JobEventsRoute {
         }
 
         @Override
+        public void replayed(StreamedEvent event) {
+            outbox.offerInFull(event);
+        }
+
+        @Override
+        public void whenReady(Runnable next) {
+            outbox.whenQueueEmpty(next);
+        }
+
+        @Override
         public void end() {
             outbox.whenDrained(response::end);
         }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -213,9 +214,24 @@ public class ProgressSocket {
 
         @Override
         public void event(StreamedEvent event) {
+            withOutbox(outbox -> outbox.offer(event));
+        }
+
+        @Override
+        public void replayed(StreamedEvent event) {
+            withOutbox(outbox -> outbox.offerInFull(event));
+        }
+
+        @Override
+        public void whenReady(Runnable next) {
+            withOutbox(outbox -> outbox.whenQueueEmpty(next));
+        }
+
+        /** The connection's outbox, unless it closed meanwhile. */
+        private void withOutbox(Consumer<Outbox> action) {
             Outbox outbox = outboxes.get(connection.id());
             if (outbox != null) {
-                outbox.offer(event);
+                action.accept(outbox);
             }
         }
 
