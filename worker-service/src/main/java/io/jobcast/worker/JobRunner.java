@@ -165,6 +165,7 @@ public class JobRunner {
             if (limit != null) {
                 limit.cancel(false);
             }
+            attempt.runsOn(null); // the thread runs other jobs now: a late cancellation must not interrupt them
             inFlight.remove(attempt);
         }
     }
@@ -253,20 +254,39 @@ public class JobRunner {
     }
 
     /** Retries a Redis call for a while: an attempt's outcome is worth waiting for. */
-    private static <T> T patiently(Supplier<T> call) {
+    static <T> T patiently(Supplier<T> call) {
         Instant deadline = Instant.now().plus(RECORD_PATIENCE);
         Duration wait = Duration.ofMillis(100);
         while (true) {
             try {
+                // A cancellation or time limit that comes while the outcome is recorded must not stop
+                // the recording: a blocking call on an interrupted thread fails at once, every time.
+                Thread.interrupted();
                 return call.get();
             } catch (RuntimeException e) {
                 if (Instant.now().isAfter(deadline)) {
                     throw e;
                 }
                 LOG.warnf("cannot record an attempt's outcome yet (%s); retrying in %d ms", e.toString(), wait.toMillis());
-                pause(wait);
+                sleepThrough(wait);
                 wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : wait.multipliedBy(2);
             }
+        }
+    }
+
+    /** Waits the whole duration even if interrupted meanwhile (the interrupt is kept for the caller). */
+    private static void sleepThrough(Duration duration) {
+        long end = System.nanoTime() + duration.toNanos();
+        boolean interrupted = false;
+        for (long left = duration.toNanos(); left > 0; left = end - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
