@@ -77,7 +77,7 @@ public class Jobs {
         if (tooLarge != null) {
             return Uni.createFrom().failure(new ProblemException(tooLarge));
         }
-        return accept(tenant, parsed.submission(), idempotencyKey, Canonical.hash(body), store::jobType)
+        return accept(tenant, parsed.submission(), idempotencyKey, body, store::jobType)
                 .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
     }
 
@@ -113,8 +113,7 @@ public class Jobs {
             work.add(!parsed.errors().isEmpty()
                     ? Uni.createFrom().item(refused(index, JobProblems.invalidProblem(parsed.errors())))
                     : tooLarge != null ? Uni.createFrom().item(refused(index, tooLarge))
-                    : accept(tenant, parsed.submission(), parsed.submission().idempotencyKey(), Canonical.hash(item),
-                            typeOf)
+                    : accept(tenant, parsed.submission(), parsed.submission().idempotencyKey(), item, typeOf)
                             .map(submitted -> new BatchItem(index, 202, submitted.job(), null))
                             .onFailure().recoverWithItem(failure -> refused(index, problemOf(failure))));
         }
@@ -190,7 +189,8 @@ public class Jobs {
                 .onItem().ifNull().failWith(() -> JobProblems.notFound(jobId));
     }
 
-    private Uni<Submitted> accept(String tenant, JobSubmission submission, String idempotencyKey, String bodyHash,
+    /** {@code body} as submitted: its canonical hash tells a repeated submission from a conflicting one, when a key is given. */
+    private Uni<Submitted> accept(String tenant, JobSubmission submission, String idempotencyKey, JsonNode body,
             Function<String, Uni<JobTypeInfo>> typeOf) {
         return typeOf.apply(submission.type()).chain(type -> {
             if (type == null) {
@@ -203,13 +203,13 @@ public class Jobs {
                     : submission.delay() != null ? now.plus(submission.delay()) : null;
             Duration ttl = submission.ttl() != null ? submission.ttl() : config.resultTtl();
             EventLog.Idempotency idempotency = idempotencyKey == null ? null
-                    : new EventLog.Idempotency(idempotencyKey, bodyHash, config.idempotencyKeyTtl());
+                    : new EventLog.Idempotency(idempotencyKey, Canonical.hash(body), config.idempotencyKeyTtl());
             String traceparent = Traces.currentTraceparent();
             return store.addTenant(tenant)
                     .chain(() -> store.change(EventLog.create(job, ttl, runAt, idempotency, traceparent, now, mapper)))
                     .chain(outcome -> outcome instanceof EventLog.Appended created
                             ? publishNew(job, created, idempotencyKey, traceparent)
-                            : replay(tenant, (EventLog.Refused) outcome, idempotencyKey, bodyHash));
+                            : replay(tenant, (EventLog.Refused) outcome, idempotency));
         });
     }
 
@@ -231,15 +231,15 @@ public class Jobs {
     }
 
     /** The same key again: the same body gets the first job back; another body is a conflict. */
-    private Uni<Submitted> replay(String tenant, EventLog.Refused refused, String idempotencyKey, String bodyHash) {
-        if (refused.reason() != EventLog.Refusal.DUPLICATE_SUBMISSION) {
+    private Uni<Submitted> replay(String tenant, EventLog.Refused refused, EventLog.Idempotency idempotency) {
+        if (refused.reason() != EventLog.Refusal.DUPLICATE_SUBMISSION) { // only a submission with a key is a duplicate
             return Uni.createFrom().failure(new IllegalStateException("job creation refused: " + refused));
         }
-        if (!refused.extras().get(1).equals(bodyHash)) {
-            return Uni.createFrom().failure(JobProblems.idempotencyConflict(idempotencyKey));
+        if (!refused.extras().get(1).equals(idempotency.bodyHash())) {
+            return Uni.createFrom().failure(JobProblems.idempotencyConflict(idempotency.key()));
         }
         return store.find(tenant, refused.extras().get(0))
-                .onItem().ifNull().failWith(() -> JobProblems.idempotentJobGone(idempotencyKey))
+                .onItem().ifNull().failWith(() -> JobProblems.idempotentJobGone(idempotency.key()))
                 .map(first -> new Submitted(Job.of(first), true));
     }
 
