@@ -76,6 +76,11 @@ public final class ConfirmedPublisher implements AutoCloseable {
         });
     }
 
+    /** The properties of a JSON message: {@link #PERSISTENT} or {@link #TRANSIENT}; callers add the rest. */
+    public static AMQP.BasicProperties.Builder json(int deliveryMode) {
+        return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(deliveryMode);
+    }
+
     /**
      * A connection factory for the broker the {@code rabbitmq-*} settings name (as the SmallRye
      * connector reads them), with TLS to a managed broker when {@code rabbitmq-ssl} is on: the JVM's

@@ -90,6 +90,11 @@ public record JobEvent(
 
     /** The routing key on the events exchange: {@code <type>.<jobType>}, e.g. {@code progress.demo.sleep}. */
     public String routingKey() {
+        return routingKey(type, jobType);
+    }
+
+    /** The routing key of an event of {@code type} of a job of {@code jobType}, for publishers that hold the JSON only. */
+    public static String routingKey(EventType type, String jobType) {
         return type.wireName() + "." + jobType;
     }
 

@@ -2,6 +2,7 @@ package io.jobcast.jobs.messaging;
 
 import static io.jobcast.api.ConfirmedPublisher.PERSISTENT;
 import static io.jobcast.api.ConfirmedPublisher.TRANSIENT;
+import static io.jobcast.api.ConfirmedPublisher.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,8 @@ import com.rabbitmq.client.AMQP;
 import io.jobcast.api.ConfirmedPublisher;
 import io.jobcast.api.ControlMessage;
 import io.jobcast.api.EventLog;
+import io.jobcast.api.EventType;
+import io.jobcast.api.JobEvent;
 import io.jobcast.api.JobMessage;
 import io.jobcast.jobs.store.JobStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,7 +91,7 @@ public class JobPublisher {
     public Uni<Void> publishStates(String tenant, String jobId, String jobType, List<String> jsons, String traceparent) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String json : jsons) {
-            chain = chain.chain(() -> publish(eventsExchange, "state." + jobType, json(PERSISTENT), json,
+            chain = chain.chain(() -> publish(eventsExchange, JobEvent.routingKey(EventType.STATE, jobType), json(PERSISTENT), json,
                             Traces.contextOf(traceparent))
                     .invoke(() -> registry.counter("jobcast.events.published", "kind", "state", "type", jobType).increment())
                     .invoke(() -> store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)))));
@@ -121,10 +124,6 @@ public class JobPublisher {
     @PreDestroy
     void close() {
         channel.close();
-    }
-
-    private static AMQP.BasicProperties.Builder json(int deliveryMode) {
-        return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(deliveryMode);
     }
 
     /** Counts what the broker refused or did not confirm in time, for operators (jobcast_rabbitmq_errors_total). */

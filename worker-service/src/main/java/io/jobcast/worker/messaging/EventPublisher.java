@@ -2,10 +2,12 @@ package io.jobcast.worker.messaging;
 
 import static io.jobcast.api.ConfirmedPublisher.PERSISTENT;
 import static io.jobcast.api.ConfirmedPublisher.TRANSIENT;
+import static io.jobcast.api.ConfirmedPublisher.json;
 
-import com.rabbitmq.client.AMQP;
 import io.jobcast.api.ConfirmedPublisher;
 import io.jobcast.api.EventLog;
+import io.jobcast.api.EventType;
+import io.jobcast.api.JobEvent;
 import io.jobcast.worker.Workers;
 import io.jobcast.worker.store.EventLogStore;
 import io.micrometer.core.instrument.Counter;
@@ -57,7 +59,7 @@ public class EventPublisher {
     public void publishStates(String tenant, String jobId, String jobType, List<String> jsons) {
         for (String json : jsons) {
             try {
-                channel.publish(exchange, "state." + jobType, json(PERSISTENT), json, Context.current()).get();
+                channel.publish(exchange, JobEvent.routingKey(EventType.STATE, jobType), json(PERSISTENT), json, Context.current()).get();
             } catch (ExecutionException | RuntimeException e) {
                 stateErrors.increment();
                 LOG.warnf("state event of %s not confirmed yet (the outbox has it): %s", jobId, e.toString());
@@ -74,7 +76,8 @@ public class EventPublisher {
     /** Progress is transient and not awaited: the event log has it, and a later event supersedes it. */
     public void publishProgress(String json, String jobType) {
         published("progress", jobType);
-        channel.publish(exchange, "progress." + jobType, json(TRANSIENT), json, Context.current())
+        channel.publish(exchange, JobEvent.routingKey(EventType.PROGRESS, jobType), json(TRANSIENT), json,
+                        Context.current())
                 .whenComplete((ok, failure) -> {
                     if (failure != null) {
                         progressErrors.increment();
@@ -85,10 +88,6 @@ public class EventPublisher {
 
     private void published(String kind, String jobType) {
         registry.counter("jobcast.events.published", "kind", kind, "type", jobType).increment();
-    }
-
-    private static AMQP.BasicProperties.Builder json(int deliveryMode) {
-        return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(deliveryMode);
     }
 
     @PreDestroy
