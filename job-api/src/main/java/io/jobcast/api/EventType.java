@@ -8,9 +8,11 @@ public enum EventType {
     STATE,
     PROGRESS;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case name used on the wire, in routing keys and as the SSE event name. */
     @JsonValue
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 }

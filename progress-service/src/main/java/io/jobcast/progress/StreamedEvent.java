@@ -1,11 +1,16 @@
 package io.jobcast.progress;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jobcast.api.JobEvent;
+import io.jobcast.api.EventType;
+import io.jobcast.api.JobState;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An event on its way to clients: the few fields fan-out needs, and the JSON exactly as the event
@@ -15,17 +20,68 @@ public record StreamedEvent(String jobId, String tenant, long seq, long tseq, St
         String type, boolean terminal, Instant timestamp, String json) {
 
     /** Whether the event is of one of {@code types} (any, if empty) and carries {@code tag} (any, if null). */
-    public boolean matches(java.util.Set<String> types, String tag) {
+    public boolean matches(Set<String> types, String tag) {
         return (types.isEmpty() || types.contains(jobType)) && (tag == null || tags.contains(tag));
     }
 
+    /**
+     * Reads the fields fan-out needs and skips the rest (message, result, error): every event
+     * passes here once per replica, so a full {@code JobEvent} binding would be paid for fields
+     * nobody reads.
+     */
     public static StreamedEvent of(String json, ObjectMapper mapper) {
-        try {
-            JobEvent event = mapper.readValue(json, JobEvent.class);
-            return new StreamedEvent(event.jobId(), event.tenant(), event.seq(), event.tseq(), event.jobType(),
-                    event.tags(), event.type().wireName(), event.isTerminal(), event.timestamp(), json);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("not a job event: " + json, e);
+        try (JsonParser parser = mapper.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            String jobId = null;
+            String tenant = null;
+            String jobType = null;
+            String type = null;
+            String state = null;
+            Instant timestamp = null;
+            long seq = 0;
+            long tseq = 0;
+            List<String> tags = List.of();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "seq" -> seq = parser.getValueAsLong();
+                    case "tseq" -> tseq = parser.getValueAsLong();
+                    case "jobId" -> jobId = parser.getValueAsString();
+                    case "tenant" -> tenant = parser.getValueAsString();
+                    case "jobType" -> jobType = parser.getValueAsString();
+                    case "type" -> type = parser.getValueAsString();
+                    case "state" -> state = parser.getValueAsString();
+                    case "timestamp" -> timestamp = value == JsonToken.VALUE_NULL ? null : Instant.parse(parser.getText());
+                    case "tags" -> tags = strings(parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (jobId == null || tenant == null || jobType == null || type == null || state == null) {
+                throw new IOException("jobId, tenant, jobType, type and state are required");
+            }
+            boolean isState = EventType.STATE.wireName().equals(type);
+            if (!isState && !EventType.PROGRESS.wireName().equals(type)) {
+                throw new IOException("unknown event type " + type);
+            }
+            boolean terminal = JobState.valueOf(state).isTerminal() && isState;
+            return new StreamedEvent(jobId, tenant, seq, tseq, jobType, tags, type, terminal, timestamp, json);
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException("not a job event: " + json,
+                    e instanceof IOException io ? io : new IOException(e.getMessage(), e));
         }
+    }
+
+    private static List<String> strings(JsonParser parser, JsonToken start) throws IOException {
+        if (start != JsonToken.START_ARRAY) {
+            throw new IOException("tags must be an array");
+        }
+        List<String> strings = new ArrayList<>(4);
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            strings.add(parser.getValueAsString());
+        }
+        return List.copyOf(strings);
     }
 }
