@@ -1,9 +1,13 @@
 package io.jobcast.progress;
 
 import io.jobcast.progress.config.ProgressConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +18,11 @@ import java.util.function.Consumer;
  * Hands each event received from the broker to the feeds that follow its job or its tenant, put
  * back in sequence first ({@link Reorder}). Every replica of progress-service
  * receives every event, so any replica can serve any client.
+ *
+ * <p>A feed is handed its events on the event loop it was opened on, which is its client
+ * connection's: each loop gets one task per event for all of its feeds and writes to its own
+ * sockets, in parallel with the other loops, instead of one thread making every write and each
+ * write crossing to its connection's loop.
  */
 @ApplicationScoped
 public class EventHub {
@@ -22,7 +31,20 @@ public class EventHub {
     private record Sequenced(FeedSource source, Reorder reorder) {
     }
 
-    private final Map<String, Set<Consumer<StreamedEvent>>> listeners = new ConcurrentHashMap<>();
+    /** The event loop a listener is handed events on; {@link #CALLER} for one opened off any loop. */
+    private record Loop(Context context) {
+
+        static final Loop CALLER = new Loop(null);
+
+        /** The event loop of the current Vert.x context (a request's context is a copy of its connection loop's). */
+        static Loop current() {
+            Context current = Vertx.currentContext();
+            return current == null || !current.isEventLoopContext() ? CALLER
+                    : new Loop(((ContextInternal) current).unwrap());
+        }
+    }
+
+    private final Map<String, Map<Consumer<StreamedEvent>, Loop>> listeners = new ConcurrentHashMap<>();
     private final Map<String, Sequenced> sequenced = new ConcurrentHashMap<>();
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
     private final long windowNanos;
@@ -50,7 +72,7 @@ public class EventHub {
     }
 
     void listen(FeedSource source, Consumer<StreamedEvent> listener) {
-        listeners.computeIfAbsent(source.hubKey(), id -> ConcurrentHashMap.newKeySet()).add(listener);
+        listeners.computeIfAbsent(source.hubKey(), id -> new ConcurrentHashMap<>()).put(listener, Loop.current());
         if (windowNanos > 0) {
             sequenced.computeIfAbsent(source.hubKey(),
                     id -> new Sequenced(source, new Reorder(source::positionOf, windowNanos)));
@@ -58,10 +80,10 @@ public class EventHub {
     }
 
     void forget(String key, Consumer<StreamedEvent> listener) {
-        listeners.computeIfPresent(key, (id, set) -> {
-            set.remove(listener);
-            if (!set.isEmpty()) {
-                return set;
+        listeners.computeIfPresent(key, (id, forKey) -> {
+            forKey.remove(listener);
+            if (!forKey.isEmpty()) {
+                return forKey;
             }
             sequenced.remove(id);
             return null;
@@ -112,10 +134,22 @@ public class EventHub {
     }
 
     private void toListeners(String key, StreamedEvent event) {
-        Set<Consumer<StreamedEvent>> forKey = listeners.get(key);
-        if (forKey != null) {
-            forKey.forEach(listener -> listener.accept(event));
+        Map<Consumer<StreamedEvent>, Loop> forKey = listeners.get(key);
+        if (forKey == null) {
+            return;
         }
+        // Even the current loop's listeners get a task: a key's events are handed on from more than one
+        // thread (the broker's, the reorder timer's), and only each loop's task queue keeps them in order.
+        Map<Loop, List<Consumer<StreamedEvent>>> byLoop = new HashMap<>(4);
+        forKey.forEach((listener, loop) -> {
+            if (loop == Loop.CALLER) {
+                listener.accept(event);
+            } else {
+                byLoop.computeIfAbsent(loop, any -> new ArrayList<>()).add(listener);
+            }
+        });
+        byLoop.forEach((loop, onLoop) -> loop.context().runOnContext(
+                nothing -> onLoop.forEach(listener -> listener.accept(event))));
     }
 
     @PreDestroy
