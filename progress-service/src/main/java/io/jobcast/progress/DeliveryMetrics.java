@@ -1,10 +1,11 @@
 package io.jobcast.progress;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,31 +19,38 @@ import java.util.concurrent.atomic.AtomicInteger;
  * open connections.
  */
 @Startup // its meters exist from the start
-@ApplicationScoped
+@Singleton // no client proxy: it is called once per event and client
 public class DeliveryMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+    // Looked up once: these run once per event and client, and a registry lookup builds an id each time.
+    private final Map<String, Counter> delivered = new ConcurrentHashMap<>();
+    private final Counter received;
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
         // At 0 from the start, so that rates, dashboards and alerts see the first event and connection.
-        registry.counter("jobcast.events.received");
+        received = registry.counter("jobcast.events.received");
         for (String transport : List.of("sse", "websocket", "long-poll")) {
-            registry.counter("jobcast.events.delivered", "transport", transport);
+            delivered(transport);
             latency(transport);
             gauge(transport);
         }
     }
 
     public void received() {
-        registry.counter("jobcast.events.received").increment();
+        received.increment();
     }
 
     public void delivered(String transport, StreamedEvent event) {
-        registry.counter("jobcast.events.delivered", "transport", transport).increment();
+        delivered(transport).increment();
         latency(transport).record(Duration.between(event.timestamp(), Instant.now()));
+    }
+
+    private Counter delivered(String transport) {
+        return delivered.computeIfAbsent(transport, t -> registry.counter("jobcast.events.delivered", "transport", t));
     }
 
     private Timer latency(String transport) {

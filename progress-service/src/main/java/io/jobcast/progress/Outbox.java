@@ -5,9 +5,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import io.jobcast.progress.config.ProgressConfig;
 
 /**
@@ -23,7 +22,7 @@ public final class Outbox {
 
     private final int maxInFlight;
     private final int maxQueued;
-    private final Function<StreamedEvent, CompletionStage<?>> write;
+    private final BiConsumer<StreamedEvent, Runnable> write;
     private final Consumer<String> disconnect;
     private final Map<String, StreamedEvent> queued = new LinkedHashMap<>();
     private final List<Runnable> whenQueueEmpty = new ArrayList<>();
@@ -32,16 +31,17 @@ public final class Outbox {
     private Runnable onDrained;
 
     /** An outbox with the configured bounds. */
-    public static Outbox configured(ProgressConfig.Outbox bounds, Function<StreamedEvent, CompletionStage<?>> write,
+    public static Outbox configured(ProgressConfig.Outbox bounds, BiConsumer<StreamedEvent, Runnable> write,
             Consumer<String> disconnect) {
         return new Outbox(bounds.maxInFlight(), bounds.maxQueued(), write, disconnect);
     }
 
     /**
-     * @param write      writes one event to the socket; completes when the socket took it
+     * @param write      writes one event to the socket, then runs the given callback once the socket
+     *                   took it (or failed to): a plain callback, as it runs once per event and client
      * @param disconnect closes the connection with the given reason
      */
-    public Outbox(int maxInFlight, int maxQueued, Function<StreamedEvent, CompletionStage<?>> write,
+    public Outbox(int maxInFlight, int maxQueued, BiConsumer<StreamedEvent, Runnable> write,
             Consumer<String> disconnect) {
         this.maxInFlight = maxInFlight;
         this.maxQueued = maxQueued;
@@ -121,7 +121,7 @@ public final class Outbox {
     }
 
     private void send(StreamedEvent event) {
-        write.apply(event).whenComplete((ok, failure) -> written());
+        write.accept(event, this::written);
     }
 
     /** Under the lock, like every send, so events reach the socket in the order they were queued. */

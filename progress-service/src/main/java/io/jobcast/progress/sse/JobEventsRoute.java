@@ -23,7 +23,6 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.ToLongFunction;
 import io.jobcast.progress.config.ProgressConfig;
 import org.jboss.logging.Logger;
 
@@ -58,6 +57,8 @@ public class JobEventsRoute {
     private final ProgressConfig.Outbox outboxBounds;
     private final ConnectionLimits limits;
     private final DeliveryMetrics metrics;
+    private final SseFrames jobFrames = new SseFrames(StreamedEvent::seq);
+    private final SseFrames tenantFrames = new SseFrames(StreamedEvent::tseq);
 
     public JobEventsRoute(Feeds feeds, ProblemResponses problems, Vertx vertx, ConnectionLimits limits, ProgressConfig config,
             DeliveryMetrics metrics) {
@@ -74,7 +75,7 @@ public class JobEventsRoute {
         router.get("/api/v1/jobs/:id/events").handler(context -> {
             String tenant = context.request().getHeader(InternalHeaders.TENANT);
             String jobId = context.pathParam("id");
-            stream(context, feeds.check(tenant, jobId), StreamedEvent::seq,
+            stream(context, feeds.check(tenant, jobId), jobFrames,
                     (after, sink) -> feeds.follow(tenant, jobId, after, sink));
         });
         router.get("/api/v1/events").handler(context -> {
@@ -83,16 +84,16 @@ public class JobEventsRoute {
             String tag = context.request().getParam("tag");
             stream(context, Tenants.isValid(tenant) ? Uni.createFrom().voidItem()
                             : Uni.createFrom().failure(new ProblemException(MISSING_TENANT)),
-                    StreamedEvent::tseq, (after, sink) -> feeds.followTenant(tenant, after,
+                    tenantFrames, (after, sink) -> feeds.followTenant(tenant, after,
                             new FeedSink.Filtered(sink, event -> event.matches(types, tag))));
         });
     }
 
     /**
      * Answers a problem if the check fails; otherwise writes the stream's head, then follows the
-     * feed from the client's resume point, with {@code id:} lines from {@code position}.
+     * feed from the client's resume point, in {@code frames}.
      */
-    private void stream(RoutingContext context, Uni<Void> check, ToLongFunction<StreamedEvent> position,
+    private void stream(RoutingContext context, Uni<Void> check, SseFrames frames,
             BiFunction<Long, FeedSink, Feed> follow) {
         String requestId = context.request().getHeader(InternalHeaders.REQUEST_ID);
         long after;
@@ -115,9 +116,9 @@ public class JobEventsRoute {
                     .putHeader("X-Accel-Buffering", "no")
                     .write("retry: " + RECONNECT_MILLIS + "\n\n");
             metrics.opened(TRANSPORT);
-            Outbox outbox = Outbox.configured(outboxBounds, event -> {
+            Outbox outbox = Outbox.configured(outboxBounds, (event, written) -> {
                         metrics.delivered(TRANSPORT, event);
-                        return response.write(frame(event, position)).toCompletionStage();
+                        response.write(frames.frameOf(event), done -> written.run());
                     },
                     reason -> response.end(": " + reason + "\n\n")); // EventSource reconnects with Last-Event-ID
             Feed feed = follow.apply(after, new SseSink(response, outbox));
@@ -143,10 +144,6 @@ public class JobEventsRoute {
         LOG.warnf("cannot open an event stream: %s", failure.toString());
         return new Problem("/problems/service-unavailable", "Events unavailable", 503,
                 "The event log cannot be read right now; retry shortly.");
-    }
-
-    private static String frame(StreamedEvent event, ToLongFunction<StreamedEvent> position) {
-        return "id: " + position.applyAsLong(event) + "\nevent: " + event.type() + "\ndata: " + event.json() + "\n\n";
     }
 
     private record SseSink(HttpServerResponse response, Outbox outbox) implements FeedSink {

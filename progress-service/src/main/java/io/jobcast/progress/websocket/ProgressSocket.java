@@ -78,9 +78,9 @@ public class ProgressSocket {
         }
         feedsByConnection.put(connection.id(), new ConcurrentHashMap<>());
         metrics.opened(TRANSPORT);
-        outboxes.put(connection.id(), Outbox.configured(outboxBounds, event -> {
+        outboxes.put(connection.id(), Outbox.configured(outboxBounds, (event, written) -> {
                     metrics.delivered(TRANSPORT, event);
-                    return connection.sendText(event.json()).subscribeAsCompletionStage();
+                    connection.sendText(event.json()).subscribe().with(ok -> written.run(), failure -> written.run());
                 },
                 reason -> connection.close(new CloseReason(TRY_AGAIN_LATER, reason)).subscribe().with(ok -> { }, e -> { })));
         return Uni.createFrom().voidItem();
