@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code demo.ticker}: {@code {"events": n, "intervalMs": ms}}, n progress events at a steady rate,
- * one every intervalMs: the event source of the benchmark's latency and fan-out scenarios. Ticks
- * are scheduled from the start, not from the previous tick, so a slow progress call does not
- * lower the rate; a tick that is late is sent at once.
+ * {@code demo.ticker}: {@code {"events": n, "intervalMs": ms, "offsetMs": o}}, n progress events at a
+ * steady rate, one every intervalMs, the first after offsetMs plus one interval (default 0): the
+ * event source of the benchmark's latency and fan-out scenarios, whose tickers take offsets so their
+ * ticks interleave instead of arriving in bursts. Ticks are scheduled from the start, not from the
+ * previous tick, so a slow progress call does not lower the rate; a tick that is late is sent at once.
  */
 @ApplicationScoped
 public class DemoTicker implements JobHandler {
@@ -36,7 +37,8 @@ public class DemoTicker implements JobHandler {
     public Object run(JobContext context) throws InterruptedException {
         int events = Payloads.intField(context.payload(), "events", 100, 1, 10_000_000);
         int intervalMs = Payloads.intField(context.payload(), "intervalMs", 100, 1, 60_000);
-        long start = System.nanoTime();
+        int offsetMs = Payloads.intField(context.payload(), "offsetMs", 0, 0, 60_000);
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(offsetMs);
         long interval = TimeUnit.MILLISECONDS.toNanos(intervalMs);
         for (int tick = 1; tick <= events; tick++) {
             long wait = start + tick * interval - System.nanoTime();
