@@ -85,8 +85,7 @@ export function JobsPage({ api, search }: { api: JobApi; search: string }) {
         <h1 id="jobs-title">Jobs</h1>
         <FeedIndicator status={live.status} compact />
       </div>
-      {/* Keyed by the types too: a type from the address is selected once its option exists. */}
-      <form className="filters" onSubmit={setFilter} key={`${filterKey}|${types.length}`} aria-label="Filter jobs">
+      <form className="filters" onSubmit={setFilter} key={filterKey} aria-label="Filter jobs">
         <label>
           State
           <select name="state" defaultValue={filter.state ?? ''}>
@@ -96,7 +95,9 @@ export function JobsPage({ api, search }: { api: JobApi; search: string }) {
         </label>
         <label>
           Type
-          <select name="type" defaultValue={filter.type ?? ''}>
+          {/* Keyed by the types (not the whole form, which would drop what is being typed when they
+              arrive): a type from the address is selected once its option exists. */}
+          <select name="type" defaultValue={filter.type ?? ''} key={types.length}>
             <option value="">any</option>
             {types.map((type) => <option key={type.type}>{type.type}</option>)}
             {filter.type && !types.some((t) => t.type === filter.type) && <option>{filter.type}</option>}
