@@ -13,15 +13,25 @@ import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 
-/** Reads job heads and event logs; progress-service never writes to Redis. */
+/**
+ * Reads job heads and event logs; progress-service never writes to Redis. Identical reads at
+ * once are made once ({@link SharedReads}): a reconnect storm reads each log position once.
+ */
 @ApplicationScoped
 public class EventLogReader {
+
+    /** An {@code XRANGE} of a log: up to {@code count} entries after {@code after}. */
+    private record Range(String log, long after, int count) {
+    }
 
     private final ReactiveHashCommands<String, String, String> hashes;
     private final ReactiveStreamCommands<String, String, String> streams;
     private final ObjectMapper mapper;
+    private final SharedReads<String, JobHead> heads = new SharedReads<>();
+    private final SharedReads<Range, List<StreamedEvent>> ranges = new SharedReads<>();
 
     public EventLogReader(ReactiveRedisDataSource redis, ObjectMapper mapper) {
         this.hashes = redis.hash(String.class);
@@ -31,7 +41,8 @@ public class EventLogReader {
 
     /** The job's owner, state and last sequence number; {@code null} if there is no such job. */
     public Uni<JobHead> head(String tenant, String jobId) {
-        return hashes.hmget(JobKeys.record(tenant, jobId), "tenant", "state", "seq").map(EventLogReader::head);
+        String key = JobKeys.record(tenant, jobId);
+        return heads.read(key, () -> hashes.hmget(key, "tenant", "state", "seq").map(EventLogReader::head));
     }
 
     /** The job's whole record, or {@code null}. */
@@ -40,19 +51,20 @@ public class EventLogReader {
     }
 
     /** Up to {@code count} logged events of the job after sequence number {@code seq}, in order. */
-    public Uni<java.util.List<StreamedEvent>> after(String tenant, String jobId, long seq, int count) {
-        return streams.xrange(JobKeys.log(tenant, jobId), StreamRange.of((seq + 1) + "-0", "+"), count)
-                .map(entries -> entries.stream()
-                        .map(entry -> StreamedEvent.of(entry.payload().get(EventLog.ENTRY_FIELD), mapper))
-                        .toList());
+    public Uni<List<StreamedEvent>> after(String tenant, String jobId, long seq, int count) {
+        return range(new Range(JobKeys.log(tenant, jobId), seq, count));
     }
 
     /** Up to {@code count} logged events of the tenant's jobs after the tenant sequence number {@code tseq}, in order. */
-    public Uni<java.util.List<StreamedEvent>> tenantAfter(String tenant, long tseq, int count) {
-        return streams.xrange(JobKeys.tenantLog(tenant), StreamRange.of((tseq + 1) + "-0", "+"), count)
+    public Uni<List<StreamedEvent>> tenantAfter(String tenant, long tseq, int count) {
+        return range(new Range(JobKeys.tenantLog(tenant), tseq, count));
+    }
+
+    private Uni<List<StreamedEvent>> range(Range range) {
+        return ranges.read(range, () -> streams.xrange(range.log(), StreamRange.of((range.after() + 1) + "-0", "+"), range.count())
                 .map(entries -> entries.stream()
                         .map(entry -> StreamedEvent.of(entry.payload().get(EventLog.ENTRY_FIELD), mapper))
-                        .toList());
+                        .toList()));
     }
 
     private static JobHead head(Map<String, String> fields) {
