@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * A client process of the fan-out scenario: holds up to ~19k subscriber connections (the file
  * descriptor limit is 20000 per process, so larger counts use several of these), and obeys
  * commands on stdin, answering with one JSON line each on stdout:
- * {@code connect}, {@code start} (reset counters), {@code stop} (report), {@code drop FRACTION PAUSE_MS TIMEOUT_MS}
- * (a reconnect storm), {@code close}, {@code quit}.
+ * {@code connect}, {@code start} (reset counters: a window opens), {@code end GRACE_MS} (events
+ * created from now on, or arriving after the grace, are not the window's), {@code stop} (report),
+ * {@code quiet MS MAX_MS} (wait until no event arrived for MS), {@code drop FRACTION PAUSE_MS
+ * TIMEOUT_MS} (a reconnect storm), {@code close}, {@code quit}.
  *
  * <p>Arguments: {@code target=jobcast|bare|sio port=N clients=N wsShare=0.5 tenant=T tag=T after=N loops=N}.
  */
@@ -51,7 +53,12 @@ public final class FanoutClients {
                     clients.stats.reset();
                     clients.reply(Map.of("event", "started"));
                 }
+                case "end" -> {
+                    clients.stats.closeWindow(Long.parseLong(command[1]));
+                    clients.reply(Map.of("event", "ended"));
+                }
                 case "stop" -> clients.reply(clients.report());
+                case "quiet" -> clients.reply(clients.quiet(Long.parseLong(command[1]), Long.parseLong(command[2])));
                 case "drop" -> clients.reply(clients.drop(Double.parseDouble(command[1]), Long.parseLong(command[2]),
                         Long.parseLong(command[3])));
                 case "close" -> {
@@ -140,10 +147,21 @@ public final class FanoutClients {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("event", "stats");
         answer.put("delivered", stats.delivered.sum());
+        answer.put("windowSeconds", stats.windowSeconds());
         answer.put("missing", stats.missing.sum());
         answer.put("duplicates", stats.duplicates.sum());
         answer.put("latency", stats.latency.toJson());
         return answer;
+    }
+
+    /** Waits until no event arrived for {@code quietMs} (a server's backlog drained), {@code maxMs} at most. */
+    private Map<String, Object> quiet(long quietMs, long maxMs) throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + maxMs * 1_000_000;
+        while (EventScan.nowMicros() - stats.lastArrivalMicros() < quietMs * 1000 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return Map.of("event", "quiet", "waitedMs", (System.nanoTime() - started) / 1_000_000);
     }
 
     /**

@@ -15,6 +15,22 @@ public final class Metrics {
     private Metrics() {
     }
 
+    /** The sum of every series of a counter (or of a summary's {@code _count} or {@code _sum}); 0 when unreadable. */
+    public static double total(Net net, int port, String name) {
+        String text;
+        try {
+            text = Http.get(net, port, "/q/metrics");
+        } catch (RuntimeException e) {
+            return 0;
+        }
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+]+)").matcher(text);
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+
     /** Label value (e.g. transport) → cumulative bucket counts by upper bound (seconds). */
     public static Map<String, Map<Double, Double>> histogram(Net net, int port, String name, String label) {
         Map<String, Map<Double, Double>> out = new LinkedHashMap<>();

@@ -14,13 +14,22 @@ import java.util.function.Consumer;
  */
 public final class Tracker {
 
-    /** Counters shared by all connections of a process; swapped at each measurement window. */
+    /**
+     * Counters shared by all connections of a process; swapped at each measurement window. Latency
+     * and deliveries count only the events created within the window that arrive by its end plus a
+     * grace: a step's own events, not the backlog of the step before it, and not what arrives later
+     * however late the report is asked for. Missing and duplicate events count always.
+     */
     public static final class Stats {
         public volatile Histo latency = new Histo();
         public final LongAdder delivered = new LongAdder();
         public final LongAdder missing = new LongAdder();
         public final LongAdder duplicates = new LongAdder();
         public final LongAdder succeeded = new LongAdder();
+        private volatile long createdFromMicros;
+        private volatile long createdUntilMicros = Long.MAX_VALUE;
+        private volatile long arrivedUntilMicros = Long.MAX_VALUE;
+        private volatile long lastArrivalMicros;
 
         public void reset() {
             latency = new Histo();
@@ -28,6 +37,32 @@ public final class Tracker {
             missing.reset();
             duplicates.reset();
             succeeded.reset();
+            createdUntilMicros = Long.MAX_VALUE;
+            arrivedUntilMicros = Long.MAX_VALUE;
+            createdFromMicros = EventScan.nowMicros();
+        }
+
+        /** Events created from now on are no longer this window's, nor events arriving after {@code graceMillis}. */
+        public void closeWindow(long graceMillis) {
+            long now = EventScan.nowMicros();
+            arrivedUntilMicros = now + graceMillis * 1000;
+            createdUntilMicros = now;
+        }
+
+        /** How long events counted as created within the window, in seconds (as long as it is still open: until now). */
+        public double windowSeconds() {
+            long until = createdUntilMicros == Long.MAX_VALUE ? EventScan.nowMicros() : createdUntilMicros;
+            return (until - createdFromMicros) / 1e6;
+        }
+
+        /** When the last event arrived (µs, {@link EventScan#nowMicros()}), 0 if none did. */
+        public long lastArrivalMicros() {
+            return lastArrivalMicros;
+        }
+
+        boolean inWindow(long createdMicros, long arrivalMicros) {
+            return arrivalMicros < arrivedUntilMicros
+                    && (createdMicros <= 0 || createdMicros >= createdFromMicros && createdMicros < createdUntilMicros);
         }
     }
 
@@ -78,10 +113,13 @@ public final class Tracker {
     public void event(Buffer b, int from, int to) {
         long arrival = EventScan.nowMicros();
         long created = EventScan.timestampMicros(b, from, to);
-        if (created > 0) {
-            stats.latency.record(arrival - created);
+        stats.lastArrivalMicros = arrival;
+        if (stats.inWindow(created, arrival)) {
+            if (created > 0) {
+                stats.latency.record(arrival - created);
+            }
+            stats.delivered.increment();
         }
-        stats.delivered.increment();
         long seq = EventScan.seq(b, from, to);
         String job = EventScan.jobId(b, from, to);
         if (job != null && seq >= 0) {
