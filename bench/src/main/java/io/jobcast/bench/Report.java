@@ -275,13 +275,20 @@ public final class Report {
             String peerTransport = transport.equals("sse") ? "websocket" : transport;
             Double r = median(x -> ratio(latencyP(x, "jobcast", transport, 99), latencyP(x, "socketio", peerTransport, 99)));
             if (r != null && r > 1) {
+                Map<String, Object> jc = map(at(first, "latency.jobcast"));
                 lines.add(String.format(Locale.ROOT, "**Progress latency, %s**: p99 %s ms against the Socket.IO chain's %s ms: "
-                                + "%.1f× too slow (%s ms over). progress-service's own histogram (all its writes on that transport in the window) puts p99 at ≤ %s ms when it "
-                                + "writes to the client socket, so the delay arises before the gateway.",
+                                + "%.1f× too slow (%s ms over). progress-service's own histogram (all its writes on that transport "
+                                + "in the window) puts p99 at ≤ %s ms when it writes to the client socket: the delay arises before "
+                                + "progress-service writes (worker, Redis, RabbitMQ, or progress-service's own queue), not in the "
+                                + "gateway. Jobcast accepted %s and completed %s of the %s jobs/s offered (BullMQ completed %s), "
+                                + "with the machine %s %% busy of 200 %%: the ticker's events wait behind a saturated machine, "
+                                + "which is the throughput miss above.",
                         transport, fmt1(median(x -> latencyP(x, "jobcast", transport, 99))),
                         fmt1(median(x -> latencyP(x, "socketio", peerTransport, 99))), r,
                         fmt(median(x -> latencyP(x, "jobcast", transport, 99)) - median(x -> latencyP(x, "socketio", peerTransport, 99))),
-                        fmt1(num(first, "latency.jobcast.serverLatency." + transport + ".p99ms"))));
+                        fmt1(num(jc, "serverLatency." + transport + ".p99ms")), fmt(num(jc, "acceptedPerSec")),
+                        fmt(num(jc, "succeededPerSec")), fmt(num(jc, "offeredPerSec")),
+                        fmt(num(first, "latency.socketio.completedPerSec")), fmt(machineBusy(jc))));
             }
         }
         runs.stream().flatMap(r -> map(r.get("fanout")).keySet().stream()).distinct().forEach(k -> {
@@ -776,7 +783,19 @@ public final class Report {
         md.append("\nOnce the server has drained what the ramp left it (no event for 1 s), a fifth of the subscribers drop at once, stay away 2 s while events flow at " + fmt(Fanout.RESUME_EVENTS_PER_SEC)
                 + " events/s, and reconnect together from their last position. Catch-up: from the reconnect until the last "
                 + "event created before it has arrived (known when the first event created after it arrives: events come in "
-                + "order). Lost: gaps in the per-job sequence numbers, over the whole storm.\n\n");
+                + "order). Lost: gaps in the per-job sequence numbers, over the whole storm.");
+        for (Map<String, Object> run : runs) {
+            for (String k : sizes) {
+                Map<String, Object> r = map(at(run, "fanout." + k + ".jobcast.resume"));
+                if (r.containsKey("redisPoolAcquisitions")) {
+                    md.append(String.format(Locale.ROOT, " Run %s, %s subscribers: Jobcast's %s resuming feeds read the event "
+                            + "log %s times, and waited for a pooled Redis connection %s times, %s ms on average.",
+                            run.get("run"), fmtInt(k), fmt(num(r, "dropped")), fmt(logReads(r)), fmt(num(r, "redisPoolAcquisitions")),
+                            fmt1(num(r, "redisPoolMeanWaitMs"))));
+                }
+            }
+        }
+        md.append("\n\n");
         md.append("**Inside Jobcast's fan-out** (run 1): per step, the events progress-service received from the broker, "
                 + "its own delivery-latency histogram (`jobcast_events_delivery_latency_seconds`: from the event's creation on "
                 + "the worker to its write to the client socket), and the Redis reads of the tenant's event log (`xrange`) "
