@@ -14,9 +14,10 @@ import java.util.Map;
  * WebSocket, its own transport) follow a stream of events whose rate rises step by step; each step
  * reports deliveries/s, delivery latency and lost events of the events created in its window, and
  * the server's CPU. The result is the highest step with p99 ≤ 100 ms, no loss and (nearly) every
- * event delivered. Then, once the server has drained what the ramp left it, a reconnect storm: a fifth of the clients drop at once, miss events for two seconds, and resume from their
- * last position together: time to catch up, events lost (must be 0). The ramp goes on past the
- * latency limit while every event is still delivered, which gives each system's capacity as well.
+ * event delivered. Then, once the server has drained what the ramp left it, a reconnect storm: a
+ * fifth of the clients drop at once, miss events for two seconds, and resume from their last
+ * position together: time to catch up, events lost (must be 0). The ramp goes on past the latency
+ * limit while every event is still delivered, which gives each system's capacity as well.
  */
 public final class Fanout {
 
