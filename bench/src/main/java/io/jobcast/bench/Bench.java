@@ -660,8 +660,7 @@ public final class Bench {
                             "lat-" + run + "-" + System.nanoTime(), brokers, new Latency.Window() {
                                 @Override
                                 public void started() {
-                                    window[0] = Metrics.histogram(net, progressPort,
-                                            "jobcast_events_delivery_latency_seconds", "transport");
+                                    window[0] = progressMetrics().deliveryLatency();
                                     window[1] = new Procs.Meter(cpuPids);
                                 }
 
@@ -670,8 +669,7 @@ public final class Bench {
                                 public void ended(Map<String, Object> result) {
                                     result.put("cpu", ((Procs.Meter) window[1]).stop());
                                     result.put("serverLatency", Metrics.window(
-                                            (Map<String, Map<Double, Double>>) window[0], Metrics.histogram(net,
-                                                    progressPort, "jobcast_events_delivery_latency_seconds", "transport")));
+                                            (Map<String, Map<Double, Double>>) window[0], progressMetrics().deliveryLatency()));
                                 }
                             });
                 }
@@ -782,38 +780,43 @@ public final class Bench {
         return new Fanout.Probe() {
             @Override
             public Object start() {
-                return new Object[] {brokers.redisCommands(), Metrics.histogram(net, progressPort,
-                        "jobcast_events_delivery_latency_seconds", "transport"), receivedEvents(), poolWaits()};
+                return new Object[] {brokers.redisCommands(), progressMetrics()};
             }
 
             @Override
             @SuppressWarnings("unchecked")
             public Map<String, Object> stop(Object started) {
                 Object[] before = (Object[]) started;
+                ProgressMetrics from = (ProgressMetrics) before[1];
+                ProgressMetrics to = progressMetrics();
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("redisCommands", Brokers.commandDelta((Map<String, long[]>) before[0], brokers.redisCommands()));
-                out.put("serverLatency", Metrics.window((Map<String, Map<Double, Double>>) before[1],
-                        Metrics.histogram(net, progressPort, "jobcast_events_delivery_latency_seconds", "transport")));
-                out.put("eventsReceived", receivedEvents() - (Double) before[2]);
-                double[] waitsBefore = (double[]) before[3];
-                double[] waits = poolWaits();
-                double acquired = waits[0] - waitsBefore[0];
+                out.put("serverLatency", Metrics.window(from.deliveryLatency(), to.deliveryLatency()));
+                out.put("eventsReceived", to.eventsReceived() - from.eventsReceived());
+                double acquired = to.poolAcquisitions() - from.poolAcquisitions();
                 out.put("redisPoolAcquisitions", acquired);
-                out.put("redisPoolMeanWaitMs", acquired <= 0 ? 0 : (waits[1] - waitsBefore[1]) * 1000 / acquired);
+                out.put("redisPoolMeanWaitMs", acquired <= 0 ? 0
+                        : (to.poolWaitSeconds() - from.poolWaitSeconds()) * 1000 / acquired);
                 return out;
             }
         };
     }
 
-    /** jobcast_events_received_total of progress-service. */
-    private double receivedEvents() {
-        return Metrics.total(net, progressPort, "jobcast_events_received_total");
+    /**
+     * What progress-service's metrics say at one instant: its delivery-latency histogram by transport,
+     * the events it received, and how often and how long in all (s) it waited for a pooled Redis connection.
+     */
+    private record ProgressMetrics(Map<String, Map<Double, Double>> deliveryLatency, double eventsReceived,
+            double poolAcquisitions, double poolWaitSeconds) {
     }
 
-    /** How often progress-service waited for a pooled Redis connection, and for how long in all (s). */
-    private double[] poolWaits() {
-        return new double[] {Metrics.total(net, progressPort, "redis_pool_queue_delay_seconds_count"),
-                Metrics.total(net, progressPort, "redis_pool_queue_delay_seconds_sum")};
+    /** One scrape of progress-service's /q/metrics: a probe's readings come from the same instant, at one request's cost. */
+    private ProgressMetrics progressMetrics() {
+        String scrape = Metrics.scrape(net, progressPort);
+        return new ProgressMetrics(Metrics.histogram(scrape, "jobcast_events_delivery_latency_seconds", "transport"),
+                Metrics.total(scrape, "jobcast_events_received_total"),
+                Metrics.total(scrape, "redis_pool_queue_delay_seconds_count"),
+                Metrics.total(scrape, "redis_pool_queue_delay_seconds_sum"));
     }
 
     // ------------------------------------------------------------------ HTTP ceiling

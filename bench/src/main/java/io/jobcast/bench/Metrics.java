@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A Prometheus histogram of a service's /q/metrics, read twice to get what happened in between. */
+/** Readings of a service's /q/metrics (histograms, counter totals), taken twice to get what happened in between. */
 public final class Metrics {
 
     private static final Pattern BUCKET = Pattern.compile("(\\w+)_bucket\\{([^}]*)le=\"([^\"]+)\"[^}]*\\} ([0-9.eE+]+)");
@@ -15,15 +15,18 @@ public final class Metrics {
     private Metrics() {
     }
 
-    /** The sum of every series of a counter (or of a summary's {@code _count} or {@code _sum}); 0 when unreadable. */
-    public static double total(Net net, int port, String name) {
-        String text;
+    /** A service's /q/metrics once, for several readings of the same instant; empty when unreadable. */
+    public static String scrape(Net net, int port) {
         try {
-            text = Http.get(net, port, "/q/metrics");
+            return Http.get(net, port, "/q/metrics");
         } catch (RuntimeException e) {
-            return 0;
+            return "";
         }
-        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+]+)").matcher(text);
+    }
+
+    /** The sum of every series of a counter (or of a summary's {@code _count} or {@code _sum}) in a scrape. */
+    public static double total(String scrape, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*\\})? ([0-9.eE+]+)").matcher(scrape);
         double total = 0;
         while (m.find()) {
             total += Double.parseDouble(m.group(1));
@@ -31,16 +34,10 @@ public final class Metrics {
         return total;
     }
 
-    /** Label value (e.g. transport) → cumulative bucket counts by upper bound (seconds). */
-    public static Map<String, Map<Double, Double>> histogram(Net net, int port, String name, String label) {
+    /** Label value (e.g. transport) → cumulative bucket counts by upper bound (seconds), from a scrape. */
+    public static Map<String, Map<Double, Double>> histogram(String scrape, String name, String label) {
         Map<String, Map<Double, Double>> out = new LinkedHashMap<>();
-        String text;
-        try {
-            text = Http.get(net, port, "/q/metrics");
-        } catch (RuntimeException e) {
-            return out;
-        }
-        Matcher m = BUCKET.matcher(text);
+        Matcher m = BUCKET.matcher(scrape);
         while (m.find()) {
             if (!m.group(1).equals(name)) {
                 continue;
