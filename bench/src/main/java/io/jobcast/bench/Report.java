@@ -681,7 +681,8 @@ public final class Report {
                 + "event going to all K subscribers (Jobcast: `demo.ticker` jobs through the whole path, worker → Redis → "
                 + "RabbitMQ → progress-service, the tickers' phases spread over their interval; Socket.IO and the bare server: "
                 + "their own generator, no broker); after one unmeasured step at the lowest rate (cold code), each step "
-                + "settles, then is measured: the events created in its window, wherever they arrive up to 2 s after it "
+                + "settles, then is measured: the events created in its window, wherever they arrive up to "
+                + fmt(Fanout.STRAGGLERS_MS / 1000.0) + " s after it "
                 + "(never the previous step's backlog). A step passes with p99 ≤ 100 ms, no event lost (per-job sequence numbers) "
                 + "and ≥ 97 % of the events delivered (at low rates, all but one event per job: a window's edges cut off up to one "
                 + "tick of each); the ramp goes on past the latency limit while everything is still "
@@ -780,7 +781,8 @@ public final class Report {
                 }
             }
         }
-        md.append("\nOnce the server has drained what the ramp left it (no event for 1 s), a fifth of the subscribers drop at once, stay away 2 s while events flow at " + fmt(Fanout.RESUME_EVENTS_PER_SEC)
+        md.append("\nOnce the server has drained what the ramp left it (no event for " + fmt(Fanout.RESTED_MS / 1000.0)
+                + " s), a fifth of the subscribers drop at once, stay away 2 s while events flow at " + fmt(Fanout.RESUME_EVENTS_PER_SEC)
                 + " events/s, and reconnect together from their last position. Catch-up: from the reconnect until the last "
                 + "event created before it has arrived (known when the first event created after it arrives: events come in "
                 + "order). Lost: gaps in the per-job sequence numbers, over the whole storm.");
