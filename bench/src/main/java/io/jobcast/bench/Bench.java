@@ -502,12 +502,13 @@ public final class Bench {
     /** Live heap after a full GC, in KB (jcmd GC.run + GC.heap_info). */
     private static long liveHeapKb(long pid) {
         Shell.run(60, "jcmd", Long.toString(pid), "GC.run");
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(Shell.run(60, "jcmd", Long.toString(pid), "GC.heap_info").out());
-        long used = 0;
-        while (m.find()) {
-            used = Math.max(used, Long.parseLong(m.group(1)));
-        }
-        return used;
+        return heapUsedKb(Shell.run(60, "jcmd", Long.toString(pid), "GC.heap_info").out());
+    }
+
+    /** The heap's "used" in a GC.heap_info answer: its first line, not Metaspace's, which a small heap's is below. */
+    static long heapUsedKb(String heapInfo) {
+        Matcher m = Pattern.compile("heap +total \\d+K, used (\\d+)K").matcher(heapInfo);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     // ------------------------------------------------------------------ scenario 1
