@@ -1,10 +1,10 @@
 package io.jobcast.jobs.messaging;
 
+import io.jobcast.api.TraceHeaders;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.Map;
 
 /**
@@ -13,18 +13,6 @@ import java.util.Map;
  * attempts of a job are one trace whoever publishes them.
  */
 public final class Traces {
-
-    private static final TextMapGetter<Map<String, String>> MAP = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, String> carrier) {
-            return carrier.keySet();
-        }
-
-        @Override
-        public String get(Map<String, String> carrier, String key) {
-            return carrier == null ? null : carrier.get(key);
-        }
-    };
 
     private Traces() {
     }
@@ -42,7 +30,8 @@ public final class Traces {
         if (traceparent == null) {
             return Context.current();
         }
-        return W3CTraceContextPropagator.getInstance().extract(Context.root(), Map.of("traceparent", traceparent), MAP);
+        return W3CTraceContextPropagator.getInstance().extract(Context.root(), Map.of("traceparent", traceparent),
+                TraceHeaders.GETTER);
     }
 
 }

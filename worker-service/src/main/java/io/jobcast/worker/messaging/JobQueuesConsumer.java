@@ -8,6 +8,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.jobcast.api.ConfirmedPublisher;
 import io.jobcast.api.Topology;
+import io.jobcast.api.TraceHeaders;
 import io.jobcast.worker.Delivery;
 import io.jobcast.worker.JobRunner;
 import io.jobcast.worker.Workers;
@@ -20,7 +21,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.TextMapGetter;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -50,20 +50,6 @@ import org.jboss.logging.MDC;
 public class JobQueuesConsumer implements WorkerShutdown.Intake {
 
     private static final Logger LOG = Logger.getLogger(JobQueuesConsumer.class);
-
-    /** Reads the trace context from AMQP headers, whose values are the client's LongStrings. */
-    private static final TextMapGetter<Map<String, Object>> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, Object> headers) {
-            return headers.keySet();
-        }
-
-        @Override
-        public String get(Map<String, Object> headers, String key) {
-            Object value = headers == null ? null : headers.get(key);
-            return value == null ? null : value.toString();
-        }
-    };
 
     private final Workers workers;
     private final JobRunner runner;
@@ -166,7 +152,7 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                     Context published = openTelemetry.getPropagators().getTextMapPropagator()
-                            .extract(Context.root(), properties.getHeaders(), HEADERS);
+                            .extract(Context.root(), properties.getHeaders(), TraceHeaders.GETTER);
                     runners.execute(() -> runTraced(type.getKey(), published, new AmqpDelivery(channel, envelope, body)));
                 }
             });
