@@ -98,10 +98,13 @@ public final class Outbox {
         queued.clear();
     }
 
-    /** Runs {@code action} once no event waits beyond the writes in flight (at once if none waits). */
+    /** Runs {@code action} once no event waits beyond the writes in flight (at once if none waits; never once closed). */
     public void whenQueueEmpty(Runnable action) {
         synchronized (this) {
-            if (!queued.isEmpty() && !closed) {
+            if (closed) {
+                return; // the client is gone: nothing to read on for
+            }
+            if (!queued.isEmpty()) {
                 whenQueueEmpty.add(action);
                 return;
             }

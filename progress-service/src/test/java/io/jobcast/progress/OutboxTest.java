@@ -86,6 +86,19 @@ class OutboxTest {
         assertThat(ready).containsExactly("next page");
     }
 
+    @Test
+    void aClosedOutboxTakesNothingAndRunsNothing() {
+        List<String> ready = new ArrayList<>();
+        outbox.close();
+
+        outbox.offer(progress("a", 1));
+        outbox.offerInFull(state("a", 2));
+        outbox.whenQueueEmpty(() -> ready.add("next page"));
+
+        assertThat(written).isEmpty();
+        assertThat(ready).isEmpty(); // the client is gone: no page is read for it
+    }
+
     private void finishWrites() {
         for (int i = 0; i < pending.size(); i++) {
             pending.get(i).run();

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -147,8 +146,9 @@ public class ProgressSocket {
                 .chain(() -> send(connection, ack))
                 .invoke(() -> {
                     Map<String, Feed> open = feedsByConnection.get(connection.id());
-                    if (open != null) {
-                        FeedSink sink = new SocketSink(connection, key);
+                    Outbox outbox = outboxes.get(connection.id());
+                    if (open != null && outbox != null) {
+                        FeedSink sink = new SocketSink(connection, key, outbox);
                         open.put(key, all
                                 ? feeds.followTenant(tenant, after, new FeedSink.Filtered(sink, event -> event.matches(
                                         message.type() == null ? Set.of() : Set.of(message.type()), message.tag())))
@@ -206,33 +206,28 @@ public class ProgressSocket {
 
         private final WebSocketConnection connection;
         private final String subscription;
+        /** Held, not looked up by connection id for each event: a closed outbox takes nothing. */
+        private final Outbox outbox;
 
-        SocketSink(WebSocketConnection connection, String subscription) {
+        SocketSink(WebSocketConnection connection, String subscription, Outbox outbox) {
             this.connection = connection;
             this.subscription = subscription;
+            this.outbox = outbox;
         }
 
         @Override
         public void event(StreamedEvent event) {
-            withOutbox(outbox -> outbox.offer(event));
+            outbox.offer(event);
         }
 
         @Override
         public void replayed(StreamedEvent event) {
-            withOutbox(outbox -> outbox.offerInFull(event));
+            outbox.offerInFull(event);
         }
 
         @Override
         public void whenReady(Runnable next) {
-            withOutbox(outbox -> outbox.whenQueueEmpty(next));
-        }
-
-        /** The connection's outbox, unless it closed meanwhile. */
-        private void withOutbox(Consumer<Outbox> action) {
-            Outbox outbox = outboxes.get(connection.id());
-            if (outbox != null) {
-                action.accept(outbox);
-            }
+            outbox.whenQueueEmpty(next);
         }
 
         @Override
