@@ -6,7 +6,7 @@ import java.util.Map;
 /** Reads a W3C trace context ({@code traceparent}, {@code tracestate}) from the headers that carry it. */
 public final class TraceHeaders {
 
-    /** From AMQP headers (whose values are the client's LongStrings) or any map of strings; null-safe. */
+    /** From AMQP headers (whose values are the client's LongStrings) or any map of strings. */
     public static final TextMapGetter<Map<String, ?>> GETTER = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Map<String, ?> headers) {
