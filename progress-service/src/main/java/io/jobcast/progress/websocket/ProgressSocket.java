@@ -51,8 +51,11 @@ public class ProgressSocket {
     private final ProgressConfig.Outbox outboxBounds;
     private final DeliveryMetrics metrics;
     private final ObjectMapper mapper;
-    private final Map<String, Map<String, Feed>> feedsByConnection = new ConcurrentHashMap<>();
-    private final Map<String, Outbox> outboxes = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    /** An open connection's feeds by subscription, and the outbox they all write through. */
+    private record Session(Map<String, Feed> feeds, Outbox outbox) {
+    }
 
     public ProgressSocket(Feeds feeds, ConnectionLimits limits, ObjectMapper mapper, ProgressConfig config,
             DeliveryMetrics metrics) {
@@ -75,13 +78,13 @@ public class ProgressSocket {
         if (!limits.tryAcquire(tenant(connection))) {
             return connection.close(new CloseReason(TRY_AGAIN_LATER, "too many connections; retry shortly"));
         }
-        feedsByConnection.put(connection.id(), new ConcurrentHashMap<>());
         metrics.opened(TRANSPORT);
-        outboxes.put(connection.id(), Outbox.configured(outboxBounds, (event, written) -> {
+        sessions.put(connection.id(), new Session(new ConcurrentHashMap<>(), Outbox.configured(outboxBounds,
+                (event, written) -> {
                     metrics.delivered(TRANSPORT, event);
                     connection.sendText(event.json()).subscribe().with(ok -> written.run(), failure -> written.run());
                 },
-                reason -> connection.close(new CloseReason(TRY_AGAIN_LATER, reason)).subscribe().with(ok -> { }, e -> { })));
+                reason -> connection.close(new CloseReason(TRY_AGAIN_LATER, reason)).subscribe().with(ok -> { }, e -> { }))));
         return Uni.createFrom().voidItem();
     }
 
@@ -107,18 +110,15 @@ public class ProgressSocket {
 
     /** Events waiting for slow WebSocket clients on this replica, over all connections. */
     public int queued() {
-        return outboxes.values().stream().mapToInt(Outbox::queued).sum();
+        return sessions.values().stream().mapToInt(session -> session.outbox().queued()).sum();
     }
 
     @OnClose
     public void close(WebSocketConnection connection) {
-        Map<String, Feed> open = feedsByConnection.remove(connection.id());
-        if (open != null) {
-            open.values().forEach(Feed::close);
-        }
-        Outbox outbox = outboxes.remove(connection.id());
-        if (outbox != null) {
-            outbox.close();
+        Session session = sessions.remove(connection.id());
+        if (session != null) {
+            session.feeds().values().forEach(Feed::close);
+            session.outbox().close();
             limits.release(tenant(connection));
             metrics.closed(TRANSPORT);
         }
@@ -145,11 +145,10 @@ public class ProgressSocket {
         return check
                 .chain(() -> send(connection, ack))
                 .invoke(() -> {
-                    Map<String, Feed> open = feedsByConnection.get(connection.id());
-                    Outbox outbox = outboxes.get(connection.id());
-                    if (open != null && outbox != null) {
-                        FeedSink sink = new SocketSink(connection, key, outbox);
-                        open.put(key, all
+                    Session session = sessions.get(connection.id());
+                    if (session != null) {
+                        FeedSink sink = new SocketSink(connection, key, session);
+                        session.feeds().put(key, all
                                 ? feeds.followTenant(tenant, after, new FeedSink.Filtered(sink, event -> event.matches(
                                         message.type() == null ? Set.of() : Set.of(message.type()), message.tag())))
                                 : feeds.follow(tenant, message.jobId(), after, sink));
@@ -160,8 +159,8 @@ public class ProgressSocket {
     }
 
     private void stop(WebSocketConnection connection, String subscription) {
-        Map<String, Feed> open = feedsByConnection.get(connection.id());
-        Feed feed = open == null || subscription == null ? null : open.remove(subscription);
+        Session session = sessions.get(connection.id());
+        Feed feed = session == null || subscription == null ? null : session.feeds().remove(subscription);
         if (feed != null) {
             feed.close();
         }
@@ -207,35 +206,32 @@ public class ProgressSocket {
         private final WebSocketConnection connection;
         private final String subscription;
         /** Held, not looked up by connection id for each event: a closed outbox takes nothing. */
-        private final Outbox outbox;
+        private final Session session;
 
-        SocketSink(WebSocketConnection connection, String subscription, Outbox outbox) {
+        SocketSink(WebSocketConnection connection, String subscription, Session session) {
             this.connection = connection;
             this.subscription = subscription;
-            this.outbox = outbox;
+            this.session = session;
         }
 
         @Override
         public void event(StreamedEvent event) {
-            outbox.offer(event);
+            session.outbox().offer(event);
         }
 
         @Override
         public void replayed(StreamedEvent event) {
-            outbox.offerInFull(event);
+            session.outbox().offerInFull(event);
         }
 
         @Override
         public void whenReady(Runnable next) {
-            outbox.whenQueueEmpty(next);
+            session.outbox().whenQueueEmpty(next);
         }
 
         @Override
         public void end() {
-            Map<String, Feed> open = feedsByConnection.get(connection.id());
-            if (open != null) {
-                open.remove(subscription);
-            }
+            session.feeds().remove(subscription);
         }
 
         @Override
