@@ -276,6 +276,8 @@ public final class Report {
             Double r = median(x -> ratio(latencyP(x, "jobcast", transport, 99), latencyP(x, "socketio", peerTransport, 99)));
             if (r != null && r > 1) {
                 Map<String, Object> jc = map(at(first, "latency.jobcast"));
+                Double jobcastP99 = median(x -> latencyP(x, "jobcast", transport, 99));
+                Double peerP99 = median(x -> latencyP(x, "socketio", peerTransport, 99));
                 lines.add(String.format(Locale.ROOT, "**Progress latency, %s**: p99 %s ms against the Socket.IO chain's %s ms: "
                                 + "%.1f× too slow (%s ms over). progress-service's own histogram (all its writes on that transport "
                                 + "in the window) puts p99 at ≤ %s ms when it writes to the client socket: the delay arises before "
@@ -283,9 +285,7 @@ public final class Report {
                                 + "gateway. Jobcast accepted %s and completed %s of the %s jobs/s offered (BullMQ completed %s), "
                                 + "with the machine %s %% busy of 200 %%: the ticker's events wait behind a saturated machine, "
                                 + "which is the throughput miss above.",
-                        transport, fmt1(median(x -> latencyP(x, "jobcast", transport, 99))),
-                        fmt1(median(x -> latencyP(x, "socketio", peerTransport, 99))), r,
-                        fmt(median(x -> latencyP(x, "jobcast", transport, 99)) - median(x -> latencyP(x, "socketio", peerTransport, 99))),
+                        transport, fmt1(jobcastP99), fmt1(peerP99), r, fmt(jobcastP99 - peerP99),
                         fmt1(num(jc, "serverLatency." + transport + ".p99ms")), fmt(num(jc, "acceptedPerSec")),
                         fmt(num(jc, "succeededPerSec")), fmt(num(jc, "offeredPerSec")),
                         fmt(num(first, "latency.socketio.completedPerSec")), fmt(machineBusy(jc))));
