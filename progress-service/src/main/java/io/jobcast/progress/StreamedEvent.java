@@ -31,47 +31,84 @@ public record StreamedEvent(String jobId, String tenant, long seq, long tseq, St
      */
     public static StreamedEvent of(String json, ObjectMapper mapper) {
         try (JsonParser parser = mapper.getFactory().createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("not a JSON object");
-            }
-            String jobId = null;
-            String tenant = null;
-            String jobType = null;
-            String type = null;
-            String state = null;
-            Instant timestamp = null;
-            long seq = 0;
-            long tseq = 0;
-            List<String> tags = List.of();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (field) {
-                    case "seq" -> seq = parser.getValueAsLong();
-                    case "tseq" -> tseq = parser.getValueAsLong();
-                    case "jobId" -> jobId = parser.getValueAsString();
-                    case "tenant" -> tenant = parser.getValueAsString();
-                    case "jobType" -> jobType = parser.getValueAsString();
-                    case "type" -> type = parser.getValueAsString();
-                    case "state" -> state = parser.getValueAsString();
-                    case "timestamp" -> timestamp = value == JsonToken.VALUE_NULL ? null : Instant.parse(parser.getText());
-                    case "tags" -> tags = strings(parser, value);
-                    default -> parser.skipChildren();
-                }
-            }
-            if (jobId == null || tenant == null || jobType == null || type == null || state == null) {
-                throw new IOException("jobId, tenant, jobType, type and state are required");
-            }
-            boolean isState = EventType.STATE.wireName().equals(type);
-            if (!isState && !EventType.PROGRESS.wireName().equals(type)) {
-                throw new IOException("unknown event type " + type);
-            }
-            boolean terminal = JobState.valueOf(state).isTerminal() && isState;
-            return new StreamedEvent(jobId, tenant, seq, tseq, jobType, tags, type, terminal, timestamp, json);
+            return whole(parser, json);
         } catch (IOException | RuntimeException e) {
-            throw new UncheckedIOException("not a job event: " + json,
-                    e instanceof IOException io ? io : new IOException(e.getMessage(), e));
+            throw unreadable(json, e);
         }
+    }
+
+    /** The events of one broker message: one event's JSON object, or an array of them (see {@code EventBatcher}). */
+    public static List<StreamedEvent> allOf(String message, ObjectMapper mapper) {
+        try (JsonParser parser = mapper.getFactory().createParser(message)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                return List.of(whole(parser, message));
+            }
+            List<StreamedEvent> events = new ArrayList<>();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                events.add(read(parser, message));
+            }
+            return events;
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(message, e);
+        }
+    }
+
+    private static StreamedEvent whole(JsonParser parser, String source) throws IOException {
+        StreamedEvent event = read(parser, source);
+        if (parser.nextToken() != null) {
+            throw new IOException("more than one JSON value");
+        }
+        return event;
+    }
+
+    /** Reads the object at (or after) the parser's position; its JSON is the part of {@code source} it spans. */
+    private static StreamedEvent read(JsonParser parser, String source) throws IOException {
+        JsonToken start = parser.currentToken() == null ? parser.nextToken() : parser.currentToken();
+        if (start != JsonToken.START_OBJECT) {
+            throw new IOException("not a JSON object");
+        }
+        int from = (int) parser.currentTokenLocation().getCharOffset();
+        String jobId = null;
+        String tenant = null;
+        String jobType = null;
+        String type = null;
+        String state = null;
+        Instant timestamp = null;
+        long seq = 0;
+        long tseq = 0;
+        List<String> tags = List.of();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "seq" -> seq = parser.getValueAsLong();
+                case "tseq" -> tseq = parser.getValueAsLong();
+                case "jobId" -> jobId = parser.getValueAsString();
+                case "tenant" -> tenant = parser.getValueAsString();
+                case "jobType" -> jobType = parser.getValueAsString();
+                case "type" -> type = parser.getValueAsString();
+                case "state" -> state = parser.getValueAsString();
+                case "timestamp" -> timestamp = value == JsonToken.VALUE_NULL ? null : Instant.parse(parser.getText());
+                case "tags" -> tags = strings(parser, value);
+                default -> parser.skipChildren();
+            }
+        }
+        if (jobId == null || tenant == null || jobType == null || type == null || state == null) {
+            throw new IOException("jobId, tenant, jobType, type and state are required");
+        }
+        boolean isState = EventType.STATE.wireName().equals(type);
+        if (!isState && !EventType.PROGRESS.wireName().equals(type)) {
+            throw new IOException("unknown event type " + type);
+        }
+        boolean terminal = JobState.valueOf(state).isTerminal() && isState;
+        int to = (int) parser.currentLocation().getCharOffset();
+        String json = from == 0 && to == source.length() ? source : source.substring(from, to);
+        return new StreamedEvent(jobId, tenant, seq, tseq, jobType, tags, type, terminal, timestamp, json);
+    }
+
+    private static UncheckedIOException unreadable(String json, Exception e) {
+        return new UncheckedIOException("not a job event: " + json,
+                e instanceof IOException io ? io : new IOException(e.getMessage(), e));
     }
 
     private static List<String> strings(JsonParser parser, JsonToken start) throws IOException {

@@ -71,6 +71,21 @@ class EventStreamsTest {
     }
 
     @Test
+    void eventsGatheredInOneMessageArriveOneByOneInOrderWithoutReadingTheLog() throws Exception {
+        CompletableFuture<List<String[]>> stream = CompletableFuture.supplyAsync(() -> sse(job.jobId, "2"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> followers() > 0);
+        long listening = logReads();
+
+        job.gathering().progress(50).progress(100).succeeded().sendAsOneMessage();
+
+        List<String[]> events = stream.get(10, TimeUnit.SECONDS);
+        assertThat(events).extracting(e -> e[0]).containsExactly("3", "4", "5");
+        assertThat(events).extracting(e -> e[1]).containsExactly("progress", "progress", "state");
+        assertThat(mapper.readTree(events.get(1)[2]).get("percent").asInt()).isEqualTo(100);
+        assertThat(logReads() - listening).as("all three came in the message, none from the log").isZero();
+    }
+
+    @Test
     void aLongHistoryIsReplayedPageByPageInOrder() throws Exception {
         for (int percent = 0; percent < 1200; percent++) {
             job.progressLostOnTheBroker(percent / 12); // appended to the log only: the replay must find them all

@@ -37,6 +37,7 @@ final class JobDriver implements AutoCloseable {
     private int attempt;
     private long lastSeq;
     private List<String> tags = List.of();
+    private List<String> held; // events gathered for one message, when not null
 
     JobDriver(String tenant, RedisDataSource redis, ObjectMapper mapper, String host, int port, String exchange)
             throws Exception {
@@ -90,6 +91,19 @@ final class JobDriver implements AutoCloseable {
         return this;
     }
 
+    /** Holds the next events back until {@link #sendAsOneMessage()}, as a worker's EventBatcher gathers them. */
+    JobDriver gathering() {
+        held = new ArrayList<>();
+        return this;
+    }
+
+    JobDriver sendAsOneMessage() throws Exception {
+        String message = "[" + String.join(",", held) + "]";
+        held = null;
+        channel.basicPublish(exchange, "state.demo.sleep", null, message.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
     long lastSeq() {
         return lastSeq;
     }
@@ -100,6 +114,10 @@ final class JobDriver implements AutoCloseable {
 
     private JobDriver publish(EventLog.Call call, String type) throws Exception {
         String json = append(call);
+        if (held != null) {
+            held.add(json);
+            return this;
+        }
         channel.basicPublish(exchange, type + ".demo.sleep", null, json.getBytes(StandardCharsets.UTF_8));
         return this;
     }

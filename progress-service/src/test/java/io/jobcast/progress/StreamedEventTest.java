@@ -2,6 +2,7 @@ package io.jobcast.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.JobEvent;
@@ -44,6 +45,23 @@ class StreamedEventTest {
         assertThat(read.tags()).isEmpty();
         assertThat(StreamedEvent.of(json.replace("\"RUNNING\"", "\"SUCCEEDED\""), mapper).terminal())
                 .as("a progress event ends nothing, whatever its state").isFalse();
+    }
+
+    @Test
+    void aMessageHoldsOneEventOrAnArrayOfThemEachKeepingItsOwnJson() throws Exception {
+        String first = mapper.writeValueAsString(JobEvent.ofProgress(job, 1, 40, "a [bracket], and {braces}", AT));
+        String second = mapper.writeValueAsString(JobEvent.ofState(job, 1, JobState.SUCCEEDED, 100, "done", AT));
+
+        assertThat(StreamedEvent.allOf(first, mapper)).extracting(StreamedEvent::json).containsExactly(first);
+        assertThat(StreamedEvent.allOf("[" + first + ",\n " + second + "]", mapper))
+                .extracting(StreamedEvent::json, StreamedEvent::terminal)
+                .containsExactly(tuple(first, false),
+                        tuple(second, true));
+        assertThat(StreamedEvent.allOf("[]", mapper)).isEmpty();
+        for (String broken : List.of("[" + first, "[" + first + ",42]", first + first)) {
+            assertThatThrownBy(() -> StreamedEvent.allOf(broken, mapper)).as(broken)
+                    .isInstanceOf(UncheckedIOException.class);
+        }
     }
 
     @Test

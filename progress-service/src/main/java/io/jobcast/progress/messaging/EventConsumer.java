@@ -6,11 +6,12 @@ import io.jobcast.progress.EventHub;
 import io.jobcast.progress.StreamedEvent;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Receives every job event on this replica's own queue and hands it to the hub. Nothing on the way
+ * Receives every job event on this replica's own queue (one or a batch per message) and hands each to the hub. Nothing on the way
  * to the clients' sockets blocks (log reads are reactive), so it runs on the connector's event loop:
  * a worker thread would only add a hop per event and a cross-thread hand-over per client write.
  */
@@ -31,12 +32,17 @@ public class EventConsumer {
 
     @Incoming("events")
     @NonBlocking
-    public void onEvent(String json) {
-        metrics.received();
+    public void onEvents(String message) {
+        List<StreamedEvent> events;
         try {
-            hub.publish(StreamedEvent.of(json, mapper));
+            events = StreamedEvent.allOf(message, mapper);
         } catch (RuntimeException e) {
-            LOG.errorf("dropping an unreadable event: %s", json);
+            LOG.errorf("dropping an unreadable message: %s", message);
+            return;
+        }
+        for (StreamedEvent event : events) {
+            metrics.received();
+            hub.publish(event);
         }
     }
 }

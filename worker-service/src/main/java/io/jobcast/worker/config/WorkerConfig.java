@@ -36,6 +36,14 @@ public interface WorkerConfig {
     @WithDefault("PT30S")
     Duration lease();
 
+    /**
+     * How long the first event of a message waits for more of the same job type before the message
+     * goes out: a little latency for many fewer broker messages under load. Zero still gathers
+     * what arrives while the previous message is being sent.
+     */
+    @WithDefault("PT0.005S")
+    Duration eventLinger();
+
     /** On shutdown, how long running jobs may take to finish before they are returned to the queue. */
     @WithDefault("PT10S")
     Duration shutdownGrace();

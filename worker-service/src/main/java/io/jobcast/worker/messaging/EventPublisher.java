@@ -7,8 +7,9 @@ import static io.jobcast.api.ConfirmedPublisher.json;
 import io.jobcast.api.ConfirmedPublisher;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.EventType;
-import io.jobcast.api.JobEvent;
+import io.jobcast.api.EventBatcher;
 import io.jobcast.worker.Workers;
+import io.jobcast.worker.config.WorkerConfig;
 import io.jobcast.worker.store.EventLogStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,8 +27,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes job events, exactly as the event log returned them, on the events exchange. All go
- * through one confirm-mode channel ({@link ConfirmedPublisher}), so subscribers receive a job's
- * events in the order they were appended.
+ * through one confirm-mode channel ({@link ConfirmedPublisher}), gathered a few milliseconds into
+ * messages ({@link EventBatcher}), so subscribers receive a job's events in the order they were
+ * appended, and a busy worker costs the broker one message per batch, not one per event.
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -34,17 +37,18 @@ public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
     private final ConfirmedPublisher channel;
-    private final String exchange;
+    private final EventBatcher batcher;
     private final EventLogStore store;
     private final MeterRegistry registry;
     private final Counter stateErrors;
     private final Counter progressErrors;
 
     public EventPublisher(EventLogStore store, MeterRegistry registry, OpenTelemetry openTelemetry, Config config,
-            Workers workers, @ConfigProperty(name = "jobcast.events.exchange") String exchange) {
+            Workers workers, WorkerConfig settings, @ConfigProperty(name = "jobcast.events.exchange") String exchange) {
         this.channel = new ConfirmedPublisher(ConfirmedPublisher.connectionFactory(config),
                 "jobcast-worker-" + workers.id() + "-events", Map.of(exchange, "topic"), openTelemetry);
-        this.exchange = exchange;
+        this.batcher = new EventBatcher(settings.eventLinger(), (routingKey, persistent, body, trace) ->
+                channel.publish(exchange, routingKey, json(persistent ? PERSISTENT : TRANSIENT), body, trace));
         this.store = store;
         this.registry = registry;
         this.stateErrors = registry.counter("jobcast.rabbitmq.errors", "operation", "publish-event");
@@ -57,9 +61,12 @@ public class EventPublisher {
      * job-service publishes them again: the caller may acknowledge its delivery either way.
      */
     public void publishStates(String tenant, String jobId, String jobType, List<String> jsons) {
-        for (String json : jsons) {
+        List<CompletableFuture<Void>> confirmations = jsons.stream()
+                .map(json -> batcher.publish(jobType, EventType.STATE, json, Context.current()))
+                .toList();
+        for (int i = 0; i < jsons.size(); i++) {
             try {
-                channel.publish(exchange, JobEvent.routingKey(EventType.STATE, jobType), json(PERSISTENT), json, Context.current()).get();
+                confirmations.get(i).get();
             } catch (ExecutionException | RuntimeException e) {
                 stateErrors.increment();
                 LOG.warnf("state event of %s not confirmed yet (the outbox has it): %s", jobId, e.toString());
@@ -69,15 +76,17 @@ public class EventPublisher {
                 return;
             }
             published("state", jobType);
-            store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json)));
+            store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(jsons.get(i))));
         }
     }
 
-    /** Progress is transient and not awaited: the event log has it, and a later event supersedes it. */
+    /**
+     * Progress is not awaited, and transient unless it shares a message with a state event: the event
+     * log has it, and a later event supersedes it.
+     */
     public void publishProgress(String json, String jobType) {
         published("progress", jobType);
-        channel.publish(exchange, JobEvent.routingKey(EventType.PROGRESS, jobType), json(TRANSIENT), json,
-                        Context.current())
+        batcher.publish(jobType, EventType.PROGRESS, json, Context.current())
                 .whenComplete((ok, failure) -> {
                     if (failure != null) {
                         progressErrors.increment();
@@ -92,6 +101,7 @@ public class EventPublisher {
 
     @PreDestroy
     void close() {
+        batcher.close();
         channel.close();
     }
 }

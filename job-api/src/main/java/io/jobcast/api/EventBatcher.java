@@ -1,0 +1,118 @@
+package io.jobcast.api;
+
+import static java.util.stream.Collectors.joining;
+
+import io.opentelemetry.context.Context;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gathers the events of one job type published within {@code linger} of the first into one broker
+ * message: the broker's and each consumer's cost is per message, nearly regardless of its size, and a
+ * busy worker emits several events per job. A message of one event is that event's JSON object; of
+ * several, a JSON array of them in the order they were published, so a job's events stay in order.
+ * Its routing key is {@code state.<type>} and it is persistent if it holds a state event, else
+ * {@code progress.<type>}: a consumer bound to {@code state.#} misses no state event.
+ *
+ * <p>A message continues the trace of its first event; the other events' traces end at their publisher.
+ */
+public final class EventBatcher implements AutoCloseable {
+
+    /** A batch goes out at this many events before its linger ends: a message of a few tens of KB at most. */
+    public static final int MAX_EVENTS = 100;
+
+    /** Sends one message on the events exchange and completes once the broker confirmed it. */
+    @FunctionalInterface
+    public interface Sender {
+        CompletableFuture<Void> send(String routingKey, boolean persistent, String body, Context trace);
+    }
+
+    private record Pending(String json, boolean state, Context trace, CompletableFuture<Void> published) {
+    }
+
+    private final Sender sender;
+    private final long lingerNanos;
+    private final ScheduledExecutorService timer;
+    /** The batch still open for each job type; guarded by this, and cut and sent under it, so batches leave in order. */
+    private final Map<String, List<Pending>> open = new HashMap<>();
+    private boolean closed; // guarded by this
+
+    public EventBatcher(Duration linger, Sender sender) {
+        this.sender = sender;
+        this.lingerNanos = linger.toNanos();
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "event-batcher");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Completes once the broker confirmed the message that carried the event; fails if it did not. */
+    public CompletableFuture<Void> publish(String jobType, EventType type, String json, Context trace) {
+        Pending event = new Pending(json, type == EventType.STATE, trace, new CompletableFuture<>());
+        synchronized (this) {
+            if (closed) {
+                send(jobType, List.of(event));
+                return event.published();
+            }
+            List<Pending> batch = open.get(jobType);
+            if (batch == null) {
+                List<Pending> first = new ArrayList<>();
+                open.put(jobType, first);
+                timer.schedule(() -> due(jobType, first), lingerNanos, TimeUnit.NANOSECONDS);
+                batch = first;
+            }
+            batch.add(event);
+            if (batch.size() >= MAX_EVENTS) {
+                open.remove(jobType);
+                send(jobType, batch);
+            }
+        }
+        return event.published();
+    }
+
+    private synchronized void due(String jobType, List<Pending> batch) {
+        if (open.get(jobType) == batch) { // else it went out full already
+            open.remove(jobType);
+            send(jobType, batch);
+        }
+    }
+
+    private void send(String jobType, List<Pending> batch) {
+        boolean state = batch.stream().anyMatch(Pending::state);
+        String body = batch.size() == 1 ? batch.get(0).json()
+                : batch.stream().map(Pending::json).collect(joining(",", "[", "]"));
+        CompletableFuture<Void> confirmed;
+        try {
+            confirmed = sender.send(JobEvent.routingKey(state ? EventType.STATE : EventType.PROGRESS, jobType), state,
+                    body, batch.get(0).trace());
+        } catch (RuntimeException e) {
+            confirmed = CompletableFuture.failedFuture(e);
+        }
+        confirmed.whenComplete((ok, failure) -> batch.forEach(event -> {
+            if (failure == null) {
+                event.published().complete(null);
+            } else {
+                event.published().completeExceptionally(failure);
+            }
+        }));
+    }
+
+    /** Sends what is still open at once, and from now on each event as it comes. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        synchronized (this) {
+            closed = true;
+            open.forEach(this::send);
+            open.clear();
+        }
+    }
+}
