@@ -468,10 +468,10 @@ public final class Report {
         md.append(String.format(Locale.ROOT, "**Broker messages one job really costs** (run 1, RabbitMQ's own counters over %s jobs): "
                         + "%s published (all confirmed), %s routed, %s delivered to consumers, %s acknowledged by hand. "
                         + "A job has 1 job message, to a worker, and 4 events for progress-service's queue (one queue per "
-                        + "replica; one replica here): QUEUED, published by job-service on its own, then RUNNING, its "
-                        + "progress and SUCCEEDED, which the worker gathers with the events of other jobs of the type that "
-                        + "come within `jobcast.worker.event-linger` into one message; a message with a state event is persistent and "
-                        + "confirmed.%n%n",
+                        + "replica; one replica here): QUEUED, which job-service gathers with other new jobs' "
+                        + "(`jobcast.job-service.event-linger`), then RUNNING, its progress and SUCCEEDED, which the worker "
+                        + "gathers with other jobs' (`jobcast.worker.event-linger`); a message with a state event is "
+                        + "persistent and confirmed.%n%n",
                 fmt(num(jc, "completed")), perJob(jc, "rabbitmq.messages_received_total"),
                 perJob(jc, "rabbitmq.messages_routed_total"), perJob(jc, "rabbitmq.messages_delivered_total"),
                 perJob(jc, "rabbitmq.messages_acknowledged_total")));

@@ -34,7 +34,8 @@ public final class EventBatcher implements AutoCloseable {
         CompletableFuture<Void> send(String routingKey, boolean persistent, String body, Context trace);
     }
 
-    private record Pending(String json, boolean state, Context trace, CompletableFuture<Void> published) {
+    /** An event waiting for its batch, and what must follow its message on the channel (or null). */
+    private record Pending(String json, boolean state, Context trace, CompletableFuture<Void> published, Runnable then) {
     }
 
     private final Sender sender;
@@ -56,7 +57,16 @@ public final class EventBatcher implements AutoCloseable {
 
     /** Completes once the broker confirmed the message that carried the event; fails if it did not. */
     public CompletableFuture<Void> publish(String jobType, EventType type, String json, Context trace) {
-        Pending event = new Pending(json, type == EventType.STATE, trace, new CompletableFuture<>());
+        return publish(jobType, type, json, trace, null);
+    }
+
+    /**
+     * As {@link #publish(String, EventType, String, Context)}, and runs {@code then} right after the
+     * event's message was handed to the sender, before any later batch: a publication it makes on the
+     * same channel follows the event, e.g. a new job's message after its QUEUED event.
+     */
+    public CompletableFuture<Void> publish(String jobType, EventType type, String json, Context trace, Runnable then) {
+        Pending event = new Pending(json, type == EventType.STATE, trace, new CompletableFuture<>(), then);
         synchronized (this) {
             if (closed) {
                 send(jobType, List.of(event));
@@ -95,6 +105,11 @@ public final class EventBatcher implements AutoCloseable {
                     body, batch.get(0).trace());
         } catch (RuntimeException e) {
             confirmed = CompletableFuture.failedFuture(e);
+        }
+        for (Pending event : batch) {
+            if (event.then() != null) {
+                event.then().run();
+            }
         }
         confirmed.whenComplete((ok, failure) -> batch.forEach(event -> {
             if (failure == null) {

@@ -45,7 +45,7 @@ class EventBatcherTest {
         CompletableFuture<Void> succeeded = batcher.publish("demo.noop", EventType.STATE, "{\"seq\":4}", Context.root());
         assertThat(sent).as("nothing before the linger ends").isEmpty();
 
-        awaitSent(2);
+        awaitSize(sent, 2);
         Sent noop = sent.stream().filter(m -> m.routingKey().endsWith("demo.noop")).findFirst().orElseThrow();
         assertThat(noop).extracting(Sent::routingKey, Sent::persistent, Sent::body)
                 .containsExactly("state.demo.noop", true, "[{\"seq\":2},{\"seq\":3},{\"seq\":4}]");
@@ -82,6 +82,18 @@ class EventBatcherTest {
     }
 
     @Test
+    void whatMustFollowAnEventIsDoneRightAfterItsMessageIsSent() throws Exception {
+        lingering(Duration.ofMillis(100));
+        List<String> channel = new CopyOnWriteArrayList<>();
+        batcher.publish("demo.noop", EventType.STATE, "{\"seq\":1}", Context.root(),
+                () -> channel.add("job message after " + sent.size() + " event message(s)"));
+        assertThat(channel).isEmpty();
+
+        awaitSize(channel, 1);
+        assertThat(channel).containsExactly("job message after 1 event message(s)");
+    }
+
+    @Test
     void aSenderThatThrowsFailsTheBatchRatherThanLosingIt() {
         batcher = new EventBatcher(Duration.ZERO, (routingKey, persistent, body, trace) -> {
             throw new IllegalStateException("channel closed");
@@ -92,11 +104,11 @@ class EventBatcherTest {
         assertThat(published).failsWithin(5, TimeUnit.SECONDS);
     }
 
-    private void awaitSent(int messages) throws InterruptedException {
+    private static void awaitSize(List<?> list, int size) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (sent.size() < messages && System.nanoTime() < deadline) {
+        while (list.size() < size && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(sent).hasSize(messages);
+        assertThat(list).hasSize(size);
     }
 }

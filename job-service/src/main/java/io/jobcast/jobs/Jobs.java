@@ -217,16 +217,12 @@ public class Jobs {
     private Uni<Submitted> publishNew(JobMessage job, EventLog.Appended created, String idempotencyKey,
             String traceparent) {
         long dispatch = Long.parseLong(created.extras().get(0));
-        Uni<Void> queued = dispatch == 0 ? Uni.createFrom().voidItem() // scheduled: published when due
-                : publisher.publishJob(job.withDispatch(dispatch), traceparent)
+        Uni<Void> published = dispatch == 0 // scheduled: its message goes out when due
+                ? publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events(), traceparent)
+                : publisher.publishNew(job.withDispatch(dispatch), created.events(), traceparent)
                         .onFailure().call(() -> store.forget(job.tenant(), job.jobId(), idempotencyKey));
-        Uni<Void> announced = publisher.publishStates(job.tenant(), job.jobId(), job.type(), created.events(),
-                traceparent);
         Job accepted = Job.of(JobRecord.fromHash(created.createdRecord(), mapper));
-        // Both at once, the state event first on the one channel: subscribers hear that the job is
-        // queued before any worker can start it, and the answer waits for one round of confirms.
-        return Uni.combine().all().unis(announced, queued).discardItems()
-                .invoke(() -> metrics.submitted(job.type()))
+        return published.invoke(() -> metrics.submitted(job.type()))
                 .map(ignored -> new Submitted(accepted, false));
     }
 

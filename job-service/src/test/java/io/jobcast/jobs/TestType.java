@@ -45,6 +45,14 @@ final class TestType implements AutoCloseable {
         this(redis, "{\"type\":\"TYPE\",\"description\":\"a test type\"}");
     }
 
+    /** From now on the probe also receives the type's events, in the order job-service published them. */
+    TestType hearingEvents() throws Exception {
+        String exchange = ConfigProvider.getConfig().getValue("jobcast.events.exchange", String.class);
+        channel.exchangeDeclare(exchange, "topic", true);
+        channel.queueBind(probe, exchange, "*." + name);
+        return this;
+    }
+
     /** The next job message published for this type, waiting up to {@code timeout}; null if none came. */
     GetResponse nextMessage(Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);

@@ -49,6 +49,14 @@ public interface JobServiceConfig {
     @WithDefault("256K")
     MemorySize maxPayloadSize();
 
+    /**
+     * How long a state event waits for more events of its job type to share its broker message (the
+     * jobs of a batch submission share a few). A new job's message follows its QUEUED event, so a
+     * submission's answer waits this much longer.
+     */
+    @WithDefault("PT0.002S")
+    Duration eventLinger();
+
     /** Stream tokens and share links. */
     StreamTokens streamTokens();
 
