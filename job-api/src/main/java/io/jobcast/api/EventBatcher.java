@@ -45,6 +45,13 @@ public final class EventBatcher implements AutoCloseable {
     private final Map<String, List<Pending>> open = new HashMap<>();
     private boolean closed; // guarded by this
 
+    /** Sends on {@code exchange} through {@code channel}: persistent messages for state events, transient for progress. */
+    public static EventBatcher on(ConfirmedPublisher channel, String exchange, Duration linger) {
+        return new EventBatcher(linger, (routingKey, persistent, body, trace) -> channel.publish(exchange, routingKey,
+                ConfirmedPublisher.json(persistent ? ConfirmedPublisher.PERSISTENT : ConfirmedPublisher.TRANSIENT),
+                body, trace));
+    }
+
     public EventBatcher(Duration linger, Sender sender) {
         this.sender = sender;
         this.lingerNanos = linger.toNanos();

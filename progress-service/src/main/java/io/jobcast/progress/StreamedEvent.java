@@ -31,7 +31,9 @@ public record StreamedEvent(String jobId, String tenant, long seq, long tseq, St
      */
     public static StreamedEvent of(String json, ObjectMapper mapper) {
         try (JsonParser parser = mapper.getFactory().createParser(json)) {
-            return whole(parser, json);
+            StreamedEvent event = read(parser, json);
+            expectEnd(parser);
+            return event;
         } catch (IOException | RuntimeException e) {
             throw unreadable(json, e);
         }
@@ -40,25 +42,25 @@ public record StreamedEvent(String jobId, String tenant, long seq, long tseq, St
     /** The events of one broker message: one event's JSON object, or an array of them (see {@code EventBatcher}). */
     public static List<StreamedEvent> allOf(String message, ObjectMapper mapper) {
         try (JsonParser parser = mapper.getFactory().createParser(message)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                return List.of(whole(parser, message));
-            }
             List<StreamedEvent> events = new ArrayList<>();
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
                 events.add(read(parser, message));
+            } else {
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    events.add(read(parser, message));
+                }
             }
+            expectEnd(parser);
             return events;
         } catch (IOException | RuntimeException e) {
             throw unreadable(message, e);
         }
     }
 
-    private static StreamedEvent whole(JsonParser parser, String source) throws IOException {
-        StreamedEvent event = read(parser, source);
+    private static void expectEnd(JsonParser parser) throws IOException {
         if (parser.nextToken() != null) {
             throw new IOException("more than one JSON value");
         }
-        return event;
     }
 
     /** Reads the object at (or after) the parser's position; its JSON is the part of {@code source} it spans. */

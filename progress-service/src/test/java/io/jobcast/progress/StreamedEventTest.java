@@ -58,7 +58,7 @@ class StreamedEventTest {
                 .containsExactly(tuple(first, false),
                         tuple(second, true));
         assertThat(StreamedEvent.allOf("[]", mapper)).isEmpty();
-        for (String broken : List.of("[" + first, "[" + first + ",42]", first + first)) {
+        for (String broken : List.of("[" + first, "[" + first + ",42]", first + first, "[" + first + "][]")) {
             assertThatThrownBy(() -> StreamedEvent.allOf(broken, mapper)).as(broken)
                     .isInstanceOf(UncheckedIOException.class);
         }

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.ConfirmedPublisher;
 import io.jobcast.api.ControlMessage;
+import io.jobcast.api.EventBatcher;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.EventType;
-import io.jobcast.api.EventBatcher;
 import io.jobcast.api.JobMessage;
 import io.jobcast.jobs.config.JobServiceConfig;
 import io.jobcast.jobs.store.JobStore;
@@ -60,8 +60,7 @@ public class JobPublisher {
             @ConfigProperty(name = "jobcast.control.exchange") String controlExchange) {
         this.channel = new ConfirmedPublisher(ConfirmedPublisher.connectionFactory(config), "jobcast-job-service",
                 Map.of(jobsExchange, "topic", eventsExchange, "topic", controlExchange, "fanout"), openTelemetry);
-        this.batcher = new EventBatcher(settings.eventLinger(), (routingKey, persistent, body, trace) ->
-                channel.publish(eventsExchange, routingKey, json(persistent ? PERSISTENT : TRANSIENT), body, trace));
+        this.batcher = EventBatcher.on(channel, eventsExchange, settings.eventLinger());
         this.queues = queues;
         this.store = store;
         this.mapper = mapper;

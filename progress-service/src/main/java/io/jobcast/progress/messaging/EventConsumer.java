@@ -11,9 +11,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Receives every job event on this replica's own queue (one or a batch per message) and hands each to the hub. Nothing on the way
- * to the clients' sockets blocks (log reads are reactive), so it runs on the connector's event loop:
- * a worker thread would only add a hop per event and a cross-thread hand-over per client write.
+ * Receives every job event on this replica's own queue (one or a batch per message) and hands each
+ * to the hub. Nothing on the way to the clients' sockets blocks (log reads are reactive), so it runs
+ * on the connector's event loop: a worker thread would only add a hop per event and a cross-thread
+ * hand-over per client write.
  */
 @ApplicationScoped
 public class EventConsumer {

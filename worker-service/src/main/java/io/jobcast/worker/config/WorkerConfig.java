@@ -38,8 +38,8 @@ public interface WorkerConfig {
 
     /**
      * How long the first event of a message waits for more of the same job type before the message
-     * goes out: a little latency for many fewer broker messages under load. Zero still gathers
-     * what arrives while the previous message is being sent.
+     * goes out: a little latency for many fewer broker messages under load. Zero sends as soon as
+     * the batcher's thread runs, with whatever arrived by then.
      */
     @WithDefault("PT0.005S")
     Duration eventLinger();

@@ -1,13 +1,9 @@
 package io.jobcast.worker.messaging;
 
-import static io.jobcast.api.ConfirmedPublisher.PERSISTENT;
-import static io.jobcast.api.ConfirmedPublisher.TRANSIENT;
-import static io.jobcast.api.ConfirmedPublisher.json;
-
 import io.jobcast.api.ConfirmedPublisher;
+import io.jobcast.api.EventBatcher;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.EventType;
-import io.jobcast.api.EventBatcher;
 import io.jobcast.worker.Workers;
 import io.jobcast.worker.config.WorkerConfig;
 import io.jobcast.worker.store.EventLogStore;
@@ -47,8 +43,7 @@ public class EventPublisher {
             Workers workers, WorkerConfig settings, @ConfigProperty(name = "jobcast.events.exchange") String exchange) {
         this.channel = new ConfirmedPublisher(ConfirmedPublisher.connectionFactory(config),
                 "jobcast-worker-" + workers.id() + "-events", Map.of(exchange, "topic"), openTelemetry);
-        this.batcher = new EventBatcher(settings.eventLinger(), (routingKey, persistent, body, trace) ->
-                channel.publish(exchange, routingKey, json(persistent ? PERSISTENT : TRANSIENT), body, trace));
+        this.batcher = EventBatcher.on(channel, exchange, settings.eventLinger());
         this.store = store;
         this.registry = registry;
         this.stateErrors = registry.counter("jobcast.rabbitmq.errors", "operation", "publish-event");
