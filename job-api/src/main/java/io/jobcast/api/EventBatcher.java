@@ -113,11 +113,7 @@ public final class EventBatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             confirmed = CompletableFuture.failedFuture(e);
         }
-        for (Pending event : batch) {
-            if (event.then() != null) {
-                event.then().run();
-            }
-        }
+        // Wired before anything follows, so a follower that throws cannot leave the batch's events unsettled.
         confirmed.whenComplete((ok, failure) -> batch.forEach(event -> {
             if (failure == null) {
                 event.published().complete(null);
@@ -125,6 +121,11 @@ public final class EventBatcher implements AutoCloseable {
                 event.published().completeExceptionally(failure);
             }
         }));
+        for (Pending event : batch) {
+            if (event.then() != null) {
+                event.then().run();
+            }
+        }
     }
 
     /** Sends what is still open at once, and from now on each event as it comes. */
