@@ -31,6 +31,7 @@ public record StreamedEvent(String jobId, String tenant, long seq, long tseq, St
      */
     public static StreamedEvent of(String json, ObjectMapper mapper) {
         try (JsonParser parser = mapper.getFactory().createParser(json)) {
+            parser.nextToken();
             StreamedEvent event = read(parser, json);
             expectEnd(parser);
             return event;
@@ -63,10 +64,9 @@ public record StreamedEvent(String jobId, String tenant, long seq, long tseq, St
         }
     }
 
-    /** Reads the object at (or after) the parser's position; its JSON is the part of {@code source} it spans. */
+    /** Reads the object at the parser's current token; its JSON is the part of {@code source} it spans. */
     private static StreamedEvent read(JsonParser parser, String source) throws IOException {
-        JsonToken start = parser.currentToken() == null ? parser.nextToken() : parser.currentToken();
-        if (start != JsonToken.START_OBJECT) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
             throw new IOException("not a JSON object");
         }
         int from = (int) parser.currentTokenLocation().getCharOffset();
