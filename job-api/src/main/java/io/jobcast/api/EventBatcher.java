@@ -14,9 +14,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Gathers the events of one job type published within {@code linger} of the first into one broker
- * message: the broker's and each consumer's cost is per message, nearly regardless of its size, and a
- * busy worker emits several events per job. A message of one event is that event's JSON object; of
+ * Sends at most one broker message per job type per {@code linger}: an event that comes after a quiet
+ * spell goes at once, and the events that come within the linger of the last message gather into the
+ * next one, sent when the linger ends. The broker's and each consumer's cost is per message, nearly
+ * regardless of its size, and a busy worker emits several events per job; a quiet one pays no latency
+ * for it. A message of one event is that event's JSON object; of
  * several, a JSON array of them in the order they were published, so a job's events stay in order.
  * Its routing key is {@code state.<type>} and it is persistent if it holds a state event, else
  * {@code progress.<type>}: a consumer bound to {@code state.#} misses no state event.
@@ -43,6 +45,8 @@ public final class EventBatcher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** The batch still open for each job type; guarded by this, and cut and sent under it, so batches leave in order. */
     private final Map<String, List<Pending>> open = new HashMap<>();
+    /** When each job type's last message was sent ({@link System#nanoTime()}); guarded by this. */
+    private final Map<String, Long> lastSent = new HashMap<>();
     private boolean closed; // guarded by this
 
     /** Sends on {@code exchange} through {@code channel}: persistent messages for state events, transient for progress. */
@@ -81,10 +85,16 @@ public final class EventBatcher implements AutoCloseable {
             }
             List<Pending> batch = open.get(jobType);
             if (batch == null) {
-                List<Pending> first = new ArrayList<>();
-                open.put(jobType, first);
-                timer.schedule(() -> due(jobType, first), lingerNanos, TimeUnit.NANOSECONDS);
-                batch = first;
+                Long last = lastSent.get(jobType);
+                long wait = last == null ? 0 : last + lingerNanos - System.nanoTime();
+                if (wait <= 0) {
+                    send(jobType, List.of(event));
+                    return event.published();
+                }
+                List<Pending> next = new ArrayList<>();
+                open.put(jobType, next);
+                timer.schedule(() -> due(jobType, next), wait, TimeUnit.NANOSECONDS);
+                batch = next;
             }
             batch.add(event);
             if (batch.size() >= MAX_EVENTS) {
@@ -103,6 +113,7 @@ public final class EventBatcher implements AutoCloseable {
     }
 
     private void send(String jobType, List<Pending> batch) {
+        lastSent.put(jobType, System.nanoTime());
         boolean state = batch.stream().anyMatch(Pending::state);
         String body = batch.size() == 1 ? batch.get(0).json()
                 : batch.stream().map(Pending::json).collect(joining(",", "[", "]"));

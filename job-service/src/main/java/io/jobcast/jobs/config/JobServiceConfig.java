@@ -50,9 +50,10 @@ public interface JobServiceConfig {
     MemorySize maxPayloadSize();
 
     /**
-     * How long a state event waits for more events of its job type to share its broker message (the
-     * jobs of a batch submission share a few). A new job's message follows its QUEUED event, so a
-     * submission's answer waits this much longer.
+     * The least time between two broker messages of one job type's state events: the events that come
+     * sooner share the next message (the jobs of a batch submission share a few). One after a quiet
+     * spell goes at once. A new job's message follows its QUEUED event, so under load a submission's
+     * answer may wait up to this much longer.
      */
     @WithDefault("PT0.002S")
     Duration eventLinger();

@@ -37,9 +37,9 @@ public interface WorkerConfig {
     Duration lease();
 
     /**
-     * How long the first event of a message waits for more of the same job type before the message
-     * goes out: a little latency for many fewer broker messages under load. Zero sends as soon as
-     * the batcher's thread runs, with whatever arrived by then.
+     * The least time between two broker messages of one job type's events: the events that come
+     * sooner share the next message, so under load many fewer messages for up to this much latency.
+     * An event after a quiet spell goes at once. Zero sends every event in its own message.
      */
     @WithDefault("PT0.005S")
     Duration eventLinger();
