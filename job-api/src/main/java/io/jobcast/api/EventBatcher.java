@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * spell goes at once, and the events that come within the linger of the last message gather into the
  * next one, sent when the linger ends. The broker's and each consumer's cost is per message, nearly
  * regardless of its size, and a busy worker emits several events per job; a quiet one pays no latency
- * for it. A message of one event is that event's JSON object; of
- * several, a JSON array of them in the order they were published, so a job's events stay in order.
+ * for it. A message of one event is that event's JSON object; of several, a JSON array of them in the
+ * order they were published, so a job's events stay in order.
  * Its routing key is {@code state.<type>} and it is persistent if it holds a state event, else
  * {@code progress.<type>}: a consumer bound to {@code state.#} misses no state event.
  *
