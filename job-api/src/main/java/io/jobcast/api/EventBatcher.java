@@ -79,14 +79,9 @@ public final class EventBatcher implements AutoCloseable {
     public CompletableFuture<Void> publish(String jobType, EventType type, String json, Context trace, Runnable then) {
         Pending event = new Pending(json, type == EventType.STATE, trace, new CompletableFuture<>(), then);
         synchronized (this) {
-            if (closed) {
-                send(jobType, List.of(event));
-                return event.published();
-            }
-            List<Pending> batch = open.get(jobType);
+            List<Pending> batch = open.get(jobType); // none once closed: closing sent them all
             if (batch == null) {
-                Long last = lastSent.get(jobType);
-                long wait = last == null ? 0 : last + lingerNanos - System.nanoTime();
+                long wait = closed ? 0 : lingerLeft(jobType);
                 if (wait <= 0) {
                     send(jobType, List.of(event));
                     return event.published();
@@ -103,6 +98,12 @@ public final class EventBatcher implements AutoCloseable {
             }
         }
         return event.published();
+    }
+
+    /** How long until the next message of {@code jobType} may go out: the linger after its last one. Guarded by this. */
+    private long lingerLeft(String jobType) {
+        Long last = lastSent.get(jobType);
+        return last == null ? 0 : last + lingerNanos - System.nanoTime();
     }
 
     private synchronized void due(String jobType, List<Pending> batch) {
