@@ -106,6 +106,33 @@ describe('JobcastClient over WebSocket', () => {
     expect(watch.seen.status).toMatchObject({ transport: 'websocket', state: 'live', reconnects: 1, fellBackFrom: [] });
   });
 
+  it('takes the job as it is now when it is too late to resume, and follows on from there', async () => {
+    const job = { id: 'j1', type: 'demo.sleep', state: 'RUNNING', progress: { percent: 70, message: 'step 700' }, attempt: 1,
+      maxAttempts: 3, attemptsLeft: 2, priority: 5, tags: [], cancelRequested: false, ttl: 'PT1H', lastSeq: 700,
+      createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), links: {} };
+    const watch = recorder();
+    client({}, fakeFetch((url) => (url.pathname === '/api/v1/jobs/j1' ? json(job) : undefined)).fetch).followJob('j1', watch);
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    const first = FakeWebSocket.last;
+    first.open();
+    first.acknowledge();
+    [1, 2].forEach((seq) => first.receive(event(seq)));
+    first.drop(1012, 'service restart');
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(2));
+    const second = FakeWebSocket.last;
+    second.open();
+    expect(second.sent).toEqual([{ op: 'subscribe', jobId: 'j1', after: 2 }]);
+
+    second.receive({ op: 'error', jobId: 'j1', type: '/problems/history-expired', title: 'Too late to resume', status: 410 });
+
+    await vi.waitFor(() => expect(second.sent).toContainEqual({ op: 'subscribe', jobId: 'j1', after: 700 }));
+    second.acknowledge();
+    second.receive(event(701));
+    await vi.waitFor(() => expect(seqs(watch.seen.events)).toEqual([1, 2, 700, 701]));
+    expect(watch.seen.events[2]).toMatchObject({ type: 'state', state: 'RUNNING', percent: 70, snapshot: true });
+    expect(watch.seen.status).toMatchObject({ state: 'live', resynced: 1 });
+  });
+
   it('follows many jobs on one socket, and all jobs on a socket of its own', async () => {
     const c = client();
     c.followJob('j1', recorder());

@@ -1,6 +1,7 @@
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { Env, Link, LinkFailure, OpenLink } from './transports/link';
-import { INITIAL_STATUS, positionOf, type FeedStatus, type JobEvent, type Target, type TransportName } from './types';
+import { apiUrl, failureOf } from './transports/link';
+import { INITIAL_STATUS, positionOf, type FeedStatus, type Job, type JobEvent, type Target, type TransportName } from './types';
 
 /** What the feeds of one client share: the transports and what was learnt about them. */
 export interface FeedContext {
@@ -173,6 +174,10 @@ export class Feed {
       this.update({ state: 'failed', detail: failure.detail });
       return;
     }
+    if (failure.kind === 'expired') {
+      void this.resync(failure.detail);
+      return;
+    }
     this.update({ reconnects: this.status.reconnects + 1, detail: failure.detail });
     if (failure.kind === 'refused' && !this.fixed) {
       this.refusals += 1;
@@ -192,10 +197,51 @@ export class Feed {
     this.timer = setTimeout(() => this.connect(), delay);
   }
 
+  /**
+   * Too late to resume: the server no longer keeps the events after this feed's position. A job's
+   * feed takes the job as it is now (a `state` event made from its snapshot, marked `snapshot`, at
+   * its `lastSeq`) and follows on from there; the feed of all jobs starts again from the oldest
+   * event kept. Either way the status says so, and what was missed is gone.
+   */
+  private async resync(why: string): Promise<void> {
+    this.update({ reconnects: this.status.reconnects + 1, resynced: this.status.resynced + 1, detail: why });
+    if (this.target.kind === 'job') {
+      try {
+        const { env } = this.context;
+        const answer = await env.fetch(apiUrl(env, `/api/v1/jobs/${encodeURIComponent(this.target.jobId)}`,
+          { token: await env.tokens.get() }), { cache: 'no-store' });
+        if (!answer.ok) {
+          this.onFailure(this.current ?? this.chain[0], await failureOf(answer, env));
+          return;
+        }
+        const job = (await answer.json()) as Job;
+        if (job.lastSeq > this.position) {
+          this.position = job.lastSeq;
+          this.sink.events([snapshotEvent(job)]);
+        }
+      } catch (error) {
+        this.onFailure(this.current ?? this.chain[0], { kind: 'dropped', detail: `no snapshot of the job: ${error}` });
+        return;
+      }
+    } else {
+      this.position = 0;
+    }
+    this.connect();
+  }
+
   private update(change: Partial<FeedStatus>): void {
     this.status = { ...this.status, ...change };
     this.sink.status(this.status);
   }
+}
+
+/** A job's snapshot as the event that brings a view to it: its state now, at its last seq. */
+function snapshotEvent(job: Job): JobEvent {
+  return {
+    seq: job.lastSeq, attempt: job.attempt, tseq: 0, jobId: job.id, tenant: '', jobType: job.type, tags: job.tags,
+    type: 'state', state: job.state, percent: job.progress.percent, message: job.progress.message,
+    result: job.result, error: job.error, runAt: job.runAt, timestamp: job.updatedAt, snapshot: true,
+  } as JobEvent;
 }
 
 function median(values: number[]): number {

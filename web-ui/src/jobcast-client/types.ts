@@ -60,6 +60,11 @@ export interface FeedStatus {
   reconnects: number;
   /** Transports found blocked or buffered on the way, which the feed fell back from. */
   fellBackFrom: TransportName[];
+  /**
+   * How many times it was too late to resume (the server no longer kept the events after the
+   * feed's position) and the feed started again from a snapshot: events in between were missed.
+   */
+  resynced: number;
   /** Another tab of this origin holds the connection and relays the events. */
   shared: boolean;
   /** Why the feed failed or retries. */
@@ -72,5 +77,6 @@ export const INITIAL_STATUS: FeedStatus = {
   latencyMs: null,
   reconnects: 0,
   fellBackFrom: [],
+  resynced: 0,
   shared: false,
 };

@@ -6,10 +6,12 @@ import type { JobEvent, Problem, Target } from '../types';
  * - refused: it never proved it delivers (connection refused, upgrade blocked, or a proxy that
  *   buffers the stream so nothing arrives in time): try the next transport.
  * - dropped: it delivered, then broke (server restart, network change): reconnect and resume.
+ * - expired: too late to resume from the feed's position (the server no longer keeps those
+ *   events): start again from a snapshot.
  * - fatal: the server said no for good (unknown job, a token that does not cover it).
  */
 export interface LinkFailure {
-  kind: 'refused' | 'dropped' | 'fatal';
+  kind: 'refused' | 'dropped' | 'expired' | 'fatal';
   detail: string;
   problem?: Problem;
   /** The server asked to wait this long before trying again (429, 503, close 1013). */
@@ -71,6 +73,17 @@ export async function problemOf(response: Response): Promise<Problem> {
   return { type: 'about:blank', title: response.statusText || `HTTP ${response.status}`, status: response.status };
 }
 
+/** The problem type of a resume from before what the server's logs keep (410). */
+export const HISTORY_EXPIRED = '/problems/history-expired';
+
+/** The failure a problem from a WebSocket error frame or an HTTP answer means for a feed. */
+export function failureOfProblem(problem: Problem, retryAfterMs?: number): LinkFailure {
+  const detail = `${problem.title}${problem.detail ? ': ' + problem.detail : ''}`;
+  if (problem.type === HISTORY_EXPIRED) return { kind: 'expired', detail, problem };
+  if (problem.status === 429 || problem.status >= 500) return { kind: 'dropped', detail: `${problem.title} (${problem.status})`, problem, retryAfterMs };
+  return { kind: 'fatal', detail, problem };
+}
+
 /** Turns an HTTP error answer into the failure it means for a feed. */
 export async function failureOf(response: Response, env: Env): Promise<LinkFailure> {
   const problem = await problemOf(response);
@@ -81,8 +94,5 @@ export async function failureOf(response: Response, env: Env): Promise<LinkFailu
     env.tokens.invalidate();
     return { kind: 'dropped', detail: 'stream token refused; renewing it', problem };
   }
-  if (response.status === 429 || response.status >= 500) {
-    return { kind: 'dropped', detail: `${problem.title} (${response.status})`, problem, retryAfterMs };
-  }
-  return { kind: 'fatal', detail: `${problem.title}${problem.detail ? ': ' + problem.detail : ''}`, problem };
+  return failureOfProblem({ ...problem, status: response.status }, retryAfterMs);
 }

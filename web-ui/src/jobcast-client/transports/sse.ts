@@ -30,19 +30,25 @@ export function openSse(target: Target, after: number, handlers: LinkHandlers, e
     clearTimeout(probe);
     source?.close();
   };
+  let url: URL | null = null;
   const fail = async () => {
     if (closed) return;
     stop();
-    if (!confirmed && target.kind === 'job') {
-      // EventSource hides the status of a refused stream; the job's snapshot tells why.
+    if (!confirmed && url !== null) {
+      // EventSource hides the status of a refused stream (a wrong job, too late to resume): ask once more to learn it.
+      const asked = new AbortController();
+      const patience = setTimeout(() => asked.abort(), env.probeTimeoutMs);
       try {
-        const check = await env.fetch(apiUrl(env, `/api/v1/jobs/${encodeURIComponent(target.jobId)}`, { token: await env.tokens.get() }), { cache: 'no-store' });
+        const check = await env.fetch(url, { headers: { Accept: 'text/event-stream' }, cache: 'no-store', signal: asked.signal });
         if (!check.ok) {
           handlers.failed(await failureOf(check, env));
           return;
         }
       } catch {
         // the API itself is unreachable: a drop like any other
+      } finally {
+        clearTimeout(patience);
+        asked.abort();
       }
     }
     handlers.failed({ kind: confirmed ? 'dropped' : 'refused', detail: confirmed ? 'the event stream broke' : 'the event stream did not open' });
@@ -57,7 +63,7 @@ export function openSse(target: Target, after: number, handlers: LinkHandlers, e
       return;
     }
     if (closed) return;
-    const url = target.kind === 'job'
+    url = target.kind === 'job'
       ? apiUrl(env, `/api/v1/jobs/${encodeURIComponent(target.jobId)}/events`, { token, after: from })
       : apiUrl(env, '/api/v1/events', { token, after: from, type: target.type, tag: target.tag });
     source = new env.EventSource(url);

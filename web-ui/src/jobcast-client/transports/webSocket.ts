@@ -1,6 +1,6 @@
 import { isTerminal, type JobEvent, type Target } from '../types';
 import type { Env, Link, LinkHandlers } from './link';
-import { apiUrl } from './link';
+import { apiUrl, failureOfProblem } from './link';
 
 /** RFC 6455 close codes the gateway and progress-service use. */
 const TRY_AGAIN_LATER = 1013;
@@ -123,9 +123,7 @@ class Socket {
         clearTimeout(subscription.probe);
         const status = Number(frame.status);
         const problem = { type: String(frame.type), title: String(frame.title), status, detail: frame.detail as string | undefined };
-        subscription.handlers.failed(status >= 500
-          ? { kind: 'dropped', detail: problem.title, problem }
-          : { kind: 'fatal', detail: `${problem.title}${problem.detail ? ': ' + problem.detail : ''}`, problem });
+        subscription.handlers.failed(failureOfProblem(problem));
       }
       return;
     }

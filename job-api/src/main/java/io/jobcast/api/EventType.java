@@ -10,7 +10,7 @@ public enum EventType {
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 
-    /** The lower-case name used on the wire, in routing keys and as the SSE event name. */
+    /** The lower-case name used on the wire, and as the SSE event name. */
     @JsonValue
     public String wireName() {
         return wireName;

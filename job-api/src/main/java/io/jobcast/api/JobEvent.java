@@ -88,16 +88,6 @@ public record JobEvent(
         return type == EventType.STATE && state.isTerminal();
     }
 
-    /** The routing key on the events exchange: {@code <type>.<jobType>}, e.g. {@code progress.demo.sleep}. */
-    public String routingKey() {
-        return routingKey(type, jobType);
-    }
-
-    /** The routing key of an event of {@code type} of a job of {@code jobType}, for publishers that hold the JSON only. */
-    public static String routingKey(EventType type, String jobType) {
-        return type.wireName() + "." + jobType;
-    }
-
     /** This event without sequence and attempt numbers: the template that the event log completes. */
     JobEvent unsequenced() {
         return new JobEvent(0, 0, 0, jobId, tenant, jobType, type, state, percent, message, result, error, runAt,

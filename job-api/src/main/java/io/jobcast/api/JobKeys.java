@@ -6,16 +6,18 @@ package io.jobcast.api;
  * slot; and a job is found only among its own tenant's keys.
  *
  * <pre>
- * jobcast:{t:T}:job:ID            hash    the job's record
- * jobcast:{t:T}:job:ID:events     stream  the job's events, entry id &lt;seq&gt;-0
- * jobcast:{t:T}:events            stream  all of the tenant's events, entry id &lt;tseq&gt;-0
+ * jobcast:{t:T}:job:ID            hash    the job's record; its log is fields e1, e2, ... (one event each, by seq)
+ * jobcast:{t:T}:events            stream  all of the tenant's events; an entry holds the events of one script
+ *                                         call (one JSON object, or an array), entry id &lt;its last tseq&gt;-0
+ * jobcast:{t:T}:tseq              string  the tenant's last tseq
+ * jobcast:{t:T}:marks / history   zset, string   tseq by time, to trim the stream by age; the last tseq trimmed
  * jobcast:{t:T}:jobs              zset    every job, by creation time (ms)
  * jobcast:{t:T}:state:S / type:X / tag:X   zsets   the same, per state, type and tag
  * jobcast:{t:T}:counts            hash    "TYPE:STATE" to how many of the tenant's jobs are there
  * jobcast:{t:T}:scheduled         zset    SCHEDULED jobs by runAt (ms)
  * jobcast:{t:T}:leases            zset    RUNNING jobs by lease expiry (ms, Redis's clock)
  * jobcast:{t:T}:expiring          zset    finished jobs by expiry (ms, Redis's clock)
- * jobcast:{t:T}:outbox            zset    publications not yet confirmed, by when to retry them
+ * jobcast:{t:T}:outbox            zset    job messages (j:ID) not yet confirmed by the broker, by when to publish them again
  * jobcast:{t:T}:idem:KEY          string  an idempotency key's job id and body hash
  * jobcast:tenants                 set     every tenant that ever submitted a job
  * jobcast:job-types               hash    job type to its registration (description, defaults)
@@ -48,12 +50,25 @@ public final class JobKeys {
         return prefix(tenant) + "job:" + jobId;
     }
 
-    public static String log(String tenant, String jobId) {
-        return record(tenant, jobId) + ":events";
+    /** A job's log is part of its record: event {@code seq} is the field {@code e<seq>}. */
+    public static final String EVENT_FIELD_PREFIX = "e";
+
+    public static String eventField(long seq) {
+        return EVENT_FIELD_PREFIX + seq;
     }
 
     public static String tenantLog(String tenant) {
         return prefix(tenant) + "events";
+    }
+
+    /** The tenant's last tseq: where its stream ends now. */
+    public static String tenantSeq(String tenant) {
+        return prefix(tenant) + "tseq";
+    }
+
+    /** The last tseq trimmed from the tenant's stream (absent: none): a resume from before it is too late. */
+    public static String tenantHistory(String tenant) {
+        return prefix(tenant) + "history";
     }
 
     /** All of a tenant's jobs, newest last, scored by creation time in ms. */

@@ -1,13 +1,20 @@
 package io.jobcast.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A job to run, as published on the jobs exchange with the job type as routing key, persistent and
  * with its priority as the message priority. It lands in the queue of its type,
- * {@code jobcast.jobs.<type>}.
+ * {@code jobcast.jobs.<type>}. A message carries one job (this object) or several jobs of one type
+ * and priority that were submitted together (a JSON array of them, see {@link #readAll}): the
+ * broker's cost is per message, and a redelivered message's finished jobs are refused by the event
+ * log, so a worker that receives it again runs only what is still to run.
  *
  * <p>The message carries no attempt number: a worker claims the next attempt from the event log
  * when it starts, so a redelivered message (its previous worker died) becomes a new attempt and
@@ -44,6 +51,24 @@ public record JobMessage(
 
     public JobMessage {
         tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    /** The jobs of one message body: one job's JSON object, or an array of them. */
+    public static List<JobMessage> readAll(byte[] body, ObjectMapper mapper) throws IOException {
+        JsonNode tree = mapper.readTree(body);
+        if (tree == null || !(tree.isObject() || (tree.isArray() && !tree.isEmpty()))) {
+            throw new IOException("a job message is a job's JSON object or a non-empty array of them");
+        }
+        List<JobMessage> jobs = new ArrayList<>(tree.size());
+        for (JsonNode job : tree.isArray() ? tree : List.of(tree)) {
+            jobs.add(mapper.treeToValue(job, JobMessage.class));
+        }
+        return jobs;
+    }
+
+    /** The body of one message of these jobs (of one type and priority): an object for one, an array for several. */
+    public static String writeAll(List<JobMessage> jobs, ObjectMapper mapper) throws JsonProcessingException {
+        return mapper.writeValueAsString(jobs.size() == 1 ? jobs.get(0) : jobs);
     }
 
     /** This message as publication number {@code dispatch} of the job. */

@@ -54,9 +54,18 @@ public record JobRecord(
         JsonNode checkpoint,
         String traceparent) {
 
-    /** Reads a record from the fields of its hash; {@code null} for a missing (empty) hash. */
+    /**
+     * The hash fields a record is read from: the hash holds the job's log as well ({@code e<seq>}),
+     * which a record never needs, so read these rather than the whole hash.
+     */
+    public static final String[] FIELDS = {"id", "tenant", "type", "payload", "state", "attempt", "maxAttempts",
+            "lastAttempt", "percent", "message", "result", "error", "seq", "createdAt", "updatedAt", "startedAt",
+            "finishedAt", "tags", "priority", "timeoutMs", "ttlMs", "backoffMs", "backoffMaxMs", "runAtMs", "dispatch",
+            "worker", "cancelRequested", "checkpoint", "traceparent"};
+
+    /** Reads a record from the {@link #FIELDS} of its hash; {@code null} for a missing hash. */
     public static JobRecord fromHash(Map<String, String> hash, ObjectMapper mapper) {
-        if (hash == null || hash.isEmpty() || !hash.containsKey("state")) {
+        if (hash == null || hash.get("state") == null) {
             return null;
         }
         long runAtMs = longOf(hash.get("runAtMs"));

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +30,9 @@ public class LifecycleMetrics {
             return false;
         }
         registry.counter("jobcast.jobs.retried", "type", type);
+        for (EventType kind : EventType.values()) {
+            registry.counter("jobcast.events.appended", "kind", kind.wireName(), "type", type);
+        }
         for (JobState state : JobState.values()) {
             if (state.isTerminal()) {
                 registry.counter("jobcast.jobs.finished", "type", type, "state", state.name());
@@ -45,10 +47,9 @@ public class LifecycleMetrics {
      * Counts the events a script appended to a job: a retry scheduled, the job's end with how long
      * it waited for its last attempt ({@code startedAt}, null if it never started) and how long that ran.
      */
-    public void appended(String type, List<String> events, Instant createdAt, Instant startedAt) {
-        for (String event : events) {
-            JobState state = EventLog.stateOf(event);
-            if (state == JobState.SCHEDULED && EventLog.attemptOf(event) > 0) {
+    public void appended(String type, EventLog.Applied applied, Instant createdAt, Instant startedAt) {
+        for (JobState state : applied.states()) {
+            if (state == JobState.SCHEDULED && applied.attempt() > 0) {
                 registry.counter("jobcast.jobs.retried", "type", type).increment();
             } else if (state.isTerminal()) {
                 registry.counter("jobcast.jobs.finished", "type", type, "state", state.name()).increment();

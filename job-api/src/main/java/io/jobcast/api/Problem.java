@@ -33,6 +33,19 @@ public record Problem(String type, String title, int status, String detail, List
         return new Problem("/problems/job-not-found", "Job not found", 404, "There is no job with id '" + jobId + "'.");
     }
 
+    /**
+     * The answer for a resume from further back than the event log still holds: a job's log keeps
+     * its last {@value EventLog#MAX_LENGTH} events, a tenant's stream its last minutes. {@code what}
+     * names the log ("job ..." or "your jobs"), {@code position} the resume point asked for.
+     */
+    public static Problem historyExpired(String what, long position, String recover) {
+        return new Problem(HISTORY_EXPIRED, "Too late to resume", 410, "The events of " + what + " after " + position
+                + " are no longer kept. " + recover);
+    }
+
+    /** The type of {@link #historyExpired}: clients recognise it to recover from a snapshot. */
+    public static final String HISTORY_EXPIRED = "/problems/history-expired";
+
     /** This problem, answering the request with this id. */
     public Problem withRequestId(String requestId) {
         return new Problem(type, title, status, detail, errors, requestId);

@@ -6,27 +6,33 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
- * The Lua scripts that change jobs in Redis, each the shared {@code prelude.lua} followed by its
- * own body (resources under {@code io/jobcast/api/lua}). Run them with {@code EVALSHA} and fall
- * back to {@code EVAL} on {@code NOSCRIPT}; {@link EventLog} builds their arguments.
+ * The Lua scripts of the event log (resources under {@code io/jobcast/api/lua}), each the shared
+ * {@code prelude.lua} followed by its own body. The prelude's constants are generated here from
+ * {@link JobState}'s table and {@link EventLog.Refusal}'s names, so the scripts hold no state name,
+ * no transition and no refusal code of their own. A script takes one JSON argument of named fields
+ * and answers one JSON document; run it with {@link ScriptRunner}.
  */
 public enum Script {
-    CREATE, CLAIM, ADVANCE, CHECKPOINT, FAIL, REQUEUE, CANCEL, RENEW, DUE, SWEEP_OUTBOX, EXPIRE;
+    /** Applies a batch of {@link EventLog.Op}s to one tenant's jobs. */
+    CHANGE(""),
+    /** Reads a job's head and a page of its log; writes nothing, so it may run on a replica. */
+    READ("#!lua flags=no-writes\n");
 
     private final String source;
     private final String sha1;
 
-    Script() {
-        this.source = read("prelude")
-                .replace("@PREFIX_LEN@", Integer.toString(EventLog.TEMPLATE_PREFIX.length()))
-                .replace("@JOB_LOG_MAX@", Integer.toString(EventLog.MAX_LENGTH))
-                .replace("@TENANT_LOG_MAX@", Integer.toString(EventLog.TENANT_MAX_LENGTH))
-                .replace("@OUTBOX_GRACE_MS@", Long.toString(EventLog.OUTBOX_GRACE.toMillis()))
-                + "\n" + read(name().toLowerCase(Locale.ROOT));
+    Script(String shebang) {
+        this.source = shebang + read("prelude").replace("@CONSTANTS@", constants()) + "\n"
+                + read(name().toLowerCase(Locale.ROOT));
         this.sha1 = sha1(source);
     }
 
@@ -38,6 +44,43 @@ public enum Script {
     /** Its SHA-1, for {@code EVALSHA}. */
     public String sha1() {
         return sha1;
+    }
+
+    private static String constants() {
+        StringBuilder lua = new StringBuilder();
+        lua.append("local PREFIX_LEN = ").append(EventLog.TEMPLATE_PREFIX.length()).append('\n');
+        lua.append("local JOB_LOG_MAX = ").append(EventLog.MAX_LENGTH).append('\n');
+        lua.append("local OUTBOX_GRACE_MS = ").append(EventLog.OUTBOX_GRACE.toMillis()).append('\n');
+        lua.append("local EVENT_FIELD = '").append(JobKeys.EVENT_FIELD_PREFIX).append("'\n");
+        lua.append("local STREAM_FIELD = '").append(EventLog.ENTRY_FIELD).append("'\n");
+        lua.append("local STREAM_TRACE_FIELD = '").append(EventLog.ENTRY_TRACE_FIELD).append("'\n");
+        lua.append("local S = strict('JobState', {")
+                .append(Arrays.stream(JobState.values()).map(s -> s.name() + " = '" + s.name() + "'")
+                        .collect(Collectors.joining(", ")))
+                .append("})\n");
+        lua.append("local R = strict('Refusal', {")
+                .append(Arrays.stream(EventLog.Refusal.values()).map(r -> r.name() + " = '" + r.name() + "'")
+                        .collect(Collectors.joining(", ")))
+                .append("})\n");
+        lua.append("-- SOURCES[target][source]: whether JobState's table allows source -> target\n");
+        lua.append("local SOURCES = strict('SOURCES', {")
+                .append(Arrays.stream(JobState.values()).map(target -> target.name() + " = "
+                        + set(JobState.sourcesOf(target))).collect(Collectors.joining(", ")))
+                .append("})\n");
+        lua.append("local TERMINAL = ").append(set(where(JobState::isTerminal))).append('\n');
+        lua.append("local RETRYABLE = ").append(set(where(JobState::isRetryable))).append('\n');
+        lua.append("local CANCELLABLE = ").append(set(where(JobState::isCancellable))).append('\n');
+        return lua.toString();
+    }
+
+    private static Set<JobState> where(Predicate<JobState> test) {
+        Set<JobState> states = EnumSet.noneOf(JobState.class);
+        Arrays.stream(JobState.values()).filter(test).forEach(states::add);
+        return states;
+    }
+
+    private static String set(Set<JobState> states) {
+        return states.stream().map(state -> state.name() + " = true").collect(Collectors.joining(", ", "{", "}"));
     }
 
     private static String read(String name) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,18 +34,6 @@ class WireFormatTest {
                 100, "done", mapper.readTree("{\"steps\":20}"), null, null, at, List.of("invoices"));
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("succeeded-event.json"));
         assertThat(event.isTerminal()).isTrue();
-        assertThat(event.routingKey()).isEqualTo("state.demo.sleep");
-    }
-
-    @Test
-    void theAttemptAndStateOfAnAppendedEventAreReadWithoutParsingIt() throws IOException {
-        JobEvent tricky = new JobEvent(12, 3, 40, JOB_ID, "acme", "demo.sleep", EventType.STATE, JobState.DEAD, 60,
-                "gave up: {\"state\":\"SUCCEEDED\"}", mapper.readTree("{\"state\":\"QUEUED\"}"), null, null, at,
-                List.of("state"));
-        String json = mapper.writeValueAsString(tricky);
-        assertThat(EventLog.seqOf(json)).isEqualTo(12);
-        assertThat(EventLog.attemptOf(json)).isEqualTo(3);
-        assertThat(EventLog.stateOf(json)).isEqualTo(JobState.DEAD);
     }
 
     @Test
@@ -67,53 +54,71 @@ class WireFormatTest {
     }
 
     @Test
-    void everyCallHasTheTenantsPrefixAsItsOnlyKeyAndACompleteTemplate() {
-        JobRef job = new JobRef("acme", "j1", "demo.cpu", List.of());
-        EventLog.Call call = EventLog.succeeded(job, 3, mapper.valueToTree(List.of("a")), at, mapper);
-        String[] eval = call.evalshaArgs();
-        assertThat(eval[0]).isEqualTo(Script.ADVANCE.sha1()).hasSize(40);
-        assertThat(List.of(eval).subList(1, 3)).containsExactly("1", "jobcast:{t:acme}:");
-        assertThat(call.args().subList(0, 4)).containsExactly("j1", "3", "SUCCEEDED", ",RUNNING,");
-        assertThat(call.args().get(4)).startsWith(EventLog.TEMPLATE_PREFIX);
-        assertThat(call.args()).containsSequence("result", "[\"a\"]").containsSequence("finishedAt", at.toString());
-    }
-
-    @Test
-    void progressMayOnlyBeAppendedToARunningJobAndRenewsTheLease() {
-        JobRef job = new JobRef("acme", "j1", "demo.cpu", List.of());
-        List<String> args = EventLog.progress(job, 1, 40, "", null, Duration.ofSeconds(30), at, mapper).args();
-        assertThat(args.get(3)).isEqualTo(",RUNNING,");
-        assertThat(args.get(5)).isEqualTo("40");
-        assertThat(args.get(6)).isEqualTo("30000");
-    }
-
-    @Test
-    void scriptsArePreludeAndBodyWithTheConstantsFilledIn() {
-        for (Script script : Script.values()) {
-            assertThat(script.source()).as(script.name()).contains("local function append(").doesNotContain("@");
+    void aMessageOfSeveralJobsIsAnArrayOfJobMessagesAndOneJobIsItsObject() throws IOException {
+        JobMessage first = new JobMessage(JOB_ID, "acme", "demo.sleep",
+                mapper.readTree("{\"steps\":20,\"stepMillis\":200}"), 3, at, List.of("invoices", "eu"), 2, 7, 60_000,
+                1_000, 600_000);
+        JobMessage second = new JobMessage("7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "acme", "demo.sleep",
+                mapper.createObjectNode(), 3, at, List.of(), 1, 7, 0, 1_000, 600_000);
+        String two = JobMessage.writeAll(List.of(first, second), mapper);
+        assertThat(mapper.readTree(two)).isEqualTo(golden("job-messages.json"));
+        assertThat(JobMessage.readAll(two.getBytes(StandardCharsets.UTF_8), mapper)).containsExactly(first, second);
+        String one = JobMessage.writeAll(List.of(first), mapper);
+        assertThat(mapper.readTree(one)).isEqualTo(golden("job-message.json"));
+        assertThat(JobMessage.readAll(one.getBytes(StandardCharsets.UTF_8), mapper)).containsExactly(first);
+        for (String bad : List.of("[]", "42", "\"job\"", "{\"jobId\":7,")) {
+            assertThatThrownBy(() -> JobMessage.readAll(bad.getBytes(StandardCharsets.UTF_8), mapper)).as(bad)
+                    .isInstanceOf(IOException.class);
         }
-        assertThat(Script.CLAIM.source()).contains("local PREFIX_LEN = " + EventLog.TEMPLATE_PREFIX.length());
     }
 
     @Test
-    void repliesAreReadIntoOutcomes() {
-        assertThat(EventLog.outcome(List.of("1", "2", "1", "{\"seq\":4}", "ckpt")))
-                .isEqualTo(new EventLog.Appended(1, 2, List.of("{\"seq\":4}"), List.of("ckpt")));
-        assertThat(EventLog.outcome(List.of("-2", "RUNNING", "3")))
-                .isEqualTo(new EventLog.Refused(EventLog.Refusal.STALE_ATTEMPT, JobState.RUNNING, 3, List.of()));
-        assertThat(EventLog.outcome(List.of("-6", "", "0", "j0", "h0")))
-                .isEqualTo(new EventLog.Refused(EventLog.Refusal.DUPLICATE_SUBMISSION, null, 0, List.of("j0", "h0")));
-        assertThat(EventLog.outcome(List.of("-5")))
-                .isEqualTo(new EventLog.Refused(EventLog.Refusal.ALREADY_EXISTS, null, -1, List.of()));
-        assertThatThrownBy(() -> EventLog.outcome(List.of("-99"))).isInstanceOf(IllegalArgumentException.class);
-        assertThat(EventLog.seqOf("{\"seq\":118,\"attempt\":1}")).isEqualTo(118);
+    void opsTravelWithNamedFieldsAndACompleteTemplate() throws IOException {
+        JobRef job = new JobRef("acme", "j1", "demo.cpu", List.of());
+        EventLog.Finish finish = EventLog.succeeded(job, 3, mapper.valueToTree(List.of("a")), at, mapper);
+        JsonNode written = mapper.readTree(mapper.writerFor(EventLog.Op.class).writeValueAsString(finish));
+        assertThat(written.path("op").asText()).isEqualTo("finish");
+        assertThat(written.path("id").asText()).isEqualTo("j1");
+        assertThat(written.path("attempt").asInt()).isEqualTo(3);
+        assertThat(written.path("to").asText()).isEqualTo("SUCCEEDED");
+        assertThat(written.path("event").asText()).startsWith(EventLog.TEMPLATE_PREFIX);
+        assertThat(written.path("fields").path("result").asText()).isEqualTo("[\"a\"]");
+        assertThat(written.path("fields").path("finishedAt").asText()).isEqualTo(at.toString());
+        assertThat(written.has("tenant")).as("the tenant is the call's key, not a field").isFalse();
+        assertThat(written.has("jobType")).as("counted in Java, read by the script from the record").isFalse();
     }
 
     @Test
-    void sweptOutboxEntriesAreEventsToRepublishOrJobsToDispatchAgain() {
-        assertThat(EventLog.outboxEntries(List.of("e", "e:j1:7", "{\"seq\":7}", "j", "j:j2", "3"))).containsExactly(
-                new EventLog.OutboxEntry("e:j1:7", "{\"seq\":7}", "j1", 0),
-                new EventLog.OutboxEntry("j:j2", null, "j2", 3));
+    void theScriptsHoldNoStateNameOfTheirOwn() {
+        for (Script script : Script.values()) {
+            String body = script.source().substring(script.source().indexOf("local clock"));
+            for (JobState state : JobState.values()) {
+                assertThat(body).as(script + " names " + state + " only through S").doesNotContain("'" + state.name() + "'")
+                        .doesNotContain("\"" + state.name() + "\"");
+            }
+            assertThat(script.source()).doesNotContain("@").doesNotContain("ARGV[2]");
+        }
+        assertThat(Script.CHANGE.source()).contains("local PREFIX_LEN = " + EventLog.TEMPLATE_PREFIX.length())
+                .contains("RUNNING = {QUEUED = true, RUNNING = true}");
+        assertThat(Script.READ.source()).startsWith("#!lua flags=no-writes");
+    }
+
+    @Test
+    void repliesAreReadIntoTypedResults() throws IOException {
+        EventLog.Reply applied = mapper.readValue("{\"applied\":{\"attempt\":2,\"seq\":4,\"states\":[\"FAILED\","
+                + "\"SCHEDULED\"],\"checkpointPercent\":0}}", EventLog.Reply.class);
+        JobRef job = new JobRef("acme", "j1", "demo.cpu", List.of());
+        EventLog.Fail fail = EventLog.fail(job, 2, 0, new EventLog.Failure("boom", false, at.plusSeconds(1)), false, at,
+                mapper);
+        assertThat(fail.read(applied)).isEqualTo(new EventLog.Applied(2, 4, List.of(JobState.FAILED, JobState.SCHEDULED),
+                null, null, 0, null, null));
+        EventLog.Reply refused = mapper.readValue("{\"refused\":{\"reason\":\"STALE_ATTEMPT\",\"state\":\"RUNNING\","
+                + "\"attempt\":3}}", EventLog.Reply.class);
+        assertThat(fail.read(refused)).isEqualTo(new EventLog.Refused(EventLog.Refusal.STALE_ATTEMPT, JobState.RUNNING, 3,
+                null, null));
+        EventLog.Reply renewed = mapper.readValue("{\"renewed\":{\"lost\":[\"j2\"]}}", EventLog.Reply.class);
+        assertThat(EventLog.renew("acme", List.of(), java.time.Duration.ofSeconds(30)).read(renewed))
+                .isEqualTo(new EventLog.Renewed(List.of(), List.of("j2")));
     }
 
     private JsonNode golden(String name) throws IOException {

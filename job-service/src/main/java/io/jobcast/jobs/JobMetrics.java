@@ -24,7 +24,6 @@ public class JobMetrics extends LifecycleMetrics {
         }
         registry.counter("jobcast.jobs.submitted", "type", type);
         registry.counter("jobcast.jobs.stalled", "type", type);
-        registry.counter("jobcast.events.published", "kind", "state", "type", type);
         return true;
     }
 

@@ -1,7 +1,5 @@
 package io.jobcast.jobs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobRecord;
@@ -16,9 +14,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
+import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -26,9 +23,10 @@ import org.jboss.logging.Logger;
 /**
  * What happens to jobs as time passes, for every tenant: SCHEDULED jobs that are due go to the
  * queue; RUNNING jobs whose lease ran out (their worker stopped heartbeating) count as a failed
- * attempt and are retried or dead; publications that were never confirmed are made again; finished
- * jobs whose TTL ran out are deleted. Every step is a script that checks the job's state, so any
- * number of job-service replicas may do this at once.
+ * attempt and are retried or dead; job messages that were never confirmed are published again;
+ * finished jobs whose TTL ran out are deleted; the tenant's stream of events is trimmed to its
+ * history. Every step is an op of the event log that checks the job's state, so any number of
+ * job-service replicas may do this at once.
  */
 @ApplicationScoped
 public class Upkeep {
@@ -41,6 +39,7 @@ public class Upkeep {
     private final ObjectMapper mapper;
     private final JobMetrics metrics;
     private final JobServiceConfig.Upkeep config;
+    private final Duration history;
     private final AtomicBoolean scheduling = new AtomicBoolean();
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private long scheduleTimer = -1;
@@ -53,6 +52,7 @@ public class Upkeep {
         this.mapper = mapper;
         this.metrics = metrics;
         this.config = config.upkeep();
+        this.history = config.history();
     }
 
     void start(@Observes StartupEvent start, Vertx vertx) {
@@ -81,85 +81,65 @@ public class Upkeep {
     /** SCHEDULED jobs whose runAt has come go to the queue. */
     Uni<Void> promoteDue(String tenant) {
         Instant now = Instant.now();
-        return each(tenant, EventLog.due(tenant, EventLog.Due.SCHEDULED, config.batch(), now), job ->
-                store.change(EventLog.promote(job, now, mapper)).chain(outcome -> {
-                    if (!(outcome instanceof EventLog.Appended queued)) {
-                        return Uni.createFrom().voidItem(); // cancelled or promoted meanwhile
-                    }
-                    // Should the broker not confirm it now, the outbox publishes it on a later pass.
-                    return publisher.publishJob(job.toMessage(Long.parseLong(queued.extras().get(0))), job.traceparent())
-                            .onFailure().recoverWithNull()
-                            .chain(() -> publisher.publishStates(tenant, job.id(), job.type(), queued.events(),
-                                    job.traceparent()));
-                }));
+        return each(tenant, EventLog.due(tenant, EventLog.DueSet.SCHEDULED, config.batch(), now), job ->
+                store.apply(EventLog.promote(job, now, mapper)).chain(outcome ->
+                        outcome instanceof EventLog.Applied queued
+                                // Should the broker not confirm it now, the outbox publishes it on a later pass.
+                                ? publisher.publish(job.toMessage(queued.dispatch()), job.traceparent())
+                                        .onFailure().recoverWithNull()
+                                : Uni.createFrom().voidItem())); // cancelled or promoted meanwhile
     }
 
     private Uni<Void> sweep(String tenant) {
-        return recoverStalled(tenant).chain(() -> republish(tenant)).chain(() -> expire(tenant));
+        return recoverStalled(tenant).chain(() -> republish(tenant)).chain(() -> expire(tenant))
+                .chain(() -> store.apply(EventLog.trim(tenant, history)).replaceWithVoid());
     }
 
     /** A RUNNING job whose lease ran out lost its worker: the attempt failed; the job is retried or dead. */
     Uni<Void> recoverStalled(String tenant) {
         Instant now = Instant.now();
-        return each(tenant, EventLog.due(tenant, EventLog.Due.LEASES, config.batch(), null), job -> {
+        return each(tenant, EventLog.due(tenant, EventLog.DueSet.LEASES, config.batch(), null), job -> {
             if (job.state() != JobState.RUNNING) {
                 return Uni.createFrom().voidItem();
             }
             String error = "stalled: worker " + job.worker() + " stopped renewing its lease";
             EventLog.Failure failure = new EventLog.Failure(error, false,
                     job.toMessage(0).backoff().retryAt(job.failuresInRun(), now));
-            return store.change(EventLog.fail(job.ref(), job.attempt(), job.percent(), failure, true, now, mapper))
-                    .chain(outcome -> {
-                        if (!(outcome instanceof EventLog.Appended failed)) {
-                            return Uni.createFrom().voidItem(); // renewed or finished meanwhile
+            return store.apply(EventLog.fail(job.ref(), job.attempt(), job.percent(), failure, true, now, mapper))
+                    .invoke(outcome -> {
+                        if (outcome instanceof EventLog.Applied failed) { // else renewed or finished meanwhile
+                            LOG.infof("job %s attempt %d: %s", job.id(), job.attempt(), error);
+                            metrics.stalled(job.type());
+                            metrics.appended(job.type(), failed, job.createdAt(), job.startedAt());
                         }
-                        LOG.infof("job %s attempt %d: %s", job.id(), job.attempt(), error);
-                        metrics.stalled(job.type());
-                        metrics.appended(job.type(), failed.events(), job.createdAt(), job.startedAt());
-                        return publisher.publishStates(tenant, job.id(), job.type(), failed.events(), job.traceparent());
-                    });
+                    })
+                    .replaceWithVoid();
         });
     }
 
-    /** Publications that were not confirmed in time (their publisher died, the broker was away) are made again. */
+    /** Job messages that were not confirmed in time (their publisher died, the broker was away) are published again. */
     Uni<Void> republish(String tenant) {
-        return store.run(EventLog.sweepOutbox(tenant, config.batch()))
-                .onItem().transformToMulti(reply -> Multi.createFrom().iterable(EventLog.outboxEntries(reply)))
-                .onItem().transformToUni(entry -> entry.isEvent()
-                        ? republishEvent(tenant, entry)
-                        : store.find(tenant, entry.jobId()).chain(job -> job == null ? Uni.createFrom().voidItem()
-                                : publisher.publishJob(job.toMessage(entry.dispatch()), job.traceparent())
-                                        .onFailure().recoverWithNull()))
+        return store.apply(EventLog.sweepOutbox(tenant, config.batch()))
+                .onItem().transformToMulti(jobs -> Multi.createFrom().iterable(jobs))
+                .onItem().transformToUni(swept -> store.find(tenant, swept.id()).chain(job -> job == null
+                        ? Uni.createFrom().voidItem()
+                        : publisher.publish(job.toMessage(swept.dispatch()), job.traceparent()).onFailure().recoverWithNull()))
                 .merge(CONCURRENCY)
                 .collect().last().replaceWithVoid();
     }
 
-    private Uni<Void> republishEvent(String tenant, EventLog.OutboxEntry entry) {
-        JsonNode event;
-        try {
-            event = mapper.readTree(entry.eventJson());
-        } catch (JsonProcessingException e) {
-            LOG.errorf("unreadable event in the outbox of %s: %s", tenant, entry.eventJson());
-            store.confirmed(tenant, entry.member()); // not worth publishing: out of the outbox
-            return Uni.createFrom().voidItem();
-        }
-        return publisher.publishStates(tenant, entry.jobId(), event.path("jobType").asText(), List.of(entry.eventJson()),
-                null);
-    }
-
     /** Finished jobs whose TTL ran out are deleted with their logs and index entries. */
     Uni<Void> expire(String tenant) {
-        return store.run(EventLog.expire(tenant, config.batch())).invoke(reply -> {
-            int deleted = Integer.parseInt(reply.get(0));
+        return store.apply(EventLog.expire(tenant, config.batch())).invoke(deleted -> {
             if (deleted > 0) {
                 LOG.debugf("expired %d finished jobs of tenant %s", deleted, tenant);
             }
         }).replaceWithVoid();
     }
 
-    /** Applies {@code action} to the records of the ids a {@code due} call returns, a few at a time. */
-    private Uni<Void> each(String tenant, EventLog.Call due, Function<JobRecord, Uni<Void>> action) {
-        return store.run(due)
+    /** Applies {@code action} to the records of the ids a {@code due} op returns, a few at a time. */
+    private Uni<Void> each(String tenant, EventLog.Due due, Function<JobRecord, Uni<Void>> action) {
+        return store.apply(due)
                 .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
                 .onItem().transformToUni(id -> store.find(tenant, id)
                         .chain(job -> job == null ? Uni.createFrom().voidItem() : action.apply(job)))

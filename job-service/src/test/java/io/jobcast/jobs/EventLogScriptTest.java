@@ -12,9 +12,9 @@ import static io.jobcast.api.EventLog.Refusal.STALE_DISPATCH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jobcast.api.EventLog;
-import io.jobcast.api.EventLog.Appended;
+import io.jobcast.api.EventLog.Applied;
 import io.jobcast.api.EventLog.Refused;
+import io.jobcast.api.EventLog;
 import io.jobcast.api.JobKeys;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
@@ -82,7 +82,7 @@ class EventLogScriptTest {
     }
 
     @Test
-    void aNewJobIsQueuedWithItsFirstDispatchAndBothPublicationsInTheOutbox() {
+    void aNewJobIsQueuedWithItsFirstDispatchAndItsMessageInTheOutbox() {
         ScriptedJob job = aJob().tags("eu").create();
 
         JobRecord record = job.record();
@@ -90,7 +90,9 @@ class EventLogScriptTest {
         assertThat(record.seq()).isEqualTo(1);
         assertThat(record.dispatch()).isEqualTo(1);
         assertThat(record.lastAttempt()).isEqualTo(3);
-        assertThat(zset("outbox")).contains("e:" + job.id() + ":1", "j:" + job.id());
+        assertThat(zset("outbox")).contains("j:" + job.id());
+        assertThat(job.log()).singleElement().asString().startsWith("{\"seq\":1,\"attempt\":0,\"tseq\":")
+                .contains("\"state\":\"QUEUED\"");
         assertThat(zset("state:QUEUED")).contains(job.id());
         assertThat(zset("tag:eu")).contains(job.id());
         assertThat(zset("type:demo.sleep")).contains(job.id());
@@ -110,8 +112,8 @@ class EventLogScriptTest {
         assertThat(zset("outbox")).doesNotContain("j:" + job.id());
         assertThat(job.promote(Instant.now())).extracting(o -> ((Refused) o).reason()).isEqualTo(NOT_DUE);
 
-        Appended queued = job.appended(job.promote(runAt.plusMillis(1)));
-        assertThat(queued.extras()).containsExactly("1");
+        Applied queued = job.appended(job.promote(runAt.plusMillis(1)));
+        assertThat(queued.dispatch()).isEqualTo(1);
         assertThat(job.record().state()).isEqualTo(JobState.QUEUED);
         assertThat(zset("scheduled")).doesNotContain(job.id());
         assertThat(job.states()).containsExactly("SCHEDULED@0", "QUEUED@0");
@@ -123,10 +125,11 @@ class EventLogScriptTest {
         ScriptedJob first = aJob().idempotency(key, "hash-a").create();
         ScriptedJob second = aJob().build();
 
-        Refused duplicate = (Refused) second.create(null, new EventLog.Idempotency(key, "hash-b", Duration.ofMinutes(5)));
+        Refused duplicate = (Refused) second.create(null, new EventLog.Idempotency(key, "hash-b", 300));
 
         assertThat(duplicate.reason()).isEqualTo(DUPLICATE_SUBMISSION);
-        assertThat(duplicate.extras()).containsExactly(first.id(), "hash-a");
+        assertThat(duplicate.existingId()).isEqualTo(first.id());
+        assertThat(duplicate.bodyHash()).isEqualTo("hash-a");
         assertThat(second.record()).as("nothing was created").isNull();
     }
 
@@ -134,11 +137,13 @@ class EventLogScriptTest {
     void aClaimStartsAttemptOneTakesTheJobMessageOutOfTheOutboxAndTakesALease() {
         ScriptedJob job = aJob().create();
 
-        Appended claimed = job.appended(job.claim(false));
+        Applied claimed = job.appended(job.claim(false));
 
         assertThat(claimed.attempt()).isEqualTo(1);
-        assertThat(claimed.lastEvent()).startsWith("{\"seq\":2,\"attempt\":1,\"tseq\":");
-        assertThat(claimed.extras()).as("no checkpoint; last attempt").containsExactly("", "0", "3");
+        assertThat(claimed.seq()).isEqualTo(2);
+        assertThat(job.log().get(1)).startsWith("{\"seq\":2,\"attempt\":1,\"tseq\":");
+        assertThat(claimed.checkpoint()).as("no checkpoint").isNull();
+        assertThat(claimed.lastAttempt()).isEqualTo(3);
         assertThat(zset("outbox")).doesNotContain("j:" + job.id());
         assertThat(zset("leases")).contains(job.id());
         assertThat(job.record().worker()).isEqualTo("test-worker");
@@ -157,7 +162,7 @@ class EventLogScriptTest {
     void aRedeliveryAfterAWorkerDiedIsANewAttemptAndTheOldOneIsFencedOff() {
         ScriptedJob job = aJob().running();
 
-        Appended second = job.appended(job.claim(true));
+        Applied second = job.appended(job.claim(true));
 
         assertThat(second.attempt()).isEqualTo(2);
         assertThat(reason(job.progress(1, 50))).isEqualTo(STALE_ATTEMPT);
@@ -192,16 +197,16 @@ class EventLogScriptTest {
     void aFailedAttemptWithAttemptsLeftIsScheduledForItsRetry() {
         ScriptedJob job = aJob().maxAttempts(2).running();
 
-        Appended failed = job.appended(job.fail("boom", false));
+        Applied failed = job.appended(job.fail("boom", false));
 
-        assertThat(failed.events()).hasSize(2);
+        assertThat(failed.states()).containsExactly(JobState.FAILED, JobState.SCHEDULED);
         JobRecord record = job.record();
         assertThat(record.state()).isEqualTo(JobState.SCHEDULED);
         assertThat(record.error()).isEqualTo("boom");
         assertThat(record.runAt()).isAfter(Instant.now());
         assertThat(zset("scheduled")).contains(job.id());
         assertThat(zset("leases")).doesNotContain(job.id());
-        assertThat(failed.events().get(1)).contains("\"state\":\"SCHEDULED\"", "\"runAt\":");
+        assertThat(job.log().get(job.log().size() - 1)).contains("\"state\":\"SCHEDULED\"", "\"runAt\":");
 
         job.appended(job.promote(record.runAt()));
         job.appended(job.claim(false));
@@ -247,9 +252,10 @@ class EventLogScriptTest {
     void aQueuedJobCancelledByRequestNeverRuns() {
         ScriptedJob job = aJob().create();
 
-        Appended cancelled = job.appended(job.cancel());
+        Applied cancelled = job.appended(job.cancel());
 
-        assertThat(cancelled.status()).isEqualTo(1);
+        assertThat(cancelled.waitsForCancellation()).isFalse();
+        assertThat(cancelled.states()).containsExactly(JobState.CANCELLED);
         assertThat(job.record().state()).isEqualTo(JobState.CANCELLED);
         assertThat(reason(job.claim(false))).as("its message is dropped").isEqualTo(ILLEGAL_TRANSITION);
         assertThat(zset("outbox")).doesNotContain("j:" + job.id());
@@ -269,10 +275,10 @@ class EventLogScriptTest {
     void aRunningJobsCancellationIsStoredAndStopsItsNextProgress() {
         ScriptedJob job = aJob().running();
 
-        Appended requested = job.appended(job.cancel());
+        Applied requested = job.appended(job.cancel());
 
-        assertThat(requested.status()).isEqualTo(Appended.CANCEL_REQUESTED);
-        assertThat(requested.events()).isEmpty();
+        assertThat(requested.waitsForCancellation()).isTrue();
+        assertThat(requested.states()).isEmpty();
         assertThat(job.record().cancelRequested()).isTrue();
         assertThat(job.record().state()).isEqualTo(JobState.RUNNING);
         assertThat(reason(job.progress(70))).isEqualTo(CANCEL_REQUESTED);
@@ -308,13 +314,13 @@ class EventLogScriptTest {
         ScriptedJob job = aJob().maxAttempts(1).running();
         job.appended(job.fail("boom", false));
 
-        Appended queued = job.appended(job.retry());
+        Applied queued = job.appended(job.retry());
 
         JobRecord record = job.record();
         assertThat(record.state()).isEqualTo(JobState.QUEUED);
         assertThat(record.lastAttempt()).isEqualTo(2);
         assertThat(record.error()).isNull();
-        assertThat(queued.extras()).as("a new dispatch").containsExactly("2");
+        assertThat(queued.dispatch()).as("a new dispatch").isEqualTo(2);
         assertThat(zset("state:DEAD")).doesNotContain(job.id());
         assertThat(zset("expiring")).doesNotContain(job.id());
         job.appended(job.claim(false));
@@ -359,7 +365,7 @@ class EventLogScriptTest {
         JobRecord record = job.record();
         assertThat(record.state()).isEqualTo(JobState.QUEUED);
         assertThat(record.lastAttempt()).as("the returned attempt does not count").isEqualTo(2);
-        assertThat(job.claim(true)).as("its requeued message, redelivered").isInstanceOf(Appended.class);
+        assertThat(job.claim(true)).as("its requeued message, redelivered").isInstanceOf(Applied.class);
         assertThat(job.attempt).isEqualTo(2);
     }
 
@@ -368,10 +374,10 @@ class EventLogScriptTest {
         ScriptedJob job = aJob().running();
         job.appended(job.progressWithCheckpoint(90, Map.of("page", 9)));
 
-        Appended second = job.appended(job.claim(true));
+        Applied second = job.appended(job.claim(true));
 
-        assertThat(second.extras().get(0)).isEqualTo("{\"page\":9}");
-        assertThat(second.extras().get(1)).isEqualTo("90");
+        assertThat(second.checkpoint()).isEqualTo("{\"page\":9}");
+        assertThat(second.checkpointPercent()).isEqualTo(90);
         assertThat(job.record().percent()).as("the new attempt starts at 0").isZero();
     }
 
@@ -384,26 +390,26 @@ class EventLogScriptTest {
         superseded.appended(superseded.claim(true));
         running.expireLease();
 
-        List<String> answer = store.run(EventLog.renew(tenant, Map.of(running.id(), 1, cancelled.id(), 1,
-                superseded.id(), 1), ScriptedJob.LEASE)).await().atMost(WAIT);
+        EventLog.Renewed answer = store.apply(EventLog.renew(tenant, List.of(new EventLog.Held(running.id(), 1),
+                new EventLog.Held(cancelled.id(), 1), new EventLog.Held(superseded.id(), 1)), ScriptedJob.LEASE))
+                .await().atMost(WAIT);
 
-        assertThat(answer).containsExactlyInAnyOrder(cancelled.id(), "lost:" + superseded.id());
+        assertThat(answer.cancel()).containsExactly(cancelled.id());
+        assertThat(answer.lost()).containsExactly(superseded.id());
         assertThat(score("leases", running.id())).isGreaterThan(Instant.now().toEpochMilli());
     }
 
     @Test
-    void unconfirmedPublicationsAreHandedOverAgainWithANewDispatchForJobs() {
+    void unconfirmedJobMessagesAreHandedOverAgainWithANewDispatch() {
         ScriptedJob job = aJob().create();
-        redis.sortedSet(String.class).zadd(EventLog.outboxKey(tenant), Map.of("e:" + job.id() + ":1", 1.0, "j:" + job.id(), 1.0));
+        ScriptedJob started = aJob().running();
+        redis.sortedSet(String.class).zadd(EventLog.outboxKey(tenant), Map.of("j:" + job.id(), 1.0, "j:" + started.id(), 1.0));
 
-        List<EventLog.OutboxEntry> entries = EventLog.outboxEntries(store.run(EventLog.sweepOutbox(tenant, 1000))
-                .await().atMost(WAIT)).stream().filter(entry -> entry.jobId().equals(job.id())).toList();
+        List<EventLog.Dispatch> swept = store.apply(EventLog.sweepOutbox(tenant, 1000)).await().atMost(WAIT);
 
-        assertThat(entries).hasSize(2);
-        assertThat(entries).filteredOn(EventLog.OutboxEntry::isEvent).singleElement()
-                .satisfies(entry -> assertThat(entry.eventJson()).startsWith("{\"seq\":1,"));
-        assertThat(entries).filteredOn(entry -> !entry.isEvent()).singleElement()
-                .satisfies(entry -> assertThat(entry.dispatch()).isEqualTo(2));
+        assertThat(swept).contains(new EventLog.Dispatch(job.id(), 2))
+                .noneMatch(dispatch -> dispatch.id().equals(started.id()));
+        assertThat(zset("outbox")).as("a claimed job's message is not published again").doesNotContain("j:" + started.id());
         assertThat(job.record().dispatch()).isEqualTo(2);
         assertThat(reason(job.claim(1, false))).as("the first message is stale now").isEqualTo(STALE_DISPATCH);
         assertThat(score("outbox", "j:" + job.id()))
@@ -417,14 +423,86 @@ class EventLogScriptTest {
         long succeededBefore = count("demo.sleep:SUCCEEDED");
         redis.sortedSet(String.class).zadd(JobKeys.prefix(tenant) + "expiring", 1, job.id());
 
-        store.run(EventLog.expire(tenant, 1000)).await().atMost(WAIT);
+        store.apply(EventLog.expire(tenant, 1000)).await().atMost(WAIT);
 
         assertThat(job.record()).isNull();
-        assertThat(redis.key().exists(JobKeys.log(tenant, job.id()))).isFalse();
+        assertThat(redis.key().exists(JobKeys.record(tenant, job.id()))).as("the record and its log").isFalse();
         assertThat(zset("jobs")).doesNotContain(job.id());
         assertThat(zset("tag:gone")).doesNotContain(job.id());
         assertThat(zset("state:SUCCEEDED")).doesNotContain(job.id());
         assertThat(count("demo.sleep:SUCCEEDED")).isEqualTo(succeededBefore - 1);
+    }
+
+    @Test
+    void oneCallAppliesManyOpsInOrderAndWritesOneStreamEntryWithAllItsEvents() {
+        ScriptedJob first = aJob().running();
+        ScriptedJob second = aJob().running();
+        long streamEntriesBefore = redis.stream(String.class).xlen(JobKeys.tenantLog(tenant));
+        List<EventLog.JobChange> ops = List.of(
+                EventLog.progress(first.message.ref(), 1, 50, "half", null, ScriptedJob.LEASE, Instant.now(), mapper),
+                EventLog.progress(second.message.ref(), 1, 10, "a tenth", null, ScriptedJob.LEASE, Instant.now(), mapper),
+                EventLog.progress(first.message.ref(), 1, 40, "back", null, ScriptedJob.LEASE, Instant.now(), mapper),
+                EventLog.succeeded(first.message.ref(), 1, mapper.createObjectNode(), Instant.now(), mapper));
+
+        List<EventLog.Outcome> outcomes = store.applyAllNow(ops).stream().map(java.util.concurrent.CompletableFuture::join)
+                .toList();
+
+        assertThat(outcomes.get(0)).isInstanceOf(Applied.class);
+        assertThat(outcomes.get(1)).isInstanceOf(Applied.class);
+        assertThat(reason(outcomes.get(2))).as("seen after the op before it in the same call").isEqualTo(PROGRESS_BACKWARDS);
+        assertThat(((Applied) outcomes.get(3)).seq()).isEqualTo(4);
+        assertThat(first.states()).containsExactly("QUEUED@0", "RUNNING@1", "SUCCEEDED@1");
+        assertThat(zset("leases")).contains(second.id()).doesNotContain(first.id());
+        assertThat(zset("state:SUCCEEDED")).contains(first.id());
+        assertThat(zset("state:RUNNING")).contains(second.id()).doesNotContain(first.id());
+        long lastTseq = Long.parseLong(redis.value(String.class).get(JobKeys.tenantSeq(tenant)));
+        var entries = redis.stream(String.class).xrange(JobKeys.tenantLog(tenant),
+                io.quarkus.redis.datasource.stream.StreamRange.of(lastTseq + "-0", lastTseq + "-0"));
+        assertThat(redis.stream(String.class).xlen(JobKeys.tenantLog(tenant))).isEqualTo(streamEntriesBefore + 1);
+        assertThat(entries).as("the entry's id is its last tseq").hasSize(1);
+        String entry = entries.get(0).payload().get(EventLog.ENTRY_FIELD);
+        assertThat(entry).startsWith("[{\"seq\":3,").contains("\"percent\":10", "\"state\":\"SUCCEEDED\"")
+                .doesNotContain("\"back\"");
+        assertThat(entry.indexOf("\"tseq\":" + (lastTseq - 2) + ",")).isPositive()
+                .isLessThan(entry.indexOf("\"tseq\":" + (lastTseq - 1) + ","))
+                .isLessThan(entry.indexOf("\"tseq\":" + lastTseq + ","));
+    }
+
+    @Test
+    void aJobsLogKeepsItsLastEventsOnly() {
+        ScriptedJob job = aJob().running();
+        String record = JobKeys.record(tenant, job.id());
+        // As if the job had made MAX_LENGTH - 1 events more: the next one pushes event 1 out.
+        redis.hash(String.class).hset(record, "seq", Long.toString(EventLog.MAX_LENGTH));
+        redis.hash(String.class).hset(record, JobKeys.eventField(EventLog.MAX_LENGTH - 1L), "{}");
+
+        job.appended(job.progress(5));
+
+        assertThat(redis.hash(String.class).hget(record, JobKeys.eventField(1))).isNull();
+        assertThat(redis.hash(String.class).hget(record, JobKeys.eventField(2))).isNotNull();
+        assertThat(redis.hash(String.class).hget(record, JobKeys.eventField(EventLog.MAX_LENGTH + 1L)))
+                .startsWith("{\"seq\":" + (EventLog.MAX_LENGTH + 1) + ",");
+    }
+
+    @Test
+    void theTenantsStreamIsTrimmedToItsHistoryByTime() {
+        aJob().create();
+        String stream = JobKeys.tenantLog(tenant);
+        long end = Long.parseLong(redis.value(String.class).get(JobKeys.tenantSeq(tenant)));
+        // Where the stream stood 20 minutes ago, as a mark a sweep left then.
+        redis.sortedSet(String.class).zadd(JobKeys.prefix(tenant) + "marks", Instant.now().minusSeconds(1200).toEpochMilli(),
+                Long.toString(end));
+        ScriptedJob later = aJob().create();
+
+        long trimmed = store.apply(EventLog.trim(tenant, Duration.ofMinutes(15))).await().atMost(WAIT);
+
+        assertThat(trimmed).isEqualTo(end);
+        assertThat(redis.value(String.class).get(JobKeys.tenantHistory(tenant))).isEqualTo(Long.toString(end));
+        var kept = redis.stream(String.class).xrange(stream, io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"));
+        assertThat(kept).singleElement().satisfies(entry ->
+                assertThat(entry.payload().get(EventLog.ENTRY_FIELD)).contains(later.id()));
+        assertThat(store.apply(EventLog.trim(tenant, Duration.ofMinutes(15))).await().atMost(WAIT))
+                .as("nothing older than the history is left").isZero();
     }
 
     private void forceState(ScriptedJob job, JobState state) {
@@ -432,9 +510,8 @@ class EventLogScriptTest {
         String record = JobKeys.record(tenant, job.id());
         redis.hash(String.class).hset(record, "state", state.name());
         long seq = redis.hash(String.class).hincrby(record, "seq", 1);
-        redis.stream(String.class).xadd(JobKeys.log(tenant, job.id()), new io.quarkus.redis.datasource.stream.XAddArgs()
-                .id(seq + "-0"), Map.of(EventLog.ENTRY_FIELD,
-                "{\"type\":\"state\",\"state\":\"" + state + "\",\"attempt\":" + job.attempt + "}"));
+        redis.hash(String.class).hset(record, JobKeys.eventField(seq),
+                "{\"type\":\"state\",\"state\":\"" + state + "\",\"attempt\":" + job.attempt + "}");
     }
 
     private Set<String> zset(String name) {

@@ -10,7 +10,6 @@ import io.jobcast.api.JobMessage;
 import io.jobcast.api.JobRecord;
 import io.jobcast.jobs.store.JobStore;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ final class ScriptedJob {
         }
 
         Builder idempotency(String key, String hash) {
-            this.idempotency = new EventLog.Idempotency(key, hash, Duration.ofMinutes(5));
+            this.idempotency = new EventLog.Idempotency(key, hash, 300);
             return this;
         }
 
@@ -103,7 +102,7 @@ final class ScriptedJob {
         /** The job created: QUEUED, or SCHEDULED when it has a later runAt. */
         ScriptedJob create() {
             ScriptedJob job = build();
-            assertThat(job.create(runAt, idempotency)).isInstanceOf(EventLog.Appended.class);
+            assertThat(job.create(runAt, idempotency)).isInstanceOf(EventLog.Applied.class);
             return job;
         }
 
@@ -127,7 +126,7 @@ final class ScriptedJob {
     EventLog.Outcome claim(long dispatch, boolean redelivered) {
         EventLog.Outcome outcome = change(EventLog.claim(message.withDispatch(dispatch), redelivered, "test-worker",
                 LEASE, Instant.now(), mapper));
-        if (outcome instanceof EventLog.Appended claimed) {
+        if (outcome instanceof EventLog.Applied claimed) {
             attempt = claimed.attempt();
         }
         return outcome;
@@ -199,12 +198,25 @@ final class ScriptedJob {
         return message.jobId();
     }
 
+    /** The job's log: its events' JSON, by seq, as its record holds them. */
+    List<String> log() {
+        String record = JobKeys.record(message.tenant(), message.jobId());
+        String seq = redis.hash(String.class).hget(record, "seq");
+        List<String> events = new ArrayList<>();
+        for (long at = 1; seq != null && at <= Long.parseLong(seq); at++) {
+            String event = redis.hash(String.class).hget(record, JobKeys.eventField(at));
+            if (event != null) {
+                events.add(event);
+            }
+        }
+        return events;
+    }
+
     /** The states of the job's state events, in order, each with its attempt: "QUEUED@0", "RUNNING@1", ... */
     List<String> states() {
         List<String> states = new ArrayList<>();
-        for (var entry : redis.stream(String.class).xrange(JobKeys.log(message.tenant(), message.jobId()),
-                StreamRange.of("-", "+"))) {
-            var event = readTree(entry.payload().get(EventLog.ENTRY_FIELD));
+        for (String json : log()) {
+            var event = readTree(json);
             if ("state".equals(event.path("type").asText())) {
                 states.add(event.path("state").asText() + "@" + event.path("attempt").asInt());
             }
@@ -222,13 +234,13 @@ final class ScriptedJob {
         return transitions;
     }
 
-    EventLog.Appended appended(EventLog.Outcome outcome) {
-        assertThat(outcome).as("the change was made").isInstanceOf(EventLog.Appended.class);
-        return (EventLog.Appended) outcome;
+    EventLog.Applied appended(EventLog.Outcome outcome) {
+        assertThat(outcome).as("the change was made").isInstanceOf(EventLog.Applied.class);
+        return (EventLog.Applied) outcome;
     }
 
-    private EventLog.Outcome change(EventLog.Call call) {
-        return store.change(call).await().atMost(WAIT);
+    private EventLog.Outcome change(EventLog.JobChange op) {
+        return store.apply(op).await().atMost(WAIT);
     }
 
     private com.fasterxml.jackson.databind.JsonNode readTree(String json) {

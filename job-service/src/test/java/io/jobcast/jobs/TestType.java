@@ -1,15 +1,18 @@
 package io.jobcast.jobs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.jobcast.api.JobKeys;
+import io.jobcast.api.JobMessage;
 import io.jobcast.api.Topology;
 import io.quarkus.redis.datasource.RedisDataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -45,14 +48,6 @@ final class TestType implements AutoCloseable {
         this(redis, "{\"type\":\"TYPE\",\"description\":\"a test type\"}");
     }
 
-    /** From now on the probe also receives the type's events, in the order job-service published them. */
-    TestType hearingEvents() throws Exception {
-        String exchange = ConfigProvider.getConfig().getValue("jobcast.events.exchange", String.class);
-        channel.exchangeDeclare(exchange, "topic", true);
-        channel.queueBind(probe, exchange, "*." + name);
-        return this;
-    }
-
     /** The next job message published for this type, waiting up to {@code timeout}; null if none came. */
     GetResponse nextMessage(Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
@@ -64,6 +59,12 @@ final class TestType implements AutoCloseable {
             Thread.sleep(25);
         } while (Instant.now().isBefore(deadline));
         return null;
+    }
+
+    /** The jobs of the next message published for this type (one, or several submitted together); empty if none came. */
+    List<JobMessage> nextJobs(Duration timeout, ObjectMapper mapper) throws Exception {
+        GetResponse message = nextMessage(timeout);
+        return message == null ? List.of() : JobMessage.readAll(message.getBody(), mapper);
     }
 
     static String body(GetResponse message) {

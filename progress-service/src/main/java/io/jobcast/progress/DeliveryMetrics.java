@@ -40,8 +40,9 @@ public class DeliveryMetrics {
         }
     }
 
-    public void received() {
-        received.increment();
+    /** Events read from the tenants' streams, to hand on live. */
+    public void received(int events) {
+        received.increment(events);
     }
 
     public void delivered(String transport, StreamedEvent event) {

@@ -9,9 +9,9 @@ import java.util.function.Consumer;
  *
  * <p>The feed listens to live events <em>before</em> it reads the log, so no event can fall
  * between the replay and the live stream. A live event that is the next one is delivered at once;
- * one that leaves a gap (an event lost or delayed on the broker, or arriving while the log is
- * read) makes the feed read the log from the last delivered event. The log is the truth, the
- * broker only the fast path; duplicates are dropped by position.
+ * one that leaves a gap (events that arrived while the log was read, or a stream read that fell
+ * behind its trimming) makes the feed read the log from the last delivered event. Duplicates are
+ * dropped by position. A resume from before what the log keeps fails the feed as too late.
  */
 public final class Feed implements Consumer<StreamedEvent> {
 
@@ -32,11 +32,10 @@ public final class Feed implements Consumer<StreamedEvent> {
     }
 
     void start() {
-        hub.listen(source, this);
         synchronized (this) {
             reading = true;
         }
-        readLog(last);
+        hub.listen(source, this).subscribe().with(positioned -> readLog(last), this::broke);
     }
 
     /** A live event from the broker. */
@@ -67,7 +66,7 @@ public final class Feed implements Consumer<StreamedEvent> {
         synchronized (this) {
             closed = true;
         }
-        hub.forget(source.hubKey(), this);
+        hub.forget(source, this);
     }
 
     private void readLog(long from) {
@@ -75,9 +74,9 @@ public final class Feed implements Consumer<StreamedEvent> {
     }
 
     private void caughtUp(FeedSource.Batch batch) {
-        if (!batch.full()) { // this read reached the end of the log
-            hub.logReadUpTo(source.hubKey(), batch.events().isEmpty() ? last
-                    : source.positionOf(batch.events().get(batch.events().size() - 1)));
+        if (batch.trimmed()) {
+            broke(new HistoryExpired(last));
+            return;
         }
         long from;
         synchronized (this) {
@@ -90,8 +89,8 @@ public final class Feed implements Consumer<StreamedEvent> {
             if (!closed && last >= batch.endsAt()) {
                 finish(); // resumed after the end, or the job expired
             }
-            // A full page: the log holds more; read on once the client took this page.
-            boolean gap = batch.full();
+            // The log holds more: read on once the client took this page.
+            boolean gap = batch.more();
             while (!closed && !gap && !arrivedWhileReading.isEmpty()) {
                 StreamedEvent event = arrivedWhileReading.poll();
                 long position = source.positionOf(event);
@@ -101,7 +100,7 @@ public final class Feed implements Consumer<StreamedEvent> {
                     gap = true; // the log holds it and whatever came before it
                 }
             }
-            if (!batch.full()) {
+            if (!batch.more()) {
                 arrivedWhileReading.clear();
             }
             if (closed || !gap) {
@@ -110,7 +109,7 @@ public final class Feed implements Consumer<StreamedEvent> {
             reading = true;
             from = last;
         }
-        if (batch.full()) {
+        if (batch.more()) {
             sink.whenReady(() -> readLog(from));
         } else {
             readLog(from);
@@ -132,7 +131,7 @@ public final class Feed implements Consumer<StreamedEvent> {
 
     private void finish() {
         closed = true;
-        hub.forget(source.hubKey(), this);
+        hub.forget(source, this);
         sink.end();
     }
 
@@ -143,7 +142,22 @@ public final class Feed implements Consumer<StreamedEvent> {
             }
             closed = true;
         }
-        hub.forget(source.hubKey(), this);
+        hub.forget(source, this);
         sink.fail(failure);
+    }
+
+    /** The events after {@code position} are no longer kept: the client must start again from a snapshot. */
+    public static final class HistoryExpired extends RuntimeException {
+
+        private final long position;
+
+        HistoryExpired(long position) {
+            super("the events after " + position + " are no longer kept");
+            this.position = position;
+        }
+
+        public long position() {
+            return position;
+        }
     }
 }

@@ -13,27 +13,27 @@ public interface FeedSource {
     /** The key under which the {@link EventHub} hands this source's live events. */
     String hubKey();
 
+    /** The tenant whose stream carries the live events. */
+    String tenant();
+
     /** The event's position in this source. */
     long positionOf(StreamedEvent event);
 
     /** Whether nothing follows this event. */
     boolean endsWith(StreamedEvent event);
 
-    /** How many logged events one read returns at most: a long replay goes a page at a time, never blocking for long. */
+    /** How many logged events (of a job) or stream entries (of a tenant) one read returns at most: a long replay goes a page at a time. */
     int PAGE = 500;
 
     /** A page of the logged events after {@code position}, and the position after which nothing will follow. */
     Uni<Batch> read(long position);
 
     /**
-     * A read of the log: its events in order, and where the source ends ({@link Long#MAX_VALUE}: not yet).
-     * A full page means more may follow in the log.
+     * A read of the log: its events in order, and where the source ends ({@link Long#MAX_VALUE}: not
+     * yet). {@code more}: the log holds more after this page. {@code trimmed}: the events after the
+     * position are gone from the log (too late to resume from there).
      */
-    record Batch(List<StreamedEvent> events, long endsAt) {
-
-        boolean full() {
-            return events.size() >= PAGE;
-        }
+    record Batch(List<StreamedEvent> events, long endsAt, boolean more, boolean trimmed) {
     }
 
     static FeedSource job(String tenant, String jobId, EventLogReader log) {
@@ -41,6 +41,11 @@ public interface FeedSource {
             @Override
             public String hubKey() {
                 return EventHub.jobKey(jobId);
+            }
+
+            @Override
+            public String tenant() {
+                return tenant;
             }
 
             @Override
@@ -55,9 +60,10 @@ public interface FeedSource {
 
             @Override
             public Uni<Batch> read(long position) {
-                return Uni.combine().all().unis(log.head(tenant, jobId), log.after(tenant, jobId, position, PAGE))
-                        .with((head, events) -> new Batch(events, head == null ? Long.MIN_VALUE // expired
-                                : head.state().isTerminal() ? head.seq() : Long.MAX_VALUE));
+                return log.after(tenant, jobId, position, PAGE).map(read -> new Batch(read.page().events(),
+                        read.head() == null ? Long.MIN_VALUE // expired
+                                : read.head().state().isTerminal() ? read.head().seq() : Long.MAX_VALUE,
+                        read.page().more(), read.page().trimmed()));
             }
         };
     }
@@ -67,6 +73,11 @@ public interface FeedSource {
             @Override
             public String hubKey() {
                 return EventHub.tenantKey(tenant);
+            }
+
+            @Override
+            public String tenant() {
+                return tenant;
             }
 
             @Override
@@ -81,7 +92,8 @@ public interface FeedSource {
 
             @Override
             public Uni<Batch> read(long position) {
-                return log.tenantAfter(tenant, position, PAGE).map(events -> new Batch(events, Long.MAX_VALUE));
+                return log.tenantAfter(tenant, position, PAGE)
+                        .map(page -> new Batch(page.events(), Long.MAX_VALUE, page.more(), page.trimmed()));
             }
         };
     }

@@ -1,5 +1,6 @@
 package io.jobcast.progress;
 
+import io.jobcast.api.EventLog;
 import io.jobcast.api.JobIds;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
@@ -8,9 +9,12 @@ import io.jobcast.progress.store.EventLogReader;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Opens feeds for clients, after checking that the job exists and belongs to their tenant. */
+/** Opens feeds for clients, after checking that what they follow exists, is theirs, and is still kept from where they resume. */
 @ApplicationScoped
 public class Feeds {
+
+    private static final Problem MISSING_TENANT = new Problem("/problems/missing-tenant", "Missing tenant", 400,
+            "Requests reach progress-service through the gateway, which names the tenant.");
 
     private final EventHub hub;
     private final EventLogReader log;
@@ -20,15 +24,38 @@ public class Feeds {
         this.log = log;
     }
 
-    /** Fails with a 404 problem for a job that does not exist or belongs to another tenant. */
-    public Uni<Void> check(String tenant, String jobId) {
+    /**
+     * Fails with a 404 problem for a job that does not exist or belongs to another tenant, and a 410
+     * one for a resume from before the oldest event its log keeps.
+     */
+    public Uni<Void> check(String tenant, String jobId, long after) {
         if (!JobIds.isValid(jobId) || !Tenants.isValid(tenant)) {
-            return Uni.createFrom().failure(notFound(jobId));
+            return Uni.createFrom().failure(new ProblemException(Problem.jobNotFound(jobId)));
         }
         return log.head(tenant, jobId)
                 .onItem().ifNotNull().transform(head -> head.tenant().equals(tenant) ? head : null)
-                .onItem().ifNull().failWith(() -> notFound(jobId))
+                .onItem().ifNull().failWith(() -> new ProblemException(Problem.jobNotFound(jobId)))
+                .invoke(head -> {
+                    if (after > 0 && after < head.seq() - EventLog.MAX_LENGTH) {
+                        throw new ProblemException(jobTooLate(jobId, after));
+                    }
+                })
                 .replaceWithVoid();
+    }
+
+    /** Fails with a 410 problem for a resume from before the oldest event the tenant's stream keeps. */
+    public Uni<Void> checkTenant(String tenant, long after) {
+        if (!Tenants.isValid(tenant)) {
+            return Uni.createFrom().failure(new ProblemException(MISSING_TENANT));
+        }
+        if (after == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return log.trimmedBefore(tenant).invoke(before -> {
+            if (after < before) {
+                throw new ProblemException(tenantTooLate(after));
+            }
+        }).replaceWithVoid();
     }
 
     /** Starts delivering the job's events after {@code after} to the sink; {@link #check} it first. */
@@ -47,7 +74,25 @@ public class Feeds {
         return feed;
     }
 
-    private static ProblemException notFound(String jobId) {
-        return new ProblemException(Problem.jobNotFound(jobId));
+    /** The answer for a feed that could not go on: too late to resume, or the log is unreadable. */
+    public static Problem problemOf(Throwable failure, String jobId) {
+        if (failure instanceof Feed.HistoryExpired expired) {
+            return jobId == null ? tenantTooLate(expired.position()) : jobTooLate(jobId, expired.position());
+        }
+        if (failure instanceof ProblemException problem) {
+            return problem.problem();
+        }
+        return new Problem("/problems/service-unavailable", "Events unavailable", 503,
+                "The event log cannot be read right now; resume shortly with the last sequence number received.");
+    }
+
+    private static Problem jobTooLate(String jobId, long after) {
+        return Problem.historyExpired("job " + jobId, after, "Its log keeps its last " + EventLog.MAX_LENGTH
+                + " events: read the job from GET /api/v1/jobs/" + jobId + " and follow it from its lastSeq.");
+    }
+
+    private static Problem tenantTooLate(long after) {
+        return Problem.historyExpired("your jobs", after, "The stream of all your jobs keeps its last minutes: read"
+                + " the jobs you show again (GET /api/v1/jobs) and follow from the tseq of an event received since.");
     }
 }

@@ -2,13 +2,11 @@ package io.jobcast.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobcast.progress.config.ProgressConfig;
+import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.impl.VertxInternal;
-import java.lang.reflect.Proxy;
-import java.time.Duration;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,25 +16,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Each feed gets every event on the event loop its connection lives on, and in sequence. */
+@QuarkusTest
 class EventHubTest {
 
-    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    private final EventHub hub = new EventHub(vertx, config(Duration.ofMillis(25)));
-
-    @AfterEach
-    void close() {
-        hub.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
+    @Inject
+    Vertx vertx;
+    @Inject
+    EventHub hub;
 
     @Test
     void feedsOpenedOnTwoLoopsGetEveryEventInOrderOnTheirOwnLoop() throws Exception {
         int events = 500;
         FeedSource source = FeedSource.job("acme", "job-1", null);
+        // Listening subscribes to nothing here: the test hands the events on itself.
         Map<String, List<Long>> seen = new ConcurrentHashMap<>();
         Map<String, List<String>> threads = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(4);
@@ -73,7 +68,10 @@ class EventHubTest {
         }
         assertThat(loopThreads[0]).as("two event loops").isNotEqualTo(loopThreads[1]);
 
-        LongStream.rangeClosed(1, events).forEach(seq -> hub.publish(event(seq)));
+        // As the streams hand them on: reads of a few events each, in order.
+        for (long first = 1; first <= events; first += 7) {
+            hub.publish(LongStream.range(first, Math.min(events + 1, first + 7)).mapToObj(EventHubTest::event).toList());
+        }
 
         assertThat(done.await(5, TimeUnit.SECONDS)).as("every feed got the last event").isTrue();
         for (int i = 0; i < 4; i++) {
@@ -87,12 +85,4 @@ class EventHubTest {
         return new StreamedEvent("job-1", "acme", seq, seq, "demo.sleep", List.of(), "progress", false, Instant.now(), "{}");
     }
 
-    /** The settings the hub reads; nothing else is asked of them here. */
-    private static ProgressConfig config(Duration reorderWindow) {
-        return (ProgressConfig) Proxy.newProxyInstance(ProgressConfig.class.getClassLoader(),
-                new Class<?>[] {ProgressConfig.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "reorderWindow" -> reorderWindow;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-    }
 }

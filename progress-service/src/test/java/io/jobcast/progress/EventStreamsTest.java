@@ -25,8 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +41,8 @@ class EventStreamsTest {
     ObjectMapper mapper;
     @Inject
     RedisDataSource redis;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private JobDriver job;
@@ -71,24 +71,26 @@ class EventStreamsTest {
     }
 
     @Test
-    void eventsGatheredInOneMessageArriveOneByOneInOrderWithoutReadingTheLog() throws Exception {
+    void eventsAppendedByOneCallArriveOneByOneInOrderWithoutReadingTheLog() throws Exception {
+        long before = logReads();
         CompletableFuture<List<String[]>> stream = CompletableFuture.supplyAsync(() -> sse(job.jobId, "2"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> followers() > 0);
+        // A feed listens before its first read of the log: once its read is counted, it listens.
+        await().atMost(Duration.ofSeconds(5)).until(() -> logReads() > before);
         long listening = logReads();
 
-        job.gathering().progress(50).progress(100).succeeded().sendAsOneMessage();
+        job.gathering().progress(50).progress(100).succeeded().appendAsOneCall();
 
         List<String[]> events = stream.get(10, TimeUnit.SECONDS);
         assertThat(events).extracting(e -> e[0]).containsExactly("3", "4", "5");
         assertThat(events).extracting(e -> e[1]).containsExactly("progress", "progress", "state");
         assertThat(mapper.readTree(events.get(1)[2]).get("percent").asInt()).isEqualTo(100);
-        assertThat(logReads() - listening).as("all three came in the message, none from the log").isZero();
+        assertThat(logReads() - listening).as("all three came from the tenant's stream, none from the log").isZero();
     }
 
     @Test
     void aLongHistoryIsReplayedPageByPageInOrder() throws Exception {
         for (int percent = 0; percent < 1200; percent++) {
-            job.progressLostOnTheBroker(percent / 12); // appended to the log only: the replay must find them all
+            job.progress(percent / 12); // before anyone follows: the replay must find them all
         }
         job.succeeded();
 
@@ -108,31 +110,58 @@ class EventStreamsTest {
     }
 
     @Test
-    void aLiveEventLostOnTheBrokerIsFilledInFromTheLog() throws Exception {
-        CompletableFuture<List<String[]>> stream = CompletableFuture.supplyAsync(() -> sse(job.jobId, "2"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> followers() > 0);
-        job.progressLostOnTheBroker(30).progress(60).succeeded();
-
-        assertThat(stream.get(10, TimeUnit.SECONDS)).extracting(e -> e[0]).containsExactly("3", "4", "5");
-    }
-
-    @Test
-    void aLostEventIsReadFromTheLogOnceForAllFollowersOfTheJob() throws Exception {
+    void manyFollowersOfAJobGetEveryLiveEventWithoutReadingTheLogAgain() throws Exception {
         List<CompletableFuture<List<String[]>>> streams = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             long before = logReads();
             streams.add(CompletableFuture.supplyAsync(() -> sse(job.jobId, "2")));
-            // A feed listens before its first read of the log: once its read is counted, it listens.
             await().atMost(Duration.ofSeconds(10)).until(() -> logReads() > before);
         }
         long listening = logReads();
 
-        job.progressLostOnTheBroker(30).progress(60).succeeded();
+        job.progress(30).progress(60).succeeded();
 
         for (CompletableFuture<List<String[]>> stream : streams) {
             assertThat(stream.get(10, TimeUnit.SECONDS)).extracting(e -> e[0]).containsExactly("3", "4", "5");
         }
-        assertThat(logReads() - listening).as("one read of the log filled the gap for all eight").isEqualTo(1);
+        assertThat(logReads() - listening).as("the live events reached all eight from the stream").isZero();
+    }
+
+    @Test
+    void aResumeFromBeforeWhatTheLogsKeepIsTooLateOnEveryTransport() throws Exception {
+        redis.value(String.class).set(io.jobcast.api.JobKeys.tenantHistory("acme"), "1000000");
+        try {
+            HttpResponse<String> tenantSse = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/events?after=5"))
+                    .header(InternalHeaders.TENANT, "acme").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(tenantSse.statusCode()).as("an EventSource stops rather than reconnect").isEqualTo(410);
+            assertThat(tenantSse.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(mapper.readTree(tenantSse.body()).path("type").asText()).isEqualTo("/problems/history-expired");
+            HttpResponse<java.io.InputStream> fromTheStart = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/events"))
+                    .header(InternalHeaders.TENANT, "acme").build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(fromTheStart.statusCode()).as("from the start of what is kept is never too late").isEqualTo(200);
+            fromTheStart.body().close();
+        } finally {
+            redis.key().del(io.jobcast.api.JobKeys.tenantHistory("acme"));
+        }
+        // A job whose log has moved past the resume point: as if it had made MAX_LENGTH more events.
+        String record = io.jobcast.api.JobKeys.record("acme", job.jobId);
+        redis.hash(String.class).hset(record, "seq", Long.toString(io.jobcast.api.EventLog.MAX_LENGTH + 10L));
+        HttpResponse<String> poll = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs/" + job.jobId
+                + "/progress?after=3&wait=0")).header(InternalHeaders.TENANT, "acme").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(poll.statusCode()).isEqualTo(410);
+        assertThat(mapper.readTree(poll.body()).path("detail").asText()).contains("GET /api/v1/jobs/" + job.jobId);
+        HttpResponse<String> jobSse = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs/" + job.jobId + "/events"))
+                .header(InternalHeaders.TENANT, "acme").header("Last-Event-ID", "3").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(jobSse.statusCode()).isEqualTo(410);
+        Frames frames = new Frames();
+        WebSocket socket = socket("acme", frames);
+        socket.sendText("{\"op\":\"subscribe\",\"jobId\":\"" + job.jobId + "\",\"after\":3}", true).join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !frames.texts.isEmpty());
+        JsonNode error = mapper.readTree(frames.texts.get(0));
+        assertThat(error.path("op").asText()).isEqualTo("error");
+        assertThat(error.path("type").asText()).isEqualTo("/problems/history-expired");
+        assertThat(error.path("status").asInt()).isEqualTo(410);
+        socket.abort();
     }
 
     @Test
@@ -223,8 +252,7 @@ class EventStreamsTest {
 
     /** Reads of any event log (XRANGE) Redis has served. */
     private long logReads() {
-        Matcher calls = Pattern.compile("cmdstat_xrange:calls=(\\d+)").matcher(redis.execute("INFO", "commandstats").toString());
-        return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+        return (long) registry.counter("jobcast.events.log.reads").count();
     }
 
     private int followers() {

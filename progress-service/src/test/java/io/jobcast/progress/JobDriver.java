@@ -3,24 +3,20 @@ package io.jobcast.progress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.jobcast.api.EventLog;
+import io.jobcast.api.EventLogWriter;
 import io.jobcast.api.JobMessage;
 import io.jobcast.api.JobRef;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.vertx.mutiny.redis.client.Response;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Plays the part of job-service and a worker for one job: every event goes through the real
- * event log scripts and is published on the real events exchange, as in production.
+ * Plays the part of job-service and a worker for one job: every event goes through the real event
+ * log script, which appends it to the job's log and to its tenant's stream, as in production.
  */
 final class JobDriver implements AutoCloseable {
 
@@ -28,28 +24,18 @@ final class JobDriver implements AutoCloseable {
 
     final String jobId = UUID.randomUUID().toString();
     final String tenant;
-    private final RedisDataSource redis;
+    private final EventLogWriter writer;
     private final ObjectMapper mapper;
-    private final String exchange;
-    private final Connection connection;
-    private final Channel channel;
     private JobMessage job;
     private int attempt;
     private long lastSeq;
     private List<String> tags = List.of();
-    private List<String> held; // events gathered for one message, when not null
+    private List<EventLog.JobChange> held; // events gathered for one call, when not null
 
-    JobDriver(String tenant, RedisDataSource redis, ObjectMapper mapper, String host, int port, String exchange)
-            throws Exception {
+    JobDriver(String tenant, EventLogWriter writer, ObjectMapper mapper) {
         this.tenant = tenant;
-        this.redis = redis;
+        this.writer = writer;
         this.mapper = mapper;
-        this.exchange = exchange;
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(host);
-        factory.setPort(port);
-        connection = factory.newConnection();
-        channel = connection.createChannel();
     }
 
     JobDriver tagged(String... tags) {
@@ -57,50 +43,41 @@ final class JobDriver implements AutoCloseable {
         return this;
     }
 
-    JobDriver queued() throws Exception {
+    JobDriver queued() {
         job = new JobMessage(jobId, tenant, "demo.sleep", mapper.createObjectNode(), 1, Instant.now(), tags, 0, 5, 0,
                 1000, 1000);
-        return publish(EventLog.create(job, Duration.ofHours(1), null, null, null, Instant.now(), mapper), "state");
+        return append(EventLog.create(job, Duration.ofHours(1), null, null, null, Instant.now(), mapper));
     }
 
-    JobDriver running() throws Exception {
-        publish(EventLog.claim(job.withDispatch(1), false, "driver", LEASE, Instant.now(), mapper), "state");
+    JobDriver running() {
+        append(EventLog.claim(job.withDispatch(1), false, "driver", LEASE, Instant.now(), mapper));
         attempt++;
         return this;
     }
 
-    JobDriver progress(int percent) throws Exception {
+    JobDriver progress(int percent) {
         return progress(percent, "RUNNING " + percent);
     }
 
-    JobDriver progress(int percent, String message) throws Exception {
-        return publish(EventLog.progress(ref(), attempt, percent, message, null, LEASE, Instant.now(), mapper), "progress");
+    JobDriver progress(int percent, String message) {
+        return append(EventLog.progress(ref(), attempt, percent, message, null, LEASE, Instant.now(), mapper));
     }
 
-    JobDriver succeeded() throws Exception {
-        return publish(EventLog.succeeded(ref(), attempt, mapper.createObjectNode(), Instant.now(), mapper), "state");
+    JobDriver succeeded() {
+        return append(EventLog.succeeded(ref(), attempt, mapper.createObjectNode(), Instant.now(), mapper));
     }
 
-    /** Appends to the log without publishing: an event the broker lost. */
-    JobDriver progressLostOnTheBroker(int percent) {
-        return progressLostOnTheBroker(percent, "lost " + percent);
-    }
-
-    JobDriver progressLostOnTheBroker(int percent, String message) {
-        append(EventLog.progress(ref(), attempt, percent, message, null, LEASE, Instant.now(), mapper));
-        return this;
-    }
-
-    /** Holds the next events back until {@link #sendAsOneMessage()}, as a worker's EventBatcher gathers them. */
+    /** Holds the next events back until {@link #appendAsOneCall()}, as a busy worker's group commit gathers them. */
     JobDriver gathering() {
         held = new ArrayList<>();
         return this;
     }
 
-    JobDriver sendAsOneMessage() throws Exception {
-        String message = "[" + String.join(",", held) + "]";
+    /** The events held, in one script call: one entry of the tenant's stream. */
+    JobDriver appendAsOneCall() {
+        List<CompletableFuture<EventLog.Outcome>> outcomes = writer.applyAll(held);
         held = null;
-        channel.basicPublish(exchange, "state.demo.sleep", null, message.getBytes(StandardCharsets.UTF_8));
+        outcomes.forEach(outcome -> settled(outcome.join()));
         return this;
     }
 
@@ -112,29 +89,21 @@ final class JobDriver implements AutoCloseable {
         return job.ref();
     }
 
-    private JobDriver publish(EventLog.Call call, String type) throws Exception {
-        String json = append(call);
+    private JobDriver append(EventLog.JobChange change) {
         if (held != null) {
-            held.add(json);
+            held.add(change);
             return this;
         }
-        channel.basicPublish(exchange, type + ".demo.sleep", null, json.getBytes(StandardCharsets.UTF_8));
+        settled(writer.apply(change).join());
         return this;
     }
 
-    private String append(EventLog.Call call) {
-        Response reply = redis.execute("EVAL", call.evalArgs());
-        List<String> strings = new ArrayList<>();
-        reply.forEach(element -> strings.add(element.toString()));
-        EventLog.Outcome outcome = EventLog.outcome(strings);
-        assertThat(outcome).isInstanceOf(EventLog.Appended.class);
-        String json = ((EventLog.Appended) outcome).lastEvent();
-        lastSeq = EventLog.seqOf(json);
-        return json;
+    private void settled(EventLog.Outcome outcome) {
+        assertThat(outcome).isInstanceOf(EventLog.Applied.class);
+        lastSeq = ((EventLog.Applied) outcome).seq();
     }
 
     @Override
-    public void close() throws Exception {
-        connection.close();
+    public void close() {
     }
 }

@@ -1,31 +1,25 @@
 package io.jobcast.progress;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.redis.datasource.RedisDataSource;
+import io.jobcast.api.EventLogWriter;
+import io.jobcast.api.ScriptRunner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Makes {@link JobDriver}s wired to the same Redis and RabbitMQ as the service under test. */
+/** Makes {@link JobDriver}s wired to the same Redis as the service under test. */
 @ApplicationScoped
 class JobDrivers {
 
-    private final RedisDataSource redis;
+    private final EventLogWriter writer;
     private final ObjectMapper mapper;
-    private final String rabbitHost;
-    private final int rabbitPort;
-    private final String exchange;
 
-    JobDrivers(RedisDataSource redis, ObjectMapper mapper, @ConfigProperty(name = "rabbitmq-host") String rabbitHost,
-            @ConfigProperty(name = "rabbitmq-port") int rabbitPort,
-            @ConfigProperty(name = "jobcast.events.exchange") String exchange) {
-        this.redis = redis;
+    JobDrivers(Redis redis, ObjectMapper mapper) {
+        this.writer = new EventLogWriter(new ScriptRunner(redis), mapper, new SimpleMeterRegistry());
         this.mapper = mapper;
-        this.rabbitHost = rabbitHost;
-        this.rabbitPort = rabbitPort;
-        this.exchange = exchange;
     }
 
-    JobDriver forTenant(String tenant) throws Exception {
-        return new JobDriver(tenant, redis, mapper, rabbitHost, rabbitPort, exchange);
+    JobDriver forTenant(String tenant) {
+        return new JobDriver(tenant, writer, mapper);
     }
 }

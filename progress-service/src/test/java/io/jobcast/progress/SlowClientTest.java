@@ -84,7 +84,7 @@ class SlowClientTest {
         try (JobDriver job = drivers.forTenant("acme").queued().running()) {
             String bulky = "x".repeat(4096);
             for (int i = 1; i <= PROGRESS_EVENTS; i++) {
-                job.progressLostOnTheBroker(i * 100 / PROGRESS_EVENTS, "step " + i + " " + bulky);
+                job.progress(i * 100 / PROGRESS_EVENTS, "step " + i + " " + bulky);
             }
             job.succeeded();
             try (RawWebSocket slow = RawWebSocket.connect(base, "acme", 4096)) {

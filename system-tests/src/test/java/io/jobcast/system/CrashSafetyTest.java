@@ -59,6 +59,54 @@ class CrashSafetyTest {
         }
     }
 
+    /**
+     * The ten jobs of one batch travel in one message (jobcast.job-service.jobs-per-message is 10). Its
+     * worker finishes the short ones, runs some long ones and holds the rest, then is killed: the
+     * broker hands the whole message to the other worker, where the event log refuses the finished
+     * jobs, fences the running ones into a new attempt and starts the rest.
+     */
+    @Test
+    void everyJobOfAMessageEndsExactlyOnceWhenItsWorkerIsKilledMidMessage() throws Exception {
+        try (TenantStream subscriber = new TenantStream(tag)) {
+            List<String> jobs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                jobs.add(i < 3 ? "{\"type\":\"demo.sleep\",\"payload\":{\"steps\":1,\"stepMillis\":10},\"tags\":[\"" + tag + "\"]}"
+                        : "{\"type\":\"demo.sleep\",\"payload\":{\"steps\":20,\"stepMillis\":200},\"tags\":[\"" + tag + "\"]}");
+            }
+            List<String> ids = Jobs.submitBatch(jobs);
+            List<String> shortOnes = ids.subList(0, 3);
+            List<String> longOnes = ids.subList(3, 10);
+            for (String id : shortOnes) {
+                Jobs.await(id, Duration.ofSeconds(30), Jobs.inState("SUCCEEDED"));
+            }
+            JsonNode running = Jobs.await(longOnes.get(0), Duration.ofSeconds(30),
+                    job -> job.path("progress").path("percent").asInt() >= 10);
+            String worker = running.path("worker").asText();
+            for (String id : ids) {
+                JsonNode job = Jobs.get(id);
+                if (job.path("attempt").asInt() > 0) {
+                    assertThat(job.path("worker").asText()).as("one message, one worker: %s", id).isEqualTo(worker);
+                }
+            }
+
+            Processes.signal(worker, "KILL");
+            awaitAll(ids, "SUCCEEDED", Duration.ofSeconds(120));
+
+            for (String id : ids) {
+                List<JsonNode> events = subscriber.of(id);
+                assertThat(events).as("the end of %s", id)
+                        .filteredOn(e -> "state".equals(e.path("type").asText()) && "SUCCEEDED".equals(e.path("state").asText()))
+                        .hasSize(1);
+                assertThat(events).extracting(e -> e.path("seq").asLong()).as("events of %s", id).isSorted()
+                        .doesNotHaveDuplicates();
+            }
+            for (String id : shortOnes) {
+                assertThat(maxAttempt(subscriber.of(id))).as("%s ended before the kill: not run again", id).isEqualTo(1);
+            }
+            assertThat(maxAttempt(subscriber.of(longOnes.get(0)))).as("running at the kill: a new attempt").isEqualTo(2);
+        }
+    }
+
     @Test
     void aJobThatCheckpointsResumesAfterItsWorkerIsKilled() throws Exception {
         String id = Jobs.submit("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":20,\"stepMillis\":250},\"tags\":[\"" + tag + "\"]}");

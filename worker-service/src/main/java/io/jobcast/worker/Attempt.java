@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobMessage;
-import io.jobcast.worker.messaging.EventPublisher;
 import io.jobcast.worker.store.EventLogStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,6 @@ final class Attempt implements JobContext {
     final Delivery delivery;
     private final JsonNode savedCheckpoint;
     private final EventLogStore store;
-    private final EventPublisher publisher;
     private final ObjectMapper mapper;
     private final Duration lease;
     private final Consumer<EventLog.Refused> refused;
@@ -41,15 +39,13 @@ final class Attempt implements JobContext {
     private volatile boolean timedOut;
 
     Attempt(JobMessage job, int number, Instant startedAt, Delivery delivery, JsonNode savedCheckpoint,
-            EventLogStore store, EventPublisher publisher, ObjectMapper mapper, Duration lease,
-            Consumer<EventLog.Refused> refused) {
+            EventLogStore store, ObjectMapper mapper, Duration lease, Consumer<EventLog.Refused> refused) {
         this.job = job;
         this.number = number;
         this.startedAt = startedAt;
         this.delivery = delivery;
         this.savedCheckpoint = savedCheckpoint;
         this.store = store;
-        this.publisher = publisher;
         this.mapper = mapper;
         this.lease = lease;
         this.refused = refused;
@@ -90,16 +86,15 @@ final class Attempt implements JobContext {
         JsonNode state = checkpoint == null ? null : mapper.valueToTree(checkpoint);
         EventLog.Outcome outcome;
         try {
-            outcome = store.change(EventLog.progress(job.ref(), number, clamped, message, state, lease, Instant.now(),
+            outcome = store.apply(EventLog.progress(job.ref(), number, clamped, message, state, lease, Instant.now(),
                     mapper));
         } catch (RuntimeException e) {
             // Progress can wait out a Redis hiccup: a later event supersedes it, and heartbeats keep the lease.
             LOG.warnf("progress of job %s not recorded: %s", job.jobId(), e.toString());
             return;
         }
-        if (outcome instanceof EventLog.Appended appended) {
+        if (outcome instanceof EventLog.Applied) {
             this.percent = clamped;
-            publisher.publishProgress(appended.lastEvent(), job.type());
         } else {
             stopFor((EventLog.Refused) outcome);
         }
@@ -108,7 +103,7 @@ final class Attempt implements JobContext {
     @Override
     public void checkpoint(Object state) {
         checkCancelled();
-        EventLog.Outcome outcome = store.change(EventLog.checkpoint(job.ref(), number, mapper.valueToTree(state), mapper));
+        EventLog.Outcome outcome = store.apply(EventLog.checkpoint(job.ref(), number, mapper.valueToTree(state), mapper));
         if (outcome instanceof EventLog.Refused refusal) {
             stopFor(refusal);
         }

@@ -1,19 +1,21 @@
 package io.jobcast.worker;
 
+import io.jobcast.api.JobMessage;
+
 /**
- * One delivery of a job message from the broker. Settled once: acknowledged (done with it),
- * requeued (give it to a worker again) or rejected (unreadable: dead-lettered for inspection).
+ * One job of a message the broker delivered. Settled once: done with ({@link #ack()}), or to run
+ * again ({@link #requeue()}). The message is settled when all of its jobs are: acknowledged, or put
+ * back in the queue if any of them is to run again (its jobs that ended are then refused by the
+ * event log, so only what is still to run runs).
  */
 public interface Delivery {
 
-    byte[] body();
+    JobMessage job();
 
-    /** Whether the broker delivered this message before, to a consumer that did not acknowledge it. */
+    /** Whether the broker delivered the message before, to a consumer that did not acknowledge it. */
     boolean redelivered();
 
     void ack();
 
     void requeue();
-
-    void reject();
 }

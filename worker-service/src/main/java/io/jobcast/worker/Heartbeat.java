@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,23 +89,23 @@ public class Heartbeat {
     }
 
     private void renewLeases() {
-        Map<String, Map<String, Integer>> byTenant = new LinkedHashMap<>();
+        Map<String, List<EventLog.Held>> byTenant = new LinkedHashMap<>();
         for (Attempt attempt : inFlight.all()) {
-            byTenant.computeIfAbsent(attempt.job.tenant(), tenant -> new LinkedHashMap<>())
-                    .put(attempt.job.jobId(), attempt.number);
+            byTenant.computeIfAbsent(attempt.job.tenant(), tenant -> new ArrayList<>())
+                    .add(new EventLog.Held(attempt.job.jobId(), attempt.number));
         }
         byTenant.forEach((tenant, attempts) -> {
-            List<String> stop = store.run(EventLog.renew(tenant, attempts, config.lease()));
-            for (String answer : stop) {
-                boolean lost = answer.startsWith("lost:");
-                Attempt attempt = inFlight.find(tenant, lost ? answer.substring(5) : answer);
-                if (attempt == null || attempt.hasEnded()) {
-                    continue;
-                }
-                if (lost) {
-                    LOG.infof("job %s is no longer ours (another attempt or a cancellation took it); stopping", attempt.jobId());
+            EventLog.Renewed renewed = store.apply(EventLog.renew(tenant, attempts, config.lease()));
+            for (String lost : renewed.lost()) {
+                Attempt attempt = inFlight.find(tenant, lost);
+                if (attempt != null && !attempt.hasEnded()) {
+                    LOG.infof("job %s is no longer ours (another attempt or a cancellation took it); stopping", lost);
                     runner.drop(attempt);
-                } else {
+                }
+            }
+            for (String cancelled : renewed.cancel()) {
+                Attempt attempt = inFlight.find(tenant, cancelled);
+                if (attempt != null && !attempt.hasEnded()) {
                     attempt.cancel();
                 }
             }

@@ -6,11 +6,10 @@ import io.jobcast.api.EventLog;
 import io.jobcast.api.JobMessage;
 import io.jobcast.api.LifecycleMetrics;
 import io.jobcast.worker.config.WorkerConfig;
-import io.jobcast.worker.messaging.EventPublisher;
 import io.jobcast.worker.store.EventLogStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PreDestroy;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -25,10 +24,10 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Runs one delivery of a job: claims a new attempt, runs the handler for the job's type and records
+ * Runs one delivered job: claims a new attempt, runs the handler for the job's type and records
  * how the attempt ended; acknowledges the delivery only once that is recorded (acks late). Every
- * event goes through the event log first and is published only if the log accepted it, so a
- * superseded attempt can never override the current one.
+ * event is appended by the event log, which refuses what a superseded attempt says, so it can never
+ * override the current one; clients receive what the log accepted, from the log.
  */
 @ApplicationScoped
 public class JobRunner {
@@ -41,7 +40,6 @@ public class JobRunner {
     private final Workers workers;
     private final InFlight inFlight;
     private final EventLogStore store;
-    private final EventPublisher publisher;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
     private final LifecycleMetrics lifecycle;
@@ -52,12 +50,11 @@ public class JobRunner {
         return thread;
     });
 
-    public JobRunner(Workers workers, InFlight inFlight, EventLogStore store, EventPublisher publisher,
-            ObjectMapper mapper, MeterRegistry metrics, WorkerConfig config) {
+    public JobRunner(Workers workers, InFlight inFlight, EventLogStore store, ObjectMapper mapper,
+            MeterRegistry metrics, WorkerConfig config) {
         this.workers = workers;
         this.inFlight = inFlight;
         this.store = store;
-        this.publisher = publisher;
         this.mapper = mapper;
         this.metrics = metrics;
         this.lifecycle = new LifecycleMetrics(metrics);
@@ -69,24 +66,15 @@ public class JobRunner {
         for (String type : workers.concurrency().keySet()) {
             lifecycle.known(type);
             metrics.counter("jobcast.attempts.started", "type", type);
-            metrics.counter("jobcast.events.published", "kind", "state", "type", type);
-            metrics.counter("jobcast.events.published", "kind", "progress", "type", type);
             for (String outcome : List.of("SUCCEEDED", "FAILED", "DEAD", "TIMED_OUT", "CANCELLED", "RETURNED")) {
                 metrics.counter("jobcast.attempts.ended", "type", type, "outcome", outcome);
             }
         }
     }
 
-    /** Runs the delivery on the calling thread, which the handler may block. */
+    /** Runs the delivered job on the calling thread, which the handler may block. */
     public void run(Delivery delivery) {
-        JobMessage job;
-        try {
-            job = mapper.readValue(delivery.body(), JobMessage.class);
-        } catch (Exception e) {
-            LOG.errorf("dead-lettering a delivery that is not a job: %s", e.getMessage());
-            delivery.reject();
-            return;
-        }
+        JobMessage job = delivery.job();
         MDC.put("jobId", job.jobId());
         MDC.put("tenant", job.tenant());
         try {
@@ -108,7 +96,7 @@ public class JobRunner {
     /** The claimed attempt, or null when the delivery was not to be run (and is settled). */
     private Attempt claim(JobMessage job, Delivery delivery) {
         Instant now = Instant.now();
-        EventLog.Outcome claim = store.change(EventLog.claim(job, delivery.redelivered(), workers.id(), lease, now,
+        EventLog.Outcome claim = store.apply(EventLog.claim(job, delivery.redelivered(), workers.id(), lease, now,
                 mapper));
         if (claim instanceof EventLog.Refused refusal) {
             refused(refusal);
@@ -124,16 +112,15 @@ public class JobRunner {
             delivery.ack();
             return null;
         }
-        EventLog.Appended claimed = (EventLog.Appended) claim;
-        publisher.publishStates(job.tenant(), job.jobId(), job.type(), claimed.events());
+        EventLog.Applied claimed = (EventLog.Applied) claim;
         metrics.counter("jobcast.attempts.started", "type", job.type()).increment();
-        JsonNode checkpoint = claimed.extras().get(0).isEmpty() ? null : readTree(claimed.extras().get(0));
-        Attempt attempt = new Attempt(job, claimed.attempt(), now, delivery, checkpoint, store, publisher, mapper,
-                lease, this::refused);
+        JsonNode checkpoint = claimed.checkpoint() == null ? null : readTree(claimed.checkpoint());
+        Attempt attempt = new Attempt(job, claimed.attempt(), now, delivery, checkpoint, store, mapper, lease,
+                this::refused);
         attempt.runsOn(Thread.currentThread());
         inFlight.add(attempt);
         if (checkpoint != null) {
-            resume(attempt, Integer.parseInt(claimed.extras().get(1)));
+            resume(attempt, claimed.checkpointPercent());
         }
         return attempt;
     }
@@ -204,11 +191,8 @@ public class JobRunner {
             return;
         }
         attempt.interrupt();
-        EventLog.Outcome outcome = store.change(EventLog.returned(attempt.job.ref(), attempt.number, attempt.percent(),
-                workers.id(), Instant.now(), mapper));
-        if (outcome instanceof EventLog.Appended returned) {
-            publisher.publishStates(attempt.job.tenant(), attempt.job.jobId(), attempt.job.type(), returned.events());
-        }
+        store.apply(EventLog.returned(attempt.job.ref(), attempt.number, attempt.percent(), workers.id(), Instant.now(),
+                mapper));
         attempt.delivery.requeue();
         metrics.counter("jobcast.attempts.ended", "type", attempt.job.type(), "outcome", "RETURNED").increment();
     }
@@ -222,7 +206,7 @@ public class JobRunner {
         }
     }
 
-    private EventLog.Call failure(Attempt attempt, String error, boolean permanent) {
+    private EventLog.Fail failure(Attempt attempt, String error, boolean permanent) {
         Instant now = Instant.now();
         // The retry's runAt only matters if attempts are left; the script decides that.
         Instant retryAt = attempt.job.backoff().retryAt(attempt.number, now);
@@ -230,12 +214,11 @@ public class JobRunner {
                 new EventLog.Failure(error, permanent, retryAt), false, now, mapper);
     }
 
-    /** Records the attempt's outcome (patiently, if Redis is away), publishes it, then acknowledges. */
-    private void finish(Attempt attempt, EventLog.Call outcome, String label) {
-        EventLog.Outcome recorded = patiently(() -> store.change(outcome));
-        if (recorded instanceof EventLog.Appended appended) {
-            lifecycle.appended(attempt.job.type(), appended.events(), attempt.job.createdAt(), attempt.startedAt);
-            publisher.publishStates(attempt.job.tenant(), attempt.job.jobId(), attempt.job.type(), appended.events());
+    /** Records the attempt's outcome (patiently, if Redis is away), then acknowledges. */
+    private void finish(Attempt attempt, EventLog.JobChange outcome, String label) {
+        EventLog.Outcome recorded = patiently(() -> store.apply(outcome));
+        if (recorded instanceof EventLog.Applied applied) {
+            lifecycle.appended(attempt.job.type(), applied, attempt.job.createdAt(), attempt.startedAt);
             metrics.counter("jobcast.attempts.ended", "type", attempt.job.type(), "outcome", label).increment();
         } else {
             refused((EventLog.Refused) recorded);
@@ -245,11 +228,10 @@ public class JobRunner {
         attempt.delivery.ack();
     }
 
-    private void record(JobMessage job, EventLog.Call call) {
-        EventLog.Outcome outcome = store.change(call);
-        if (outcome instanceof EventLog.Appended appended) {
-            lifecycle.appended(job.type(), appended.events(), job.createdAt(), null); // the lost attempt's start is unknown
-            publisher.publishStates(job.tenant(), job.jobId(), job.type(), appended.events());
+    private void record(JobMessage job, EventLog.JobChange change) {
+        EventLog.Outcome outcome = store.apply(change);
+        if (outcome instanceof EventLog.Applied applied) {
+            lifecycle.appended(job.type(), applied, job.createdAt(), null); // the lost attempt's start is unknown
         }
     }
 

@@ -3,7 +3,6 @@ package io.jobcast.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -19,7 +18,6 @@ import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
 import io.jobcast.worker.store.EventLogStore;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,13 +68,18 @@ final class JobServiceStandIn implements AutoCloseable {
     JobMessage create(String type, String payload, int maxAttempts, long timeoutMs) throws Exception {
         JobMessage job = new JobMessage(JobIds.newId(), TENANT, type, mapper.readTree(payload), maxAttempts,
                 Instant.now(), List.of(), 0, 5, timeoutMs, 50, 200);
-        EventLog.Appended created = (EventLog.Appended) store.change(EventLog.create(job, Duration.ofHours(1), null, null, null,
+        EventLog.Applied created = (EventLog.Applied) store.apply(EventLog.create(job, Duration.ofHours(1), null, null, null,
                 Instant.now(), mapper));
-        return job.withDispatch(Long.parseLong(created.extras().get(0)));
+        return job.withDispatch(created.dispatch());
     }
 
     void publish(JobMessage job) throws Exception {
         publishRaw(job.type(), mapper.writeValueAsBytes(job));
+    }
+
+    /** Jobs of one type in one message, as job-service publishes the jobs of a batch. */
+    void publishTogether(List<JobMessage> jobs) throws Exception {
+        publishRaw(jobs.get(0).type(), JobMessage.writeAll(jobs, mapper).getBytes(StandardCharsets.UTF_8));
     }
 
     void publishRaw(String type, byte[] body) throws Exception {
@@ -88,14 +91,14 @@ final class JobServiceStandIn implements AutoCloseable {
     /** What job-service's upkeep does when a scheduled retry is due. */
     void promoteWhenDue(String jobId) throws Exception {
         JobRecord job = awaitState(jobId, JobState.SCHEDULED);
-        EventLog.Outcome outcome = store.change(EventLog.promote(job, job.runAt(), mapper));
-        assertThat(outcome).isInstanceOf(EventLog.Appended.class);
-        publish(job.toMessage(Long.parseLong(((EventLog.Appended) outcome).extras().get(0))));
+        EventLog.Outcome outcome = store.apply(EventLog.promote(job, job.runAt(), mapper));
+        assertThat(outcome).isInstanceOf(EventLog.Applied.class);
+        publish(job.toMessage(((EventLog.Applied) outcome).dispatch()));
     }
 
     /** What job-service does on a cancellation request; the control message is optional, as on a lossy broker. */
     EventLog.Outcome cancel(String jobId, boolean announce) throws Exception {
-        EventLog.Outcome outcome = store.change(EventLog.cancel(record(jobId), Instant.now(), mapper));
+        EventLog.Outcome outcome = store.apply(EventLog.cancel(record(jobId), Instant.now(), mapper));
         if (announce) {
             channel.basicPublish(controlExchange, "", null, mapper.writeValueAsBytes(ControlMessage.cancel(TENANT, jobId)));
         }
@@ -103,7 +106,7 @@ final class JobServiceStandIn implements AutoCloseable {
     }
 
     JobRecord record(String jobId) {
-        return JobRecord.fromHash(redis.hash(String.class).hgetall(JobKeys.record(TENANT, jobId)), mapper);
+        return JobRecord.fromHash(redis.hash(String.class).hmget(JobKeys.record(TENANT, jobId), JobRecord.FIELDS), mapper);
     }
 
     JobRecord awaitState(String jobId, JobState state) {
@@ -111,11 +114,13 @@ final class JobServiceStandIn implements AutoCloseable {
                 .until(() -> record(jobId), record -> record != null && record.state() == state);
     }
 
+    /** The job's log, as its record holds it (field e<seq> for each event). */
     List<JobEvent> log(String jobId) throws Exception {
+        String record = JobKeys.record(TENANT, jobId);
+        long seq = Long.parseLong(redis.hash(String.class).hget(record, "seq"));
         List<JobEvent> events = new ArrayList<>();
-        for (var entry : redis.stream(String.class).xrange(JobKeys.log(TENANT, jobId), StreamRange.of("-", "+"))) {
-            JsonNode json = mapper.readTree(entry.payload().get(EventLog.ENTRY_FIELD).getBytes(StandardCharsets.UTF_8));
-            events.add(mapper.treeToValue(json, JobEvent.class));
+        for (long at = 1; at <= seq; at++) {
+            events.add(mapper.readValue(redis.hash(String.class).hget(record, JobKeys.eventField(at)), JobEvent.class));
         }
         return events;
     }

@@ -195,7 +195,8 @@ public class ApiProxy {
     /**
      * Messages flow both ways unchanged; a close on either side closes the other with the same code
      * and reason. Clients speak small JSON text messages: a binary or oversized one closes the socket.
-     * Idle clients are pinged, so proxies on the way keep the connection.
+     * The service's frames are relayed as they come, as bytes: never decoded to text and encoded
+     * again. Idle clients are pinged, so proxies on the way keep the connection.
      */
     private void splice(ServerWebSocket downstream, WebSocket upstream) {
         downstream.textMessageHandler(text -> {
@@ -206,7 +207,11 @@ public class ApiProxy {
             }
         });
         downstream.binaryMessageHandler(binary -> downstream.close(UNSUPPORTED_DATA, "send JSON text messages"));
-        upstream.textMessageHandler(downstream::writeTextMessage);
+        upstream.frameHandler(frame -> {
+            if (frame.isText() || frame.isBinary() || frame.isContinuation()) {
+                downstream.writeFrame(frame);
+            }
+        });
         long pings = vertx.setPeriodic(PING_MILLIS, tick -> downstream.writePing(Buffer.buffer()));
         downstream.closeHandler(closed -> {
             vertx.cancelTimer(pings);

@@ -50,13 +50,20 @@ public interface JobServiceConfig {
     MemorySize maxPayloadSize();
 
     /**
-     * The least time between two broker messages of one job type's state events: the events that come
-     * sooner share the next message (the jobs of a batch submission share a few). One after a quiet
-     * spell goes at once. A new job's message follows its QUEUED event, so under load a submission's
-     * answer may wait up to this much longer.
+     * The most jobs one broker message carries: jobs of one type and priority submitted together (a
+     * batch, or submissions that arrive while the previous messages await the broker's confirmation)
+     * share messages. A worker holds up to its concurrency in messages, so up to this many times its
+     * concurrency in jobs; 1 gives each job a message of its own.
      */
-    @WithDefault("PT0.002S")
-    Duration eventLinger();
+    @WithDefault("10")
+    int jobsPerMessage();
+
+    /**
+     * How long a tenant's stream of events is kept: a client that resumes by tenant sequence number
+     * from further back is told it is too late (and recovers from a snapshot).
+     */
+    @WithDefault("PT15M")
+    Duration history();
 
     /** Stream tokens and share links. */
     StreamTokens streamTokens();
@@ -89,7 +96,7 @@ public interface JobServiceConfig {
         @WithDefault("PT0.25S")
         Duration scheduleEvery();
 
-        /** How often expired leases (stalled jobs), unconfirmed publications and expired jobs are looked for. */
+        /** How often expired leases (stalled jobs), unconfirmed publications, expired jobs and old history are looked for. */
         @WithDefault("PT2S")
         Duration sweepEvery();
 

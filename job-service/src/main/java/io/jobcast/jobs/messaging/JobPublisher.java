@@ -8,35 +8,38 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.ConfirmedPublisher;
 import io.jobcast.api.ControlMessage;
-import io.jobcast.api.EventBatcher;
 import io.jobcast.api.EventLog;
-import io.jobcast.api.EventType;
 import io.jobcast.api.JobMessage;
+import io.jobcast.api.TraceHeaders;
+import io.jobcast.jobs.CallerContext;
 import io.jobcast.jobs.config.JobServiceConfig;
 import io.jobcast.jobs.store.JobStore;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes jobs to run, state events and control messages, all on one confirm-mode channel
- * ({@link ConfirmedPublisher}), state events gathered by job type into messages ({@link EventBatcher}).
- * Jobs and state events are persistent; once confirmed, they leave the tenant's outbox, from which
- * they would otherwise be published again.
+ * Puts jobs in their types' queues, and sends control messages to the workers, on one confirm-mode
+ * channel ({@link ConfirmedPublisher}). Jobs leave in messages of up to {@code jobs-per-message} jobs
+ * of one type and priority, gathered like a group commit: while the messages of one round wait for
+ * the broker's confirmation, the jobs submitted meanwhile wait too, and go together in the next
+ * round. A quiet system publishes each job at once; a busy one, or a batch submission, pays the
+ * broker's per-message cost once for many jobs. Each job's publication completes when its message is
+ * confirmed; it then leaves the tenant's outbox, from which it would otherwise be published again.
  */
 @Startup // its meters exist from the start
 @ApplicationScoped
@@ -44,141 +47,137 @@ public class JobPublisher {
 
     private static final Logger LOG = Logger.getLogger(JobPublisher.class);
 
+    /** A job waiting for the next round, and its publication. */
+    private record Waiting(JobMessage job, Context trace, CompletableFuture<Void> confirmed) {
+    }
+
     private final ConfirmedPublisher channel;
-    private final EventBatcher batcher;
     private final JobQueues queues;
     private final JobStore store;
     private final ObjectMapper mapper;
-    private final MeterRegistry registry;
     private final String jobsExchange;
     private final String controlExchange;
+    private final int jobsPerMessage;
+    private final Counter jobErrors;
+    private final Counter controlErrors;
+    private final List<Waiting> waiting = new ArrayList<>(); // guarded by this
+    private boolean publishing; // guarded by this: a round's messages await their confirmation
 
     public JobPublisher(JobQueues queues, JobStore store, ObjectMapper mapper, MeterRegistry registry,
             OpenTelemetry openTelemetry, Config config, JobServiceConfig settings,
             @ConfigProperty(name = "jobcast.jobs.exchange") String jobsExchange,
-            @ConfigProperty(name = "jobcast.events.exchange") String eventsExchange,
             @ConfigProperty(name = "jobcast.control.exchange") String controlExchange) {
         this.channel = new ConfirmedPublisher(ConfirmedPublisher.connectionFactory(config), "jobcast-job-service",
-                Map.of(jobsExchange, "topic", eventsExchange, "topic", controlExchange, "fanout"), openTelemetry);
-        this.batcher = EventBatcher.on(channel, eventsExchange, settings.eventLinger());
+                Map.of(jobsExchange, "topic", controlExchange, "fanout"), openTelemetry);
         this.queues = queues;
         this.store = store;
         this.mapper = mapper;
-        this.registry = registry;
         this.jobsExchange = jobsExchange;
         this.controlExchange = controlExchange;
-        for (String operation : List.of("publish-job", "publish-event", "publish-control")) {
-            registry.counter("jobcast.rabbitmq.errors", "operation", operation); // at 0, for rates and alerts
-        }
+        this.jobsPerMessage = settings.jobsPerMessage();
+        // At 0 from the start, for rates and alerts.
+        this.jobErrors = registry.counter("jobcast.rabbitmq.errors", "operation", "publish-job");
+        this.controlErrors = registry.counter("jobcast.rabbitmq.errors", "operation", "publish-control");
     }
 
     /**
      * Puts the job in its type's queue (declared first, once per type) and completes once the broker
-     * confirmed the persistent message; fails if it did not. The message continues the job's trace
-     * ({@code traceparent}, or the current one when null).
+     * confirmed the persistent message that carries it; fails if it did not. The message continues
+     * the trace of its first job ({@code traceparent}, or the current one when null).
      */
-    public Uni<Void> publishJob(JobMessage job, String traceparent) {
+    public Uni<Void> publish(JobMessage job, String traceparent) {
         return queues.ensure(job.type())
-                .chain(() -> confirmed(() -> sendJob(job, Traces.contextOf(traceparent))))
-                .onFailure().invoke(e -> failed("publish-job"))
-                .invoke(() -> store.confirmed(job.tenant(), EventLog.outboxJob(job.jobId())));
+                .chain(() -> CallerContext.resume(() -> publishAllNow(List.of(job), TraceHeaders.contextOf(traceparent)).get(0)));
     }
 
     /**
-     * A new job: its first state events, then, right behind the message that carries them on the one
-     * channel, the job itself, so subscribers hear that it is queued before any worker can start it.
-     * Completes once both are confirmed; fails if the job was not (see {@link #publishJob}).
+     * As {@link #publish}, for jobs submitted together (in the same messages, where their type and
+     * priority agree) whose types' queues are declared ({@link JobQueues#ensure}). One publication per
+     * job, in order; each completes on the broker client's thread.
      */
-    public Uni<Void> publishNew(JobMessage job, List<String> jsons, String traceparent) {
-        Context trace = Traces.contextOf(traceparent);
-        return queues.ensure(job.type()).chain(() -> {
-            CompletableFuture<Void> jobConfirmed = new CompletableFuture<>();
-            Uni<Void> events = publishStates(job.tenant(), job.jobId(), job.type(), jsons, trace, () -> {
-                try {
-                    sendJob(job, trace).whenComplete((ok, failure) -> settle(jobConfirmed, failure));
-                } catch (RuntimeException e) {
-                    jobConfirmed.completeExceptionally(e);
-                }
-            });
-            Uni<Void> queued = confirmed(() -> jobConfirmed)
-                    .onFailure().invoke(e -> failed("publish-job"))
-                    .invoke(() -> store.confirmed(job.tenant(), EventLog.outboxJob(job.jobId())));
-            return Uni.combine().all().unis(events, queued).discardItems();
-        });
-    }
-
-    /**
-     * Publishes state events of a job exactly as the event log returned them, in order, in the job's
-     * trace, gathered with other events of its type ({@link EventBatcher}). A failure is only logged:
-     * the events are in the log, which subscribers read, and in the outbox, from which they are
-     * published again.
-     */
-    public Uni<Void> publishStates(String tenant, String jobId, String jobType, List<String> jsons, String traceparent) {
-        return publishStates(tenant, jobId, jobType, jsons, Traces.contextOf(traceparent), null);
-    }
-
-    /** {@code then} runs right after the last event's message is handed to the channel. */
-    private Uni<Void> publishStates(String tenant, String jobId, String jobType, List<String> jsons, Context trace,
-            Runnable then) {
-        return Uni.createFrom().deferred(() -> {
-            if (jsons.isEmpty() && then != null) {
-                then.run();
-            }
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (int i = 0; i < jsons.size(); i++) {
-                String json = jsons.get(i);
-                CompletableFuture<Void> confirmation = batcher.publish(jobType, EventType.STATE, json, trace,
-                        i == jsons.size() - 1 ? then : null);
-                chain = chain.chain(() -> confirmed(() -> confirmation))
-                        .invoke(() -> registry.counter("jobcast.events.published", "kind", "state", "type", jobType).increment())
-                        .invoke(() -> store.confirmed(tenant, EventLog.outboxEvent(jobId, EventLog.seqOf(json))));
-            }
-            return chain;
-        }).onFailure().invoke(e -> failed("publish-event"))
-                .onFailure().invoke(e -> LOG.warnf("state events of %s not published yet (the outbox has them): %s",
-                        jobId, e.toString()))
-                .onFailure().recoverWithNull();
+    public List<CompletableFuture<Void>> publishAllNow(List<JobMessage> jobs, Context trace) {
+        List<Waiting> added = jobs.stream().map(job -> new Waiting(job, trace, new CompletableFuture<>())).toList();
+        List<Waiting> round;
+        synchronized (this) {
+            waiting.addAll(added);
+            round = publishing || waiting.isEmpty() ? null : takeWaiting();
+            publishing = publishing || round != null;
+        }
+        if (round != null) {
+            publishRound(round);
+        }
+        return added.stream().map(job -> job.confirmed().thenRun(() ->
+                store.confirmed(job.job().tenant(), EventLog.outboxJob(job.job().jobId())))).toList();
     }
 
     /** Asks every worker, best effort: what it asks is in Redis too, where workers look at their next heartbeat. */
     public Uni<Void> publishControl(ControlMessage message) {
-        return confirmed(() -> channel.publish(controlExchange, "", json(TRANSIENT), write(message), Context.current()))
-                .onFailure().invoke(e -> failed("publish-control"))
+        return CallerContext.resume(() -> channel.publish(controlExchange, "", json(TRANSIENT), write(message),
+                        Context.current()))
+                .onFailure().invoke(e -> controlErrors.increment())
                 .onFailure().invoke(e -> LOG.warnf("control message %s not sent: %s", message, e.toString()))
                 .onFailure().recoverWithNull();
     }
 
-    private CompletableFuture<Void> sendJob(JobMessage job, Context trace) {
-        return channel.publish(jobsExchange, job.type(), json(PERSISTENT).priority(job.priority()).messageId(job.jobId()),
-                write(job), trace);
+    /** Guarded by this. */
+    private List<Waiting> takeWaiting() {
+        List<Waiting> round = new ArrayList<>(waiting);
+        waiting.clear();
+        return round;
     }
 
-    /** Confirmed, continuing on the caller's Vert.x context (its request's log context), not the client's thread. */
-    private static Uni<Void> confirmed(Supplier<CompletableFuture<Void>> publication) {
-        return Uni.createFrom().deferred(() -> {
-            io.vertx.core.Context caller = Vertx.currentContext();
-            Executor resume = caller == null ? Runnable::run : command -> caller.runOnContext(ignored -> command.run());
-            return Uni.createFrom().completionStage(publication.get()).emitOn(resume);
+    /** Publishes a round's jobs, by type and priority, a message per {@code jobsPerMessage}; the next round starts once all are settled. */
+    private void publishRound(List<Waiting> round) {
+        Map<String, List<Waiting>> byQueue = new LinkedHashMap<>();
+        for (Waiting job : round) {
+            byQueue.computeIfAbsent(job.job().type() + "\u0000" + job.job().priority(), key -> new ArrayList<>()).add(job);
+        }
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (List<Waiting> jobs : byQueue.values()) {
+            for (int from = 0; from < jobs.size(); from += jobsPerMessage) {
+                sent.add(send(jobs.subList(from, Math.min(jobs.size(), from + jobsPerMessage))));
+            }
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> {
+            List<Waiting> next;
+            synchronized (this) {
+                if (waiting.isEmpty()) {
+                    publishing = false;
+                    return;
+                }
+                next = takeWaiting();
+            }
+            publishRound(next);
         });
     }
 
-    private static void settle(CompletableFuture<Void> future, Throwable failure) {
-        if (failure == null) {
-            future.complete(null);
-        } else {
-            future.completeExceptionally(failure);
+    private CompletableFuture<Void> send(List<Waiting> jobs) {
+        CompletableFuture<Void> confirmed;
+        try {
+            JobMessage first = jobs.get(0).job();
+            String body = JobMessage.writeAll(jobs.stream().map(Waiting::job).toList(), mapper);
+            confirmed = channel.publish(jobsExchange, first.type(), json(PERSISTENT).priority(first.priority())
+                    .messageId(first.jobId()), body, jobs.get(0).trace());
+        } catch (JsonProcessingException | RuntimeException e) {
+            confirmed = CompletableFuture.failedFuture(e);
         }
+        return confirmed.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                jobErrors.increment();
+            }
+            jobs.forEach(job -> {
+                if (failure == null) {
+                    job.confirmed().complete(null);
+                } else {
+                    job.confirmed().completeExceptionally(failure);
+                }
+            });
+        });
     }
 
     @PreDestroy
     void close() {
-        batcher.close();
         channel.close();
-    }
-
-    /** Counts what the broker refused or did not confirm in time, for operators (jobcast_rabbitmq_errors_total). */
-    private void failed(String operation) {
-        registry.counter("jobcast.rabbitmq.errors", "operation", operation).increment();
     }
 
     private String write(Object value) {

@@ -9,6 +9,7 @@ import io.vertx.rabbitmq.RabbitMQOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -66,6 +67,12 @@ public class JobQueues {
     public Uni<Void> ensure(String type) {
         return declared.computeIfAbsent(type, t -> declare(t).memoize().indefinitely())
                 .onFailure().invoke(() -> declared.remove(type));
+    }
+
+    /** Declares the queues of these types, those not declared yet. */
+    public Uni<Void> ensure(Collection<String> types) {
+        return types.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(types.stream().map(this::ensure).toList()).andFailFast().replaceWithVoid();
     }
 
     /** The depth of the type's queue: ready messages and consumers. */

@@ -2,10 +2,12 @@ package io.jobcast.jobs.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcast.api.InternalHeaders;
+import io.jobcast.api.JobState;
 import io.jobcast.jobs.Job;
 import io.jobcast.jobs.JobQuery;
 import io.jobcast.jobs.JobSearch;
 import io.jobcast.jobs.Jobs;
+import io.jobcast.jobs.Submissions;
 import io.jobcast.jobs.config.JobServiceConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -17,7 +19,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import io.jobcast.api.JobState;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -38,11 +39,13 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class JobResource {
 
     private final Jobs jobs;
+    private final Submissions submissions;
     private final JobSearch search;
     private final JobServiceConfig config;
 
-    public JobResource(Jobs jobs, JobSearch search, JobServiceConfig config) {
+    public JobResource(Jobs jobs, Submissions submissions, JobSearch search, JobServiceConfig config) {
         this.jobs = jobs;
+        this.submissions = submissions;
         this.search = search;
         this.config = config;
     }
@@ -73,7 +76,7 @@ public class JobResource {
     public Uni<RestResponse<Job>> submit(@Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant,
             @Parameter(description = "1-255 printable characters; the same key and body return the first job (kept 24 h).")
             @HeaderParam("Idempotency-Key") String idempotencyKey, JsonNode body) {
-        return jobs.submit(TenantHeader.require(tenant), body, idempotencyKey)
+        return submissions.submit(TenantHeader.require(tenant), body, idempotencyKey)
                 .map(submitted -> {
                     RestResponse.ResponseBuilder<Job> answer = RestResponse.ResponseBuilder.accepted(submitted.job())
                             .header("Location", submitted.job().links().get("self"));
@@ -90,19 +93,35 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "submitJobs", summary = "Submit many jobs in one request",
             description = "Each job is accepted or refused on its own; the answer has one result per job, in order."
-                    + " The path is /api/v1/jobs:batch.")
+                    + " The path is /api/v1/jobs:batch. With Prefer: return=minimal, an accepted job's result carries"
+                    + " its id and lastSeq instead of the whole job.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "BatchSubmission")))
     @APIResponse(responseCode = "200", description = "One result per job.",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Jobs.BatchResult.class)))
+            headers = @Header(name = "Preference-Applied", description = "return=minimal when the answer is minimal.",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Submissions.BatchResult.class)))
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @APIResponse(responseCode = "401", ref = "Unauthorized")
     @APIResponse(responseCode = "413", ref = "TooLarge")
     @APIResponse(responseCode = "429", ref = "TooManyRequests")
     @APIResponse(responseCode = "503", ref = "Unavailable")
-    public Uni<Jobs.BatchResult> submitBatch(@Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant,
-            @Parameter(hidden = true) @PathParam("batch") String batch, JsonNode body) {
-        return jobs.submitBatch(TenantHeader.require(tenant), body);
+    public Uni<RestResponse<Submissions.BatchResult>> submitBatch(
+            @Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant,
+            @Parameter(hidden = true) @PathParam("batch") String batch,
+            @Parameter(description = "return=minimal: each accepted job as its id and lastSeq (RFC 7240).",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"return=minimal", "return=representation"}))
+            @HeaderParam("Prefer") String prefer, JsonNode body) {
+        boolean minimal = prefer != null && prefer.replace(" ", "").toLowerCase(java.util.Locale.ROOT)
+                .contains("return=minimal");
+        return submissions.submitBatch(TenantHeader.require(tenant), body, minimal).map(result -> {
+            RestResponse.ResponseBuilder<Submissions.BatchResult> answer = RestResponse.ResponseBuilder.ok(result);
+            if (minimal) {
+                answer.header("Preference-Applied", "return=minimal");
+            }
+            return answer.build();
+        });
     }
 
     /** The tenant's jobs, newest first, filtered, a page at a time (follow {@code next}). */

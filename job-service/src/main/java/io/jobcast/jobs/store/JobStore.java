@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.ConfirmedOutbox;
 import io.jobcast.api.EventLog;
+import io.jobcast.api.EventLogWriter;
 import io.jobcast.api.JobKeys;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobTypeInfo;
+import io.jobcast.api.ScriptRunner;
 import io.jobcast.api.WorkerInfo;
+import io.jobcast.jobs.CallerContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.quarkus.redis.datasource.sortedset.ReactiveSortedSetCommands;
@@ -16,8 +20,7 @@ import io.quarkus.redis.datasource.sortedset.ScoredValue;
 import io.quarkus.redis.datasource.sortedset.ZRangeArgs;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
+import io.vertx.redis.client.Redis;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -30,10 +33,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
-/** Jobs, their indexes, job types and the worker registry in Redis; every change of a job goes through a script. */
+/**
+ * Jobs, their indexes, job types and the worker registry in Redis. Every change of a job goes
+ * through the event log's script, many per call ({@link EventLogWriter}).
+ */
 @ApplicationScoped
 public class JobStore {
 
@@ -49,32 +56,39 @@ public class JobStore {
     private final ObjectMapper mapper;
     private final Map<String, Long> tenantsAdded = new ConcurrentHashMap<>();
     private final ConfirmedOutbox outbox;
+    private final EventLogWriter writer;
+    private final Map<String, KnownType> knownTypes = new ConcurrentHashMap<>();
 
-    public JobStore(ReactiveRedisDataSource redis, ObjectMapper mapper) {
+    /** A registered job type, and when it was read ({@link System#nanoTime()}). */
+    private record KnownType(JobTypeInfo info, long readAt) {
+    }
+
+    private static final long TYPE_CACHE_NANOS = Duration.ofSeconds(5).toNanos();
+
+    public JobStore(ReactiveRedisDataSource redis, Redis client, ObjectMapper mapper, MeterRegistry registry) {
         this.redis = redis;
         this.hashes = redis.hash(String.class);
         this.sortedSets = redis.sortedSet(String.class);
         this.mapper = mapper;
+        this.writer = new EventLogWriter(new ScriptRunner(client), mapper, registry);
         this.outbox = new ConfirmedOutbox("outbox-removals", OUTBOX_FLUSH_EVERY, (key, members) ->
                 sortedSets.zrem(key, members.toArray(String[]::new)).subscribe().with(removed -> { },
                         failure -> LOG.debugf("confirmed publications stay in %s for now: %s", key, failure)));
     }
 
-    /** Runs a script of the event log: by its SHA-1, loading it first when Redis does not know it. */
-    public Uni<List<String>> run(EventLog.Call call) {
-        return redis.execute("EVALSHA", call.evalshaArgs())
-                .onFailure(JobStore::isNoScript).recoverWithUni(() -> redis.execute("EVAL", call.evalArgs()))
-                .map(JobStore::strings);
+    /** Applies a change to the event log, with others of its tenant (see {@link EventLogWriter}). */
+    public <R> Uni<R> apply(EventLog.Op<R> op) {
+        return CallerContext.resume(() -> writer.apply(op));
     }
 
-    /** Runs a script that changes a job and reads its outcome. */
-    public Uni<EventLog.Outcome> change(EventLog.Call call) {
-        return run(call).map(EventLog::outcome);
+    /** Applies changes of one tenant at once, in order; their results complete on Redis's thread. */
+    public <R> List<CompletableFuture<R>> applyAllNow(List<? extends EventLog.Op<R>> ops) {
+        return writer.applyAll(ops);
     }
 
-    /** The job's record, or {@code null} if there is none. */
+    /** The job's record (not its log), or {@code null} if there is none. */
     public Uni<JobRecord> find(String tenant, String jobId) {
-        return hashes.hgetall(JobKeys.record(tenant, jobId)).map(hash -> JobRecord.fromHash(hash, mapper));
+        return hashes.hmget(JobKeys.record(tenant, jobId), JobRecord.FIELDS).map(hash -> JobRecord.fromHash(hash, mapper));
     }
 
     /** Records in the order of the ids, a few at a time; missing ones (expired meanwhile) are left out. */
@@ -95,7 +109,7 @@ public class JobStore {
         Uni<Void> key = idempotencyKey == null ? Uni.createFrom().voidItem()
                 : redis.key().del(JobKeys.idempotencyKey(tenant, idempotencyKey)).replaceWithVoid();
         return sortedSets.zadd(JobKeys.prefix(tenant) + "expiring", 0, jobId)
-                .chain(() -> run(EventLog.expire(tenant, 1))).chain(() -> key);
+                .chain(() -> apply(EventLog.expire(tenant, 1))).chain(() -> key);
     }
 
     /** Takes a confirmed publication out of the tenant's outbox, with others confirmed about the same time. */
@@ -156,6 +170,38 @@ public class JobStore {
         return hashes.hget(JobKeys.JOB_TYPES, type).map(json -> json == null ? null : typeInfo(type, json));
     }
 
+    /**
+     * Those of {@code types} that are registered, by name. A registration is remembered for a few
+     * seconds (submissions of one type need not read it each time); an unknown type is read again
+     * each time, so a type is accepted as soon as its first worker registered it.
+     */
+    public Uni<Map<String, JobTypeInfo>> jobTypes(Set<String> types) {
+        long now = System.nanoTime();
+        Map<String, JobTypeInfo> found = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String type : types) {
+            KnownType known = knownTypes.get(type);
+            if (known != null && now - known.readAt() < TYPE_CACHE_NANOS) {
+                found.put(type, known.info());
+            } else {
+                missing.add(type);
+            }
+        }
+        if (missing.isEmpty()) {
+            return Uni.createFrom().item(found);
+        }
+        return hashes.hmget(JobKeys.JOB_TYPES, missing.toArray(String[]::new)).map(jsons -> {
+            jsons.forEach((type, json) -> {
+                if (json != null) {
+                    JobTypeInfo info = typeInfo(type, json);
+                    knownTypes.put(type, new KnownType(info, now));
+                    found.put(type, info);
+                }
+            });
+            return found;
+        });
+    }
+
     /** Every registered job type, by name. */
     public Uni<List<JobTypeInfo>> jobTypes() {
         return hashes.hgetall(JobKeys.JOB_TYPES).map(all -> all.entrySet().stream()
@@ -187,22 +233,5 @@ public class JobStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt " + type.getSimpleName() + " in Redis: " + json, e);
         }
-    }
-
-    private static boolean isNoScript(Throwable failure) {
-        return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
-    }
-
-    /** A script's reply as strings: the elements of an array reply, or the one value of another. */
-    private static List<String> strings(Response reply) {
-        if (reply == null) {
-            return List.of();
-        }
-        if (reply.type() != ResponseType.MULTI) {
-            return List.of(reply.toString());
-        }
-        List<String> strings = new ArrayList<>(reply.size());
-        reply.forEach(element -> strings.add(element == null ? null : element.toString()));
-        return strings;
     }
 }

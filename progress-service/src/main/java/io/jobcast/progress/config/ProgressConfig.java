@@ -8,9 +8,6 @@ import java.time.Duration;
 @ConfigMapping(prefix = "jobcast.progress")
 public interface ProgressConfig {
 
-    /** Names this replica's own queue on the events exchange; must differ between replicas. */
-    String replicaId();
-
     /** Open client connections (SSE, WebSocket, held long polls) this replica accepts. */
     @WithDefault("20000")
     int maxConnections();
@@ -18,14 +15,6 @@ public interface ProgressConfig {
     /** The same, per tenant, so one tenant cannot take a replica from the others. */
     @WithDefault("5000")
     int maxConnectionsPerTenant();
-
-    /**
-     * How long an event that arrived before an earlier one of its job or tenant waits for it (the
-     * publishers' channels race). Past it, what is missing is read from the log, once for all feeds
-     * of the job or tenant. 0 turns waiting off: each feed then reads the log at each gap.
-     */
-    @WithDefault("25ms")
-    Duration reorderWindow();
 
     Sse sse();
 

@@ -3,14 +3,15 @@ package io.jobcast.progress.poll;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
-import io.jobcast.progress.ProblemResponses;
 import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.DeliveryMetrics;
+import io.jobcast.progress.Feed;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
-import io.jobcast.progress.Feed;
+import io.jobcast.progress.ProblemResponses;
 import io.jobcast.progress.ResumePoint;
 import io.jobcast.progress.StreamedEvent;
+import io.jobcast.progress.config.ProgressConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.jobcast.progress.config.ProgressConfig;
 
 /**
  * Long polling at {@code GET /api/v1/jobs/{id}/progress?after=SEQ&wait=SECONDS}: answers at once
@@ -72,7 +72,7 @@ public class LongPollRoute {
             problems.send(response, requestId, e.problem());
             return;
         }
-        feeds.check(tenant, jobId).subscribe().with(ok -> {
+        feeds.check(tenant, jobId, after).subscribe().with(ok -> {
             if (!limits.tryAcquire(tenant)) {
                 problems.send(response.putHeader("Retry-After", "5"), requestId, ConnectionLimits.TOO_MANY);
                 return;
@@ -91,9 +91,7 @@ public class LongPollRoute {
                 }
             };
             response.closeHandler(closed -> poll.onAnswered.run());
-        }, failure -> problems.send(response, requestId, failure instanceof ProblemException problem ? problem.problem()
-                : new Problem("/problems/service-unavailable", "Events unavailable", 503,
-                        "The event log cannot be read right now; retry shortly.")));
+        }, failure -> problems.send(response, requestId, Feeds.problemOf(failure, jobId)));
     }
 
     private long waitMillis(String wait) {
@@ -161,8 +159,7 @@ public class LongPollRoute {
                 answered = true;
             }
             onAnswered.run();
-            problems.send(response, requestId, new Problem("/problems/service-unavailable", "Events unavailable",
-                    503, "The event log cannot be read right now; poll again with the same after."));
+            problems.send(response, requestId, Feeds.problemOf(failure, jobId));
         }
 
         void answer(boolean done) {

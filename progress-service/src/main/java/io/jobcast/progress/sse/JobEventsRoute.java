@@ -1,18 +1,17 @@
 package io.jobcast.progress.sse;
 
 import io.jobcast.api.InternalHeaders;
-import io.jobcast.api.Problem;
+import io.jobcast.api.ProblemException;
 import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.DeliveryMetrics;
-import io.jobcast.progress.FeedSink;
-import io.jobcast.progress.Outbox;
-import io.jobcast.progress.Feeds;
 import io.jobcast.progress.Feed;
-import io.jobcast.api.ProblemException;
+import io.jobcast.progress.FeedSink;
+import io.jobcast.progress.Feeds;
+import io.jobcast.progress.Outbox;
 import io.jobcast.progress.ProblemResponses;
 import io.jobcast.progress.ResumePoint;
 import io.jobcast.progress.StreamedEvent;
-import io.jobcast.api.Tenants;
+import io.jobcast.progress.config.ProgressConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -23,7 +22,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Set;
 import java.util.function.BiFunction;
-import io.jobcast.progress.config.ProgressConfig;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,9 +40,6 @@ import org.jboss.logging.Logger;
 public class JobEventsRoute {
 
     private static final Logger LOG = Logger.getLogger(JobEventsRoute.class);
-
-    private static final Problem MISSING_TENANT = new Problem("/problems/missing-tenant", "Missing tenant", 400,
-            "Requests reach progress-service through the gateway, which names the tenant.");
 
     private static final String TRANSPORT = "sse";
 
@@ -75,25 +71,25 @@ public class JobEventsRoute {
         router.get("/api/v1/jobs/:id/events").handler(context -> {
             String tenant = context.request().getHeader(InternalHeaders.TENANT);
             String jobId = context.pathParam("id");
-            stream(context, feeds.check(tenant, jobId), jobFrames,
+            stream(context, after -> feeds.check(tenant, jobId, after), jobFrames,
                     (after, sink) -> feeds.follow(tenant, jobId, after, sink));
         });
         router.get("/api/v1/events").handler(context -> {
             String tenant = context.request().getHeader(InternalHeaders.TENANT);
             Set<String> types = typesOf(context.request().getParam("type"));
             String tag = context.request().getParam("tag");
-            stream(context, Tenants.isValid(tenant) ? Uni.createFrom().voidItem()
-                            : Uni.createFrom().failure(new ProblemException(MISSING_TENANT)),
-                    tenantFrames, (after, sink) -> feeds.followTenant(tenant, after,
+            stream(context, after -> feeds.checkTenant(tenant, after), tenantFrames,
+                    (after, sink) -> feeds.followTenant(tenant, after,
                             new FeedSink.Filtered(sink, event -> event.matches(types, tag))));
         });
     }
 
     /**
-     * Answers a problem if the check fails; otherwise writes the stream's head, then follows the
-     * feed from the client's resume point, in {@code frames}.
+     * Answers a problem if the check of the client's resume point fails (a wrong job, too late to
+     * resume: an EventSource then stops for good rather than reconnect); otherwise writes the stream's
+     * head, then follows the feed from the resume point, in {@code frames}.
      */
-    private void stream(RoutingContext context, Uni<Void> check, SseFrames frames,
+    private void stream(RoutingContext context, Function<Long, Uni<Void>> check, SseFrames frames,
             BiFunction<Long, FeedSink, Feed> follow) {
         String requestId = context.request().getHeader(InternalHeaders.REQUEST_ID);
         long after;
@@ -105,7 +101,7 @@ public class JobEventsRoute {
         }
         HttpServerResponse response = context.response();
         String tenant = context.request().getHeader(InternalHeaders.TENANT);
-        check.subscribe().with(ok -> {
+        check.apply(after).subscribe().with(ok -> {
             if (!limits.tryAcquire(tenant)) {
                 problems.send(response, requestId, ConnectionLimits.TOO_MANY);
                 return;
@@ -132,18 +128,16 @@ public class JobEventsRoute {
                 limits.release(tenant);
                 metrics.closed(TRANSPORT);
             });
-        }, failure -> problems.send(response, requestId, failure instanceof ProblemException problem ? problem.problem()
-                : unavailable(failure)));
+        }, failure -> {
+            if (!(failure instanceof ProblemException)) {
+                LOG.warnf("cannot open an event stream: %s", failure.toString());
+            }
+            problems.send(response, requestId, Feeds.problemOf(failure, null));
+        });
     }
 
     private static Set<String> typesOf(String types) {
         return types == null || types.isBlank() ? Set.of() : Set.of(types.split(","));
-    }
-
-    private Problem unavailable(Throwable failure) {
-        LOG.warnf("cannot open an event stream: %s", failure.toString());
-        return new Problem("/problems/service-unavailable", "Events unavailable", 503,
-                "The event log cannot be read right now; retry shortly.");
     }
 
     private record SseSink(HttpServerResponse response, Outbox outbox) implements FeedSink {
@@ -168,6 +162,7 @@ public class JobEventsRoute {
             outbox.whenDrained(response::end);
         }
 
+        /** The client reconnects with Last-Event-ID: it resumes, or is told it is too late. */
         @Override
         public void fail(Throwable failure) {
             LOG.warnf("event stream broken, the client will resume: %s", failure.toString());

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
-import io.jobcast.progress.ConnectionLimits;
-import io.jobcast.progress.DeliveryMetrics;
-import io.jobcast.progress.FeedSink;
-import io.jobcast.progress.Outbox;
-import io.jobcast.progress.Feeds;
-import io.jobcast.progress.Feed;
 import io.jobcast.api.ProblemException;
 import io.jobcast.api.Tenants;
+import io.jobcast.progress.ConnectionLimits;
+import io.jobcast.progress.DeliveryMetrics;
+import io.jobcast.progress.Feed;
+import io.jobcast.progress.FeedSink;
+import io.jobcast.progress.Feeds;
+import io.jobcast.progress.Outbox;
 import io.jobcast.progress.StreamedEvent;
 import io.jobcast.progress.config.ProgressConfig;
 import io.quarkus.websockets.next.CloseReason;
@@ -137,7 +137,7 @@ public class ProgressSocket {
             return error(connection, message.jobId(), NOT_COVERED);
         }
         stop(connection, key);
-        Uni<Void> check = all ? Uni.createFrom().voidItem() : feeds.check(tenant, message.jobId());
+        Uni<Void> check = all ? feeds.checkTenant(tenant, after) : feeds.check(tenant, message.jobId(), after);
         Map<String, Object> ack = new LinkedHashMap<>();
         ack.put("op", "subscribed");
         ack.put(all ? "all" : "jobId", all ? true : message.jobId());
@@ -237,9 +237,8 @@ public class ProgressSocket {
         @Override
         public void fail(Throwable failure) {
             end();
-            error(connection, "*".equals(subscription) ? null : subscription, new Problem("/problems/service-unavailable", "Events unavailable", 503,
-                    "The event log cannot be read right now; subscribe again with after = the last seq received."))
-                    .subscribe().with(sent -> { }, ignored -> { });
+            String jobId = "*".equals(subscription) ? null : subscription;
+            error(connection, jobId, Feeds.problemOf(failure, jobId)).subscribe().with(sent -> { }, ignored -> { });
         }
     }
 }

@@ -18,9 +18,9 @@ public interface WorkerConfig {
     Optional<List<String>> types();
 
     /**
-     * How many jobs of each type this worker runs at once. Also the prefetch of the type's queue:
-     * the broker hands the worker no more unacknowledged jobs than it can run, so queued jobs stay
-     * available to other workers.
+     * How many jobs of each type this worker runs at once. Also the prefetch of the type's queue, in
+     * messages: a message carries up to job-service's {@code jobs-per-message} jobs, which wait here
+     * until a slot is free; the rest stay in the queue for other workers.
      */
     @WithDefault("8")
     int concurrency();
@@ -35,14 +35,6 @@ public interface WorkerConfig {
     /** How long a running job's lease lasts without renewal before job-service takes the job for stalled. */
     @WithDefault("PT30S")
     Duration lease();
-
-    /**
-     * The least time between two broker messages of one job type's events: the events that come
-     * sooner share the next message, so under load many fewer messages for up to this much latency.
-     * An event after a quiet spell goes at once. Zero sends every event in its own message.
-     */
-    @WithDefault("PT0.005S")
-    Duration eventLinger();
 
     /** On shutdown, how long running jobs may take to finish before they are returned to the queue. */
     @WithDefault("PT10S")

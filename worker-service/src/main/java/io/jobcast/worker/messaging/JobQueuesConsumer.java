@@ -1,5 +1,6 @@
 package io.jobcast.worker.messaging;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -7,12 +8,13 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.jobcast.api.ConfirmedPublisher;
+import io.jobcast.api.JobMessage;
 import io.jobcast.api.Topology;
 import io.jobcast.api.TraceHeaders;
 import io.jobcast.worker.Delivery;
 import io.jobcast.worker.JobRunner;
-import io.jobcast.worker.Workers;
 import io.jobcast.worker.WorkerShutdown;
+import io.jobcast.worker.Workers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -25,10 +27,13 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.Config;
@@ -38,9 +43,11 @@ import org.jboss.logging.MDC;
 
 /**
  * Takes jobs off the queue of each job type this worker runs, each on a channel of its own whose
- * prefetch is the type's concurrency, and runs each on a thread of its own; listens for control
- * messages. Acknowledgements happen when attempts end (acks late): a worker that dies mid-job
- * leaves its deliveries unacknowledged and the broker hands them to another worker.
+ * prefetch (in messages) is the type's concurrency, and runs them on the type's own threads, as
+ * many at once as its concurrency; listens for control messages. A message carries one job or
+ * several ({@link JobMessage#readAll}); it is acknowledged when all of its jobs' attempts have ended
+ * (acks late): a worker that dies mid-job leaves it unacknowledged and the broker hands it to
+ * another worker, where the event log refuses what already ended and fences what ran.
  *
  * <p>The RabbitMQ Java client recovers the connection, the declarations and the consumers after
  * the broker restarts, and ignores acknowledgements of deliveries from before the recovery (whose
@@ -62,16 +69,17 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
     private final String queuePrefix;
     private final String rejected;
     private final String controlExchange;
+    private final ObjectMapper mapper;
     private final AtomicInteger threads = new AtomicInteger();
-    private final ExecutorService runners = Executors.newCachedThreadPool(runnable ->
-            new Thread(runnable, "job-runner-" + threads.incrementAndGet()));
+    /** Each job type's runners: its concurrency in threads, and the jobs received waiting for one. */
+    private final Map<String, ThreadPoolExecutor> runners = new ConcurrentHashMap<>();
     /** Each job type's channel and the tag of its consumer, to cancel on shutdown. */
     private final Map<Channel, String> consumers = new ConcurrentHashMap<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile Connection connection;
 
     public JobQueuesConsumer(Workers workers, JobRunner runner, ControlListener control, OpenTelemetry openTelemetry,
-            MeterRegistry registry, Config config,
+            MeterRegistry registry, Config config, ObjectMapper mapper,
             @ConfigProperty(name = "jobcast.jobs.exchange") String exchange,
             @ConfigProperty(name = "jobcast.jobs.queue-prefix") String queuePrefix,
             @ConfigProperty(name = "jobcast.jobs.rejected") String rejected,
@@ -86,6 +94,10 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
         this.queuePrefix = queuePrefix;
         this.rejected = rejected;
         this.controlExchange = controlExchange;
+        this.mapper = mapper;
+        workers.concurrency().forEach((type, limit) -> runners.put(type, new ThreadPoolExecutor(limit, limit, 0,
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> new Thread(runnable,
+                        "job-runner-" + threads.incrementAndGet()))));
         this.factory = ConfirmedPublisher.connectionFactory(config);
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);
@@ -148,12 +160,24 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
             String queue = Topology.jobQueue(queuePrefix, type.getKey());
             channel.queueDeclare(queue, true, false, false, Topology.jobQueueArguments(rejected));
             channel.queueBind(queue, exchange, type.getKey());
+            ThreadPoolExecutor typeRunners = runners.get(type.getKey());
             String consumerTag = channel.basicConsume(queue, false, new DefaultConsumer(channel) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                    List<JobMessage> jobs;
+                    try {
+                        jobs = JobMessage.readAll(body, mapper);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.errorf("dead-lettering a message that holds no jobs: %s", e.getMessage());
+                        settle(channel, envelope, "reject", () -> channel.basicReject(envelope.getDeliveryTag(), false));
+                        return;
+                    }
                     Context published = openTelemetry.getPropagators().getTextMapPropagator()
                             .extract(Context.root(), properties.getHeaders(), TraceHeaders.GETTER);
-                    runners.execute(() -> runTraced(type.getKey(), published, new AmqpDelivery(channel, envelope, body)));
+                    AmqpMessage message = new AmqpMessage(channel, envelope, jobs.size());
+                    for (JobMessage job : jobs) {
+                        typeRunners.execute(new JobTask(type.getKey(), published, message.delivery(job)));
+                    }
                 }
             });
             consumers.put(channel, consumerTag);
@@ -174,10 +198,18 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
         }
     }
 
-    /** Stops taking jobs: the broker gives queued jobs to other workers; running ones finish or go back. */
+    /**
+     * Stops taking jobs: the broker gives queued jobs to other workers; received ones that have not
+     * started go back at once; running ones finish or go back.
+     */
     @Override
     public void stopIntake() {
         stopped.set(true);
+        runners.values().forEach(typeRunners -> {
+            List<Runnable> notStarted = new ArrayList<>();
+            typeRunners.getQueue().drainTo(notStarted);
+            notStarted.forEach(task -> ((JobTask) task).delivery().requeue());
+        });
         consumers.forEach((channel, consumerTag) -> {
             try {
                 channel.basicCancel(consumerTag);
@@ -190,7 +222,7 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
     /** Closes the connection: deliveries not acknowledged by now go back to the queue. */
     @Override
     public void close() {
-        runners.shutdown();
+        runners.values().forEach(ThreadPoolExecutor::shutdown);
         Connection current = connection;
         if (current != null && current.isOpen()) {
             try {
@@ -209,55 +241,93 @@ public class JobQueuesConsumer implements WorkerShutdown.Intake {
         }
     }
 
-    /** A delivery on one channel, settled once. */
-    private static final class AmqpDelivery implements Delivery {
+    /** A job waiting for one of its type's runners. */
+    private final class JobTask implements Runnable {
+
+        private final String type;
+        private final Context published;
+        private final Delivery delivery;
+
+        JobTask(String type, Context published, Delivery delivery) {
+            this.type = type;
+            this.published = published;
+            this.delivery = delivery;
+        }
+
+        Delivery delivery() {
+            return delivery;
+        }
+
+        @Override
+        public void run() {
+            runTraced(type, published, delivery);
+        }
+    }
+
+    /** A message on one channel: acknowledged once all its jobs are done, put back if any is to run again. */
+    private static final class AmqpMessage {
 
         private final Channel channel;
         private final Envelope envelope;
-        private final byte[] body;
-        private final AtomicBoolean settled = new AtomicBoolean();
+        private final AtomicInteger unsettled;
+        private volatile boolean runAgain;
 
-        AmqpDelivery(Channel channel, Envelope envelope, byte[] body) {
+        AmqpMessage(Channel channel, Envelope envelope, int jobs) {
             this.channel = channel;
             this.envelope = envelope;
-            this.body = body;
+            this.unsettled = new AtomicInteger(jobs);
         }
 
-        @Override
-        public byte[] body() {
-            return body;
-        }
+        Delivery delivery(JobMessage job) {
+            return new Delivery() {
+                private final AtomicBoolean settled = new AtomicBoolean();
 
-        @Override
-        public boolean redelivered() {
-            return envelope.isRedeliver();
-        }
+                @Override
+                public JobMessage job() {
+                    return job;
+                }
 
-        @Override
-        public void ack() {
-            settle("ack", () -> channel.basicAck(envelope.getDeliveryTag(), false));
-        }
+                @Override
+                public boolean redelivered() {
+                    return envelope.isRedeliver();
+                }
 
-        @Override
-        public void requeue() {
-            settle("requeue", () -> channel.basicNack(envelope.getDeliveryTag(), false, true));
-        }
+                @Override
+                public void ack() {
+                    settled(false);
+                }
 
-        @Override
-        public void reject() {
-            settle("reject", () -> channel.basicReject(envelope.getDeliveryTag(), false));
-        }
+                @Override
+                public void requeue() {
+                    settled(true);
+                }
 
-        private void settle(String how, Settlement settlement) {
-            if (!settled.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                settlement.run();
-            } catch (IOException | RuntimeException e) {
-                // The channel is gone: the broker requeued the message already, as a nack would.
-                LOG.debugf("could not %s delivery %d: %s", how, envelope.getDeliveryTag(), e.toString());
-            }
+                private void settled(boolean again) {
+                    if (!settled.compareAndSet(false, true)) {
+                        return;
+                    }
+                    if (again) {
+                        runAgain = true;
+                    }
+                    if (unsettled.decrementAndGet() == 0) {
+                        long tag = envelope.getDeliveryTag();
+                        if (runAgain) {
+                            settle(channel, envelope, "requeue", () -> channel.basicNack(tag, false, true));
+                        } else {
+                            settle(channel, envelope, "ack", () -> channel.basicAck(tag, false));
+                        }
+                    }
+                }
+            };
+        }
+    }
+
+    private static void settle(Channel channel, Envelope envelope, String how, Settlement settlement) {
+        try {
+            settlement.run();
+        } catch (IOException | RuntimeException e) {
+            // The channel is gone: the broker requeued the message already, as a nack would.
+            LOG.debugf("could not %s delivery %d: %s", how, envelope.getDeliveryTag(), e.toString());
         }
     }
 

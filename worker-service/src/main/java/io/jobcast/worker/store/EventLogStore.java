@@ -1,65 +1,58 @@
 package io.jobcast.worker.store;
 
-import io.jobcast.api.ConfirmedOutbox;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
+import io.jobcast.api.EventLogWriter;
 import io.jobcast.api.JobKeys;
+import io.jobcast.api.ScriptRunner;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
-import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
-import jakarta.annotation.PreDestroy;
+import io.vertx.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** The worker's side of Redis: the event log's scripts, job type registration, the worker registry. Blocking. */
+/**
+ * The worker's side of Redis: the event log (its changes gathered from all running attempts into
+ * few script calls, {@link EventLogWriter}), job type registration, the worker registry. Blocking.
+ */
 @ApplicationScoped
 public class EventLogStore {
 
+    /** A change that Redis does not answer within this time fails, rather than hang its attempt. */
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+
     private final RedisDataSource redis;
-    private final ConfirmedOutbox outbox;
+    private final EventLogWriter writer;
 
-    public EventLogStore(RedisDataSource redis) {
+    public EventLogStore(RedisDataSource redis, Redis client, ObjectMapper mapper, MeterRegistry registry) {
         this.redis = redis;
-        this.outbox = new ConfirmedOutbox("outbox-removals", Duration.ofMillis(10), (key, members) ->
-                redis.sortedSet(String.class).zrem(key, members.toArray(String[]::new)));
+        this.writer = new EventLogWriter(new ScriptRunner(client), mapper, registry);
     }
 
-    /** Runs a script by its SHA-1, loading it first when Redis does not know it (after a restart, say). */
-    public List<String> run(EventLog.Call call) {
-        Response reply;
+    /**
+     * Applies a change, with the others of its tenant that this worker's attempts ask for meanwhile,
+     * and waits for its result. Fails at once on an interrupted thread.
+     */
+    public <R> R apply(EventLog.Op<R> op) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted: " + op.getClass().getSimpleName() + " not applied");
+        }
         try {
-            reply = redis.execute("EVALSHA", call.evalshaArgs());
-        } catch (RuntimeException e) {
-            if (e.getMessage() == null || !e.getMessage().contains("NOSCRIPT")) {
-                throw e;
-            }
-            reply = redis.execute("EVAL", call.evalArgs());
+            return writer.apply(op).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Redis did not answer within " + PATIENCE.toSeconds() + " s", e);
         }
-        if (reply.type() != ResponseType.MULTI) {
-            return List.of(reply.toString());
-        }
-        List<String> strings = new ArrayList<>(reply.size());
-        reply.forEach(element -> strings.add(element == null ? null : element.toString()));
-        return strings;
-    }
-
-    /** Runs a script that changes a job and reads its outcome. */
-    public EventLog.Outcome change(EventLog.Call call) {
-        return EventLog.outcome(run(call));
-    }
-
-    /** Takes a confirmed publication out of the tenant's outbox, with others confirmed about the same time. */
-    public void confirmed(String tenant, String member) {
-        outbox.confirmed(tenant, member);
-    }
-
-    @PreDestroy
-    void close() {
-        outbox.close();
     }
 
     /** Makes job types known to job-service (type to its JSON registration). */

@@ -1,0 +1,384 @@
+-- Applies a batch of changes to a tenant's jobs, in order, atomically: input.ops, each a table with
+-- its name in 'op' (see the handlers below and io.jobcast.api.EventLog, which builds them).
+-- Replies {"results": [...]}, one result per op, in order.
+--
+-- An event is appended in one step that refuses it if JobState's table does not allow its
+-- transition, if a newer attempt superseded its attempt, if its message is not the job's current
+-- dispatch, or if it would move progress back; gives it the job's next seq and the tenant's next
+-- tseq; stores it in the job's record (field e<seq>, the job's log) with the record's new fields.
+-- What many jobs share is written once per call, after the last op: the state, lease, schedule and
+-- expiry indexes (each job's net move), the counts, the outbox, and ONE entry of the tenant's
+-- stream (entry id = the call's last tseq) holding every event of the call, in order, with the
+-- trace context input.traceparent, if the call has one (a sampled change asked for it).
+
+local events = {}        -- the call's event JSONs, in tseq order
+local tseq = nil         -- the tenant's last tseq, read at the first event
+local moves = {}         -- job id -> {from, to, type, created, ttl, lease, runAt}: each job's net move
+local moved = {}         -- the same, in first-touch order
+local index_adds = {}    -- key -> {score, member, ...}
+local index_removals = {}-- key -> {member, ...}
+local outbox = {}        -- job id -> true (publish its message) or false (published, or no longer to)
+
+local function add(key, score, member)
+  local list = index_adds[key] or {}
+  index_adds[key] = list
+  list[#list + 1] = score
+  list[#list + 1] = member
+end
+
+local function remove(key, member)
+  local list = index_removals[key] or {}
+  index_removals[key] = list
+  list[#list + 1] = member
+end
+
+local function next_tseq()
+  if not tseq then tseq = tonumber(redis.call('GET', P .. 'tseq') or '0') end
+  tseq = tseq + 1
+  return tseq
+end
+
+-- Appends an event of the job: its JSON is the template completed with seq, attempt and tseq; the
+-- record takes the new state, attempt and seq, the event as field e<seq>, and the given fields.
+local function append(job, attempt, to, template, fields, states)
+  local seq = job.seq + 1
+  local json = '{"seq":' .. seq .. ',"attempt":' .. attempt .. ',"tseq":' .. next_tseq() .. ','
+      .. string.sub(template, PREFIX_LEN + 1)
+  local args = {'state', to, 'attempt', attempt, 'seq', seq, EVENT_FIELD .. seq, json}
+  for name, value in pairs(fields or {}) do
+    args[#args + 1] = name
+    args[#args + 1] = value
+  end
+  local key = record_key(job.id)
+  redis.call('HSET', key, unpack(args))
+  if seq > JOB_LOG_MAX then redis.call('HDEL', key, EVENT_FIELD .. (seq - JOB_LOG_MAX)) end
+  events[#events + 1] = json
+  local move = moves[job.id]
+  if not move then
+    move = {from = job.state, type = job.type, created = job.createdMs, ttl = job.ttlMs}
+    moves[job.id] = move
+    moved[#moved + 1] = job.id
+  end
+  move.to = to
+  if to == S.SCHEDULED then move.runAt = job.runAtMs end
+  job.seq, job.attempt, job.state = seq, attempt, to
+  states[#states + 1] = to
+end
+
+local function leased(job, lease_ms)
+  moves[job.id].lease = NOW + lease_ms
+end
+
+-- cjson writes an empty table as {}: an empty list is left out of a reply instead (Java reads it as empty).
+local function list(t) if #t == 0 then return nil end return t end
+
+local function applied(job, states, extra)
+  local result = extra or {}
+  result.attempt, result.seq, result.states = job.attempt, job.seq, list(states)
+  return {applied = result}
+end
+
+-- The record fields every event updates, from the op (percent, message, updatedAt and the like).
+local function fields_of(op) return op.fields or {} end
+
+local handlers = {}
+
+-- A new job: QUEUED with its first dispatch, or SCHEDULED. op: id, type, state, event, createdMs,
+-- runAtMs, tags, idempotency {key, bodyHash, ttlSeconds} (optional), fields.
+function handlers.create(op)
+  local idem_key = op.idempotency and (P .. 'idem:' .. op.idempotency.key)
+  if idem_key then
+    local previous = redis.call('GET', idem_key)
+    if previous then
+      local space = string.find(previous, ' ', 1, true)
+      local result = refused(R.DUPLICATE_SUBMISSION)
+      result.refused.existingId = string.sub(previous, 1, space - 1)
+      result.refused.bodyHash = string.sub(previous, space + 1)
+      return result
+    end
+  end
+  if redis.call('EXISTS', record_key(op.id)) == 1 then return refused(R.ALREADY_EXISTS) end
+  local queued = op.state == S.QUEUED
+  local fields = fields_of(op)
+  fields.createdMs, fields.runAtMs, fields.dispatch = op.createdMs, op.runAtMs, queued and 1 or 0
+  local job = {id = op.id, seq = 0, attempt = 0, state = nil, type = op.type, createdMs = op.createdMs,
+    ttlMs = tonumber(fields.ttlMs), runAtMs = op.runAtMs}
+  local states = {}
+  append(job, 0, op.state, op.event, fields, states)
+  add(P .. 'jobs', op.createdMs, op.id)
+  add(P .. 'type:' .. op.type, op.createdMs, op.id)
+  for _, tag in ipairs(op.tags or {}) do add(P .. 'tag:' .. tag, op.createdMs, op.id) end
+  if idem_key then
+    redis.call('SET', idem_key, op.id .. ' ' .. op.idempotency.bodyHash, 'EX', op.idempotency.ttlSeconds)
+  end
+  if queued then outbox[op.id] = true end
+  return applied(job, states, {dispatch = queued and 1 or 0})
+end
+
+-- A worker claims a job it received, starting a new attempt. op: id, dispatch, redelivered, leaseMs,
+-- event, fields. A RUNNING job may be claimed again only through a redelivery (its worker died),
+-- only while attempts are left and no cancellation waits.
+function handlers.claim(op)
+  local job = load(op.id, {'dispatch', 'lastAttempt', 'cancelRequested', 'checkpoint', 'checkpointPercent'})
+  if not job then return refused(R.UNKNOWN_JOB) end
+  if job.dispatch ~= op.dispatch then return refused(R.STALE_DISPATCH, job) end
+  if not SOURCES[S.RUNNING][job.state] then return refused(R.ILLEGAL_TRANSITION, job) end
+  if job.state == S.RUNNING then
+    if not op.redelivered then return refused(R.STALE_DISPATCH, job) end
+    if job.cancelRequested == '1' then return refused(R.CANCEL_REQUESTED, job) end
+    if job.attempt >= job.lastAttempt then return refused(R.NO_ATTEMPTS_LEFT, job) end
+  end
+  local states = {}
+  append(job, job.attempt + 1, S.RUNNING, op.event, fields_of(op), states)
+  leased(job, op.leaseMs)
+  outbox[op.id] = false
+  return applied(job, states, {checkpoint = job.checkpoint, checkpointPercent = job.checkpointPercent,
+    lastAttempt = job.lastAttempt})
+end
+
+-- Checks that the op's attempt is the job's current one and RUNNING; the refusal if not.
+local function running_attempt(job, op)
+  if not job then return refused(R.UNKNOWN_JOB) end
+  if job.attempt ~= op.attempt then return refused(R.STALE_ATTEMPT, job) end
+  if job.state ~= S.RUNNING then return refused(R.ILLEGAL_TRANSITION, job) end
+  return nil
+end
+
+-- Progress of the attempt a worker holds; renews its lease. op: id, attempt, percent, leaseMs, event,
+-- fields (a checkpoint saved with it, if any). Refused once a cancellation waits, so the handler stops.
+function handlers.progress(op)
+  local job = load(op.id, {'percent', 'cancelRequested'})
+  local refusal = running_attempt(job, op)
+  if refusal then return refusal end
+  if job.cancelRequested == '1' then return refused(R.CANCEL_REQUESTED, job) end
+  if op.percent < job.percent then return refused(R.PROGRESS_BACKWARDS, job) end
+  local states = {}
+  append(job, job.attempt, S.RUNNING, op.event, fields_of(op), states)
+  leased(job, op.leaseMs)
+  return applied(job, states)
+end
+
+-- The end of the attempt a worker holds: SUCCEEDED, CANCELLED (it stopped for a cancellation), or
+-- QUEUED when the worker returns it unfinished (returned: the attempt does not count). op: id,
+-- attempt, to, returned, event, fields.
+function handlers.finish(op)
+  local job = load(op.id, {'lastAttempt'})
+  local refusal = running_attempt(job, op)
+  if refusal then return refusal end
+  if not SOURCES[op.to][job.state] then return refused(R.ILLEGAL_TRANSITION, job) end
+  local fields = fields_of(op)
+  if op.returned then fields.lastAttempt = job.lastAttempt + 1 end
+  local states = {}
+  append(job, job.attempt, op.to, op.event, fields, states)
+  return applied(job, states)
+end
+
+-- An attempt failed (its handler threw, it timed out, or its lease ran out): FAILED, then at once
+-- DEAD (no attempt left, or permanent) or SCHEDULED at retryAtMs; CANCELLED instead if a cancellation
+-- waits. op: id, attempt, retryAtMs, permanent, ifLeaseExpired (the stall detector: nothing while the
+-- lease is held), events {failed, scheduled, dead, cancelled}, fields {failed, scheduled, dead, cancelled}.
+function handlers.fail(op)
+  local job = load(op.id, {'lastAttempt', 'cancelRequested'})
+  local refusal = running_attempt(job, op)
+  if refusal then return refusal end
+  if op.ifLeaseExpired then
+    local lease = redis.call('ZSCORE', P .. 'leases', op.id)
+    if lease and tonumber(lease) > NOW then return refused(R.LEASE_HELD, job) end
+  end
+  local states = {}
+  if job.cancelRequested == '1' then
+    append(job, job.attempt, S.CANCELLED, op.events.cancelled, op.fields.cancelled, states)
+    return applied(job, states)
+  end
+  append(job, job.attempt, S.FAILED, op.events.failed, op.fields.failed, states)
+  if op.permanent or job.attempt >= job.lastAttempt then
+    append(job, job.attempt, S.DEAD, op.events.dead, op.fields.dead, states)
+  else
+    job.runAtMs = op.retryAtMs
+    op.fields.scheduled.runAtMs = op.retryAtMs
+    append(job, job.attempt, S.SCHEDULED, op.events.scheduled, op.fields.scheduled, states)
+  end
+  return applied(job, states)
+end
+
+-- Saves a handler's checkpoint for the attempt it runs, without an event. op: id, attempt, checkpoint.
+function handlers.checkpoint(op)
+  local job = load(op.id, {'percent', 'cancelRequested'})
+  local refusal = running_attempt(job, op)
+  if refusal then return refusal end
+  if job.cancelRequested == '1' then return refused(R.CANCEL_REQUESTED, job) end
+  redis.call('HSET', record_key(op.id), 'checkpoint', op.checkpoint, 'checkpointPercent', job.percent)
+  return applied(job, {})
+end
+
+-- Puts a job back in the queue with a new dispatch number: a SCHEDULED job that is due (nowMs on
+-- the submitter's clock, which runAt is in), or, byRequest, a retryable one with a fresh set of
+-- attempts. op: id, byRequest, nowMs, event, fields.
+function handlers.requeue(op)
+  local job = load(op.id, {'maxAttempts', 'dispatch'})
+  if not job then return refused(R.UNKNOWN_JOB) end
+  local allowed = op.byRequest and RETRYABLE[job.state] or job.state == S.SCHEDULED
+  if not (allowed and SOURCES[S.QUEUED][job.state]) then return refused(R.ILLEGAL_TRANSITION, job) end
+  local fields = fields_of(op)
+  if op.byRequest then
+    fields.lastAttempt, fields.cancelRequested, fields.finishedAt = job.attempt + job.maxAttempts, '0', ''
+  elseif job.runAtMs > op.nowMs then
+    return refused(R.NOT_DUE, job)
+  end
+  fields.dispatch = job.dispatch + 1
+  local states = {}
+  append(job, job.attempt, S.QUEUED, op.event, fields, states)
+  outbox[op.id] = true
+  return applied(job, states, {dispatch = job.dispatch + 1})
+end
+
+-- Cancels a job by request: one that has not started ends CANCELLED at once; for a RUNNING one the
+-- request is stored (cancelRequested in the reply) and its worker stops it. op: id, event, fields.
+function handlers.cancel(op)
+  local job = load(op.id)
+  if not job then return refused(R.UNKNOWN_JOB) end
+  if job.state == S.RUNNING then
+    redis.call('HSET', record_key(op.id), 'cancelRequested', '1')
+    return applied(job, {}, {cancelRequested = true})
+  end
+  if not CANCELLABLE[job.state] then return refused(R.ILLEGAL_TRANSITION, job) end
+  local states = {}
+  append(job, job.attempt, S.CANCELLED, op.event, fields_of(op), states)
+  outbox[op.id] = false
+  return applied(job, states)
+end
+
+-- A worker's heartbeat renews the leases of the attempts it runs. op: leaseMs, attempts [{id, attempt}].
+-- Replies the ids whose cancellation was requested and those the worker no longer owns, to stop both.
+function handlers.renew(op)
+  local cancel, lost = {}, {}
+  for _, held in ipairs(op.attempts) do
+    local job = load(held.id, {'cancelRequested'})
+    if job and job.state == S.RUNNING and job.attempt == held.attempt then
+      add(P .. 'leases', NOW + op.leaseMs, held.id)
+      if job.cancelRequested == '1' then cancel[#cancel + 1] = held.id end
+    else
+      lost[#lost + 1] = held.id
+    end
+  end
+  return {renewed = {cancel = list(cancel), lost = list(lost)}}
+end
+
+-- Job ids of a time-ordered set ('leases' or 'scheduled') that are due. op: set, limit, nowMs (the
+-- caller's clock; absent for Redis's).
+function handlers.due(op)
+  local ids = redis.call('ZRANGEBYSCORE', P .. op.set, '-inf', op.nowMs or NOW, 'LIMIT', 0, op.limit)
+  return {due = {ids = list(ids)}}
+end
+
+-- Takes up to op.limit job messages whose publication was not confirmed in time, each with a new
+-- dispatch number (any older message of the job is stale) and a new grace period, so that
+-- concurrent sweepers do not take it too. Members of jobs no longer QUEUED are dropped.
+function handlers.sweep(op)
+  local jobs = {}
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', P .. 'outbox', '-inf', NOW, 'LIMIT', 0, op.limit)) do
+    local id = string.sub(member, 3)
+    local job = load(id, {'dispatch'})
+    if job and job.state == S.QUEUED then
+      redis.call('HSET', record_key(id), 'dispatch', job.dispatch + 1)
+      redis.call('ZADD', P .. 'outbox', NOW + OUTBOX_GRACE_MS, member)
+      jobs[#jobs + 1] = {id = id, dispatch = job.dispatch + 1}
+    else
+      redis.call('ZREM', P .. 'outbox', member)
+    end
+  end
+  return {swept = {jobs = list(jobs)}}
+end
+
+-- Deletes up to op.limit finished jobs whose time is up, with their index entries.
+function handlers.expire(op)
+  local due = redis.call('ZRANGEBYSCORE', P .. 'expiring', '-inf', NOW, 'LIMIT', 0, op.limit)
+  for _, id in ipairs(due) do
+    local job = load(id, {'tags'})
+    if job then
+      redis.call('ZREM', P .. 'state:' .. job.state, id)
+      redis.call('HINCRBY', P .. 'counts', job.type .. ':' .. job.state, -1)
+      redis.call('ZREM', P .. 'type:' .. job.type, id)
+      for _, tag in ipairs(cjson.decode(job.tags or '[]')) do redis.call('ZREM', P .. 'tag:' .. tag, id) end
+    end
+    for _, set in ipairs({'jobs', 'expiring', 'leases', 'scheduled', 'outbox'}) do
+      redis.call('ZREM', P .. set, set == 'outbox' and ('j:' .. id) or id)
+    end
+    redis.call('DEL', record_key(id))
+  end
+  return {expired = {count = #due}}
+end
+
+-- Keeps the tenant's stream for op.retentionMs: notes where the stream is now (a mark: tseq by time)
+-- and trims the entries that the newest mark older than the retention covers.
+function handlers.trim(op)
+  local now_at = redis.call('GET', P .. 'tseq')
+  if not now_at then return {trimmed = {before = 0}} end
+  redis.call('ZADD', P .. 'marks', NOW, now_at)
+  local old = redis.call('ZRANGEBYSCORE', P .. 'marks', '-inf', NOW - op.retentionMs)
+  local before = 0
+  if #old > 0 then
+    for _, mark in ipairs(old) do before = math.max(before, tonumber(mark)) end
+    redis.call('XTRIM', P .. 'events', 'MINID', before + 1)
+    redis.call('ZREMRANGEBYSCORE', P .. 'marks', '-inf', NOW - op.retentionMs)
+    redis.call('SET', P .. 'history', before)
+  end
+  return {trimmed = {before = before}}
+end
+
+local function apply_in_chunks(command, key, args, step)
+  local chunk = 1000 * step
+  for i = 1, #args, chunk do
+    redis.call(command, key, unpack(args, i, math.min(i + chunk - 1, #args)))
+  end
+end
+
+-- What the ops share, once per call.
+local function flush()
+  local counts = {}
+  local function count(field, delta) counts[field] = (counts[field] or 0) + delta end
+  for _, id in ipairs(moved) do
+    local move = moves[id]
+    local from, to = move.from, move.to
+    if from ~= to then
+      if from then
+        remove(P .. 'state:' .. from, id)
+        count(move.type .. ':' .. from, -1)
+        if from == S.RUNNING then remove(P .. 'leases', id) end
+        if from == S.SCHEDULED then remove(P .. 'scheduled', id) end
+        if TERMINAL[from] then remove(P .. 'expiring', id) end
+      end
+      add(P .. 'state:' .. to, move.created, id)
+      count(move.type .. ':' .. to, 1)
+      if TERMINAL[to] then add(P .. 'expiring', NOW + move.ttl, id) end
+      if to == S.SCHEDULED then add(P .. 'scheduled', move.runAt, id) end
+    end
+    if to == S.RUNNING and move.lease then add(P .. 'leases', move.lease, id) end
+  end
+  for id, publish in pairs(outbox) do
+    if publish then add(P .. 'outbox', NOW + OUTBOX_GRACE_MS, 'j:' .. id) else remove(P .. 'outbox', 'j:' .. id) end
+  end
+  for key, members in pairs(index_removals) do apply_in_chunks('ZREM', key, members, 1) end
+  for key, scored in pairs(index_adds) do apply_in_chunks('ZADD', key, scored, 2) end
+  for field, delta in pairs(counts) do
+    if delta ~= 0 then redis.call('HINCRBY', P .. 'counts', field, delta) end
+  end
+  if #events > 0 then
+    redis.call('SET', P .. 'tseq', tseq)
+    local body = #events == 1 and events[1] or ('[' .. table.concat(events, ',') .. ']')
+    if input.traceparent then
+      redis.call('XADD', P .. 'events', tseq .. '-0', STREAM_FIELD, body, STREAM_TRACE_FIELD, input.traceparent)
+    else
+      redis.call('XADD', P .. 'events', tseq .. '-0', STREAM_FIELD, body)
+    end
+  end
+end
+
+local results = {}
+for i, op in ipairs(input.ops) do
+  local handler = handlers[op.op]
+  if not handler then error('unknown op ' .. tostring(op.op)) end
+  results[i] = handler(op)
+end
+flush()
+return cjson.encode({results = results})
