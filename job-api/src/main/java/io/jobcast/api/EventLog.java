@@ -16,6 +16,8 @@ import java.util.Map;
 
 /**
  * The event log in Redis and the changes ({@link Op}s) that its script ({@link Script#CHANGE}) makes.
+ * An op's {@code fields} are record fields to set; they travel as a flat list of names and values
+ * ({@link EventLogWriter}), which the script passes to {@code HSET} as they are.
  *
  * <p>Every event of a job, whoever emits it (job-service on submission, scheduling and requests, a
  * worker while it runs the job), is appended by the script in one atomic step that
@@ -108,8 +110,8 @@ public final class EventLog {
     }
 
     public record Create(@JsonIgnore String tenant, String id, String type, JobState state, String event,
-            long createdMs, long runAtMs, List<String> tags, Idempotency idempotency, Map<String, String> fields)
-            implements JobChange {
+            long createdMs, long runAtMs, long ttlMs, List<String> tags, Idempotency idempotency,
+            Map<String, String> fields) implements JobChange {
 
         @Override
         public String jobType() {
@@ -122,7 +124,7 @@ public final class EventLog {
     }
 
     public record Progress(@JsonIgnore String tenant, @JsonIgnore String jobType, String id, int attempt, int percent,
-            long leaseMs, String event, Map<String, String> fields) implements JobChange {
+            String event, Map<String, String> fields) implements JobChange {
     }
 
     public record Finish(@JsonIgnore String tenant, @JsonIgnore String jobType, String id, int attempt, JobState to,
@@ -348,7 +350,8 @@ public final class EventLog {
         fields.put("traceparent", traceparent == null ? "" : traceparent);
         putEventFields(fields, first);
         return new Create(job.tenant(), job.jobId(), job.type(), first.state(), template(first, mapper),
-                job.createdAt().toEpochMilli(), scheduled ? runAt.toEpochMilli() : 0, job.tags(), idempotency, fields);
+                job.createdAt().toEpochMilli(), scheduled ? runAt.toEpochMilli() : 0, ttl.toMillis(), job.tags(),
+                idempotency, fields);
     }
 
     /**
@@ -372,11 +375,11 @@ public final class EventLog {
     }
 
     /**
-     * Progress of the attempt the worker holds, with a checkpoint to resume from (or null); it also
-     * renews the attempt's lease.
+     * Progress of the attempt the worker holds, with a checkpoint to resume from (or null). Its lease
+     * is renewed by the worker's heartbeat ({@link #renew}), not by each event.
      */
     public static Progress progress(JobRef job, int attempt, int percent, String message, JsonNode checkpoint,
-            Duration lease, Instant now, ObjectMapper mapper) {
+            Instant now, ObjectMapper mapper) {
         JobEvent event = JobEvent.ofProgress(job, attempt, percent, message, now);
         Map<String, String> fields = new LinkedHashMap<>();
         if (checkpoint != null) {
@@ -384,8 +387,7 @@ public final class EventLog {
             fields.put("checkpointPercent", Integer.toString(percent));
         }
         putEventFields(fields, event);
-        return new Progress(job.tenant(), job.type(), job.jobId(), attempt, percent, lease.toMillis(),
-                template(event, mapper), fields);
+        return new Progress(job.tenant(), job.type(), job.jobId(), attempt, percent, template(event, mapper), fields);
     }
 
     /** The attempt the worker holds succeeded with {@code result}. */

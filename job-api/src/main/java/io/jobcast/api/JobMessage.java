@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A job to run, as published on the jobs exchange with the job type as routing key, persistent and
@@ -55,15 +56,19 @@ public record JobMessage(
 
     /** The jobs of one message body: one job's JSON object, or an array of them. */
     public static List<JobMessage> readAll(byte[] body, ObjectMapper mapper) throws IOException {
-        JsonNode tree = mapper.readTree(body);
-        if (tree == null || !(tree.isObject() || (tree.isArray() && !tree.isEmpty()))) {
-            throw new IOException("a job message is a job's JSON object or a non-empty array of them");
+        int first = 0;
+        while (first < body.length && Character.isWhitespace(body[first])) {
+            first++;
         }
-        List<JobMessage> jobs = new ArrayList<>(tree.size());
-        for (JsonNode job : tree.isArray() ? tree : List.of(tree)) {
-            jobs.add(mapper.treeToValue(job, JobMessage.class));
+        if (first < body.length && body[first] == '[') {
+            JobMessage[] jobs = mapper.readValue(body, JobMessage[].class);
+            if (jobs.length > 0 && Arrays.stream(jobs).allMatch(Objects::nonNull)) {
+                return List.of(jobs);
+            }
+        } else if (first < body.length && body[first] == '{') {
+            return List.of(mapper.readValue(body, JobMessage.class));
         }
-        return jobs;
+        throw new IOException("a job message is a job's JSON object or a non-empty array of them");
     }
 
     /** The body of one message of these jobs (of one type and priority): an object for one, an array for several. */

@@ -20,8 +20,8 @@ public final class ScriptRunner {
     }
 
     /** Runs {@code script} with the tenant key prefix {@code key} and its JSON argument; completes with its JSON reply. */
-    public CompletableFuture<String> run(Script script, String key, String argument) {
-        CompletableFuture<String> reply = new CompletableFuture<>();
+    public CompletableFuture<byte[]> run(Script script, String key, byte[] argument) {
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
         redis.send(call(Command.EVALSHA, script.sha1(), key, argument)).onComplete(bySha -> {
             if (bySha.succeeded()) {
                 reply.complete(text(bySha.result()));
@@ -40,12 +40,12 @@ public final class ScriptRunner {
         return reply;
     }
 
-    private static Request call(Command command, String script, String key, String argument) {
+    private static Request call(Command command, String script, String key, byte[] argument) {
         return Request.cmd(command).arg(script).arg(1).arg(key).arg(argument);
     }
 
-    private static String text(Response response) {
-        return response == null ? null : response.toString();
+    private static byte[] text(Response response) {
+        return response == null ? null : response.toBytes();
     }
 
     private static boolean isNoScript(Throwable failure) {

@@ -18,7 +18,7 @@ import io.jobcast.jobs.messaging.JobQueues;
 import io.jobcast.jobs.store.JobStore;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Accepts jobs: one submission, or a batch in which each job is accepted or refused on its own.
@@ -39,7 +40,7 @@ import java.util.concurrent.CompletableFuture;
  * so a job answered 202 is never lost. One whose message is not confirmed is removed again, and
  * answered 503.
  */
-@ApplicationScoped
+@Singleton // no client proxy: it is called several times per job
 public class Submissions {
 
     private final JobStore store;
@@ -81,8 +82,23 @@ public class Submissions {
     private record Candidate(int index, JobSubmission submission, String idempotencyKey, JsonNode body) {
     }
 
-    /** What became of one candidate: submitted, or refused with a problem. */
-    private record Result(int index, Submitted submitted, Problem problem) {
+    /** A candidate as stored: its message and the op that created it. */
+    private record Stored(Candidate candidate, JobMessage job, EventLog.Create create) {
+    }
+
+    /**
+     * What became of one candidate: accepted (its id and lastSeq, and the whole job, made only if an
+     * answer shows it), or refused with a problem.
+     */
+    private record Result(int index, String id, long lastSeq, Supplier<Job> job, boolean replayed, Problem problem) {
+
+        static Result refused(int index, Problem problem) {
+            return new Result(index, null, 0, null, false, problem);
+        }
+
+        Submitted submitted() {
+            return new Submitted(job.get(), replayed);
+        }
     }
 
     /** Stores the job, publishes it and completes once the broker confirmed it (a delayed job: once stored). */
@@ -103,7 +119,7 @@ public class Submissions {
                 .map(results -> results.get(0))
                 .chain(result -> result.problem() != null
                         ? Uni.createFrom().failure(new ProblemException(result.problem()))
-                        : Uni.createFrom().item(result.submitted()));
+                        : Uni.createFrom().item(result::submitted));
     }
 
     /** Submits each job of {@code {"jobs": [...]}} on its own: a bad item does not stop the others. */
@@ -131,7 +147,8 @@ public class Submissions {
         return accept(tenant, candidates).map(results -> {
             for (Result result : results) {
                 answers.set(result.index(), result.problem() != null ? refused(result.index(), result.problem())
-                        : accepted(result.index(), result.submitted().job(), minimal));
+                        : minimal ? new BatchItem(result.index(), 202, result.id(), result.lastSeq(), null, null)
+                        : new BatchItem(result.index(), 202, null, null, result.job().get(), null));
             }
             int accepted = (int) answers.stream().filter(item -> item.problem() == null).count();
             return new BatchResult(accepted, answers.size() - accepted, answers);
@@ -160,26 +177,25 @@ public class Submissions {
         String traceparent = TraceHeaders.currentTraceparent();
         Context trace = TraceHeaders.contextOf(traceparent);
         List<CompletableFuture<Result>> results = new ArrayList<>(candidates.size());
-        List<EventLog.Create> creates = new ArrayList<>(candidates.size());
-        List<Candidate> creating = new ArrayList<>(candidates.size());
+        List<Stored> creating = new ArrayList<>(candidates.size());
         // One per candidate, in order: a refusal now, or null until the job is stored and published.
         for (Candidate candidate : candidates) {
             JobTypeInfo type = types.get(candidate.submission().type());
             if (type == null) {
-                results.add(CompletableFuture.completedFuture(new Result(candidate.index(), null,
+                results.add(CompletableFuture.completedFuture(Result.refused(candidate.index(),
                         JobProblems.unknownTypeProblem(candidate.submission().type(),
                                 known.stream().map(JobTypeInfo::type).toList()))));
                 continue;
             }
-            creates.add(create(tenant, candidate, type, now, traceparent));
-            creating.add(candidate);
+            creating.add(create(tenant, candidate, type, now, traceparent));
             results.add(null); // filled in below, in order
         }
-        List<CompletableFuture<EventLog.Outcome>> outcomes = store.applyAllNow(creates);
+        List<CompletableFuture<EventLog.Outcome>> outcomes = store.applyAllNow(creating.stream().map(Stored::create)
+                .toList());
         // One script call answers them all: publish the request's jobs together, so that they share messages.
         CompletableFuture<Void> stored = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
         return CallerContext.resume(() -> stored.thenCompose(ignored -> {
-            List<CompletableFuture<Result>> settled = settle(tenant, creating, creates,
+            List<CompletableFuture<Result>> settled = settle(tenant, creating,
                     outcomes.stream().map(CompletableFuture::join).toList(), trace);
             int next = 0;
             for (int i = 0; i < results.size(); i++) {
@@ -195,44 +211,44 @@ public class Submissions {
      * Publishes the stored jobs (not a delayed one: its time comes later) and answers each once its
      * message is confirmed; a duplicate gets the first job back.
      */
-    private List<CompletableFuture<Result>> settle(String tenant, List<Candidate> candidates,
-            List<EventLog.Create> creates, List<EventLog.Outcome> outcomes, Context trace) {
+    private List<CompletableFuture<Result>> settle(String tenant, List<Stored> stored, List<EventLog.Outcome> outcomes,
+            Context trace) {
         List<JobMessage> toPublish = new ArrayList<>();
         for (int i = 0; i < outcomes.size(); i++) {
             if (outcomes.get(i) instanceof EventLog.Applied applied && applied.dispatch() > 0) {
-                toPublish.add(message(creates.get(i), applied.dispatch()));
+                toPublish.add(stored.get(i).job().withDispatch(applied.dispatch()));
             }
         }
         Iterator<CompletableFuture<Void>> published = publisher.publishAllNow(toPublish, trace).iterator();
         List<CompletableFuture<Result>> results = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
-            Candidate candidate = candidates.get(i);
-            EventLog.Create create = creates.get(i);
+            Stored job = stored.get(i);
+            int index = job.candidate().index();
             if (outcomes.get(i) instanceof EventLog.Refused refused) {
-                results.add(replay(tenant, create.idempotency(), refused)
-                        .thenApply(first -> new Result(candidate.index(), first, null))
-                        .exceptionally(failure -> new Result(candidate.index(), null, problemOf(failure))));
+                results.add(replay(tenant, job.create().idempotency(), refused)
+                        .thenApply(first -> new Result(index, first.id(), first.seq(), () -> Job.of(first), true, null))
+                        .exceptionally(failure -> Result.refused(index, problemOf(failure))));
                 continue;
             }
             EventLog.Applied applied = (EventLog.Applied) outcomes.get(i);
-            Job job = Job.of(JobRecord.fromHash(createdRecord(create, applied), mapper));
             CompletableFuture<Void> confirmed = applied.dispatch() == 0 ? CompletableFuture.completedFuture(null)
                     : published.next();
             results.add(confirmed.handle((ok, failure) -> {
                 if (failure == null) {
-                    metrics.submitted(create.type());
-                    return CompletableFuture.completedFuture(new Result(candidate.index(), new Submitted(job, false), null));
+                    metrics.submitted(job.job().type());
+                    return CompletableFuture.completedFuture(new Result(index, job.job().jobId(), applied.seq(),
+                            () -> Job.of(JobRecord.fromHash(createdRecord(job.create(), applied), mapper)), false, null));
                 }
-                return store.forget(tenant, create.id(), candidate.idempotencyKey()).subscribeAsCompletionStage()
-                        .handle((forgotten, ignored) -> new Result(candidate.index(), null,
-                                JobProblems.unavailableProblem(failure)));
+                return store.forget(tenant, job.job().jobId(), job.candidate().idempotencyKey())
+                        .subscribeAsCompletionStage()
+                        .handle((forgotten, ignored) -> Result.refused(index, JobProblems.unavailableProblem(failure)));
             }).thenCompose(result -> result));
         }
         return results;
     }
 
     /** The same key again: the same body gets the first job back; another body is a conflict. */
-    private CompletableFuture<Submitted> replay(String tenant, EventLog.Idempotency idempotency,
+    private CompletableFuture<JobRecord> replay(String tenant, EventLog.Idempotency idempotency,
             EventLog.Refused refused) {
         if (refused.reason() != EventLog.Refusal.DUPLICATE_SUBMISSION) { // only a submission with a key is a duplicate
             return CompletableFuture.failedFuture(new IllegalStateException("job creation refused: " + refused));
@@ -242,12 +258,10 @@ public class Submissions {
         }
         return store.find(tenant, refused.existingId())
                 .onItem().ifNull().failWith(() -> JobProblems.idempotentJobGone(idempotency.key()))
-                .map(first -> new Submitted(Job.of(first), true))
                 .subscribeAsCompletionStage();
     }
 
-    private EventLog.Create create(String tenant, Candidate candidate, JobTypeInfo type, Instant now,
-            String traceparent) {
+    private Stored create(String tenant, Candidate candidate, JobTypeInfo type, Instant now, String traceparent) {
         JobSubmission submission = candidate.submission();
         JobMessage job = message(tenant, submission, type, now);
         Instant runAt = submission.runAt() != null ? submission.runAt()
@@ -256,7 +270,7 @@ public class Submissions {
         EventLog.Idempotency idempotency = candidate.idempotencyKey() == null ? null
                 : new EventLog.Idempotency(candidate.idempotencyKey(), Canonical.hash(candidate.body()),
                         Math.max(1, config.idempotencyKeyTtl().toSeconds()));
-        return EventLog.create(job, ttl, runAt, idempotency, traceparent, now, mapper);
+        return new Stored(candidate, job, EventLog.create(job, ttl, runAt, idempotency, traceparent, now, mapper));
     }
 
     /** The job message, each option from the submission, else the type's registration, else job-service's default. */
@@ -275,19 +289,14 @@ public class Submissions {
                 timeoutMs, backoffMs, Math.max(backoffMs, backoffMaxMs));
     }
 
-    /** The message of a created job, as its given publication: the record holds everything a message says. */
-    private JobMessage message(EventLog.Create create, long dispatch) {
-        return JobRecord.fromHash(createdRecord(create, null), mapper).toMessage(dispatch);
-    }
-
     /** The record as the script created it, so the answer shows the job as accepted, not as a fast worker left it. */
     private static Map<String, String> createdRecord(EventLog.Create create, EventLog.Applied applied) {
         Map<String, String> hash = new HashMap<>(create.fields());
         hash.put("state", create.state().name());
         hash.put("attempt", "0");
-        hash.put("seq", "1");
+        hash.put("seq", Long.toString(applied.seq()));
         hash.put("runAtMs", Long.toString(create.runAtMs()));
-        hash.put("dispatch", applied == null || applied.dispatch() == null ? "0" : applied.dispatch().toString());
+        hash.put("dispatch", Long.toString(applied.dispatch()));
         return hash;
     }
 
@@ -299,11 +308,6 @@ public class Submissions {
         long size = submission.payload().toString().getBytes(StandardCharsets.UTF_8).length;
         long max = config.maxPayloadSize().asLongValue();
         return size > max ? JobProblems.payloadTooLargeProblem(field, size, max) : null;
-    }
-
-    private static BatchItem accepted(int index, Job job, boolean minimal) {
-        return minimal ? new BatchItem(index, 202, job.id(), job.lastSeq(), null, null)
-                : new BatchItem(index, 202, null, null, job, null);
     }
 
     private static BatchItem refused(int index, Problem problem) {

@@ -137,12 +137,12 @@ final class ScriptedJob {
     }
 
     EventLog.Outcome progress(int attempt, int percent) {
-        return change(EventLog.progress(message.ref(), attempt, percent, percent + "%", null, LEASE, Instant.now(), mapper));
+        return change(EventLog.progress(message.ref(), attempt, percent, percent + "%", null, Instant.now(), mapper));
     }
 
     EventLog.Outcome progressWithCheckpoint(int percent, Object checkpoint) {
         return change(EventLog.progress(message.ref(), attempt, percent, percent + "%", mapper.valueToTree(checkpoint),
-                LEASE, Instant.now(), mapper));
+                Instant.now(), mapper));
     }
 
     EventLog.Outcome succeed() {

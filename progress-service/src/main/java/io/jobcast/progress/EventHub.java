@@ -5,7 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * connection's: each loop gets one task per read of the streams, with every event of it for all
  * of its feeds, and writes to its own sockets, in parallel with the other loops.
  */
-@ApplicationScoped
+@Singleton // no client proxy: it is called several times per job
 public class EventHub {
 
     /** The event loop a listener is handed events on; {@link #CALLER} for one opened off any loop. */

@@ -60,7 +60,7 @@ final class JobDriver implements AutoCloseable {
     }
 
     JobDriver progress(int percent, String message) {
-        return append(EventLog.progress(ref(), attempt, percent, message, null, LEASE, Instant.now(), mapper));
+        return append(EventLog.progress(ref(), attempt, percent, message, null, Instant.now(), mapper));
     }
 
     JobDriver succeeded() {

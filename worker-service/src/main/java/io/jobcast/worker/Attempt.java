@@ -86,8 +86,7 @@ final class Attempt implements JobContext {
         JsonNode state = checkpoint == null ? null : mapper.valueToTree(checkpoint);
         EventLog.Outcome outcome;
         try {
-            outcome = store.apply(EventLog.progress(job.ref(), number, clamped, message, state, lease, Instant.now(),
-                    mapper));
+            outcome = store.apply(EventLog.progress(job.ref(), number, clamped, message, state, Instant.now(), mapper));
         } catch (RuntimeException e) {
             // Progress can wait out a Redis hiccup: a later event supersedes it, and heartbeats keep the lease.
             LOG.warnf("progress of job %s not recorded: %s", job.jobId(), e.toString());

@@ -1,6 +1,6 @@
 package io.jobcast.worker;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /** The attempts this worker runs now: for heartbeats, cancellations and a graceful shutdown. */
-@ApplicationScoped
+@Singleton // no client proxy: it is called several times per job
 public class InFlight {
 
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();

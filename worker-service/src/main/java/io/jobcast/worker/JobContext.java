@@ -17,8 +17,8 @@ public interface JobContext {
     JsonNode payload();
 
     /**
-     * Reports progress of this attempt; every subscriber of the job receives it, and it renews the
-     * attempt's lease.
+     * Reports progress of this attempt; every subscriber of the job receives it. It returns once the
+     * event is recorded (with the other events this worker's jobs report meanwhile, in one call).
      *
      * @param percent 0 to 100; a value below the last one reported is ignored, so progress that
      *                clients see never goes backwards

@@ -10,8 +10,8 @@ import io.jobcast.worker.store.EventLogStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +29,7 @@ import org.jboss.logging.MDC;
  * event is appended by the event log, which refuses what a superseded attempt says, so it can never
  * override the current one; clients receive what the log accepted, from the log.
  */
-@ApplicationScoped
+@Singleton // no client proxy: it is called several times per job
 public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);

@@ -187,7 +187,7 @@ class JobRunnerTest {
         assertThat(store.apply(EventLog.claim(first, false, "vanishing-worker", Duration.ofMinutes(1), Instant.now(),
                 mapper))).isInstanceOf(EventLog.Applied.class);
         store.apply(EventLog.progress(first.ref(), 1, 70, "step 7 of 10", mapper.valueToTree(Map.of("steps", 7)),
-                Duration.ofMinutes(1), Instant.now(), mapper));
+                Instant.now(), mapper));
         redis.sortedSet(String.class).zadd(JobKeys.prefix(JobServiceStandIn.TENANT) + "leases", 1, id);
         EventLog.Outcome stalled = store.apply(EventLog.fail(first.ref(), 1, 70, new EventLog.Failure("stalled", false,
                 Instant.now()), true, Instant.now(), mapper));

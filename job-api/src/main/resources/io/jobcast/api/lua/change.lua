@@ -38,35 +38,45 @@ local function next_tseq()
   return tseq
 end
 
+-- The job's move between states in this call: where it was before the call's first change of it.
+local function move_of(job)
+  local move = moves[job.id]
+  if not move then
+    move = {from = job.state, to = job.state, type = job.type, created = job.createdMs, ttl = job.ttlMs}
+    moves[job.id] = move
+    moved[#moved + 1] = job.id
+  end
+  return move
+end
+
+-- Record fields travel as a flat list of names and values; a change adds some of its own.
+local function with(fields, name, value)
+  fields[#fields + 1] = name
+  fields[#fields + 1] = value
+  return fields
+end
+
 -- Appends an event of the job: its JSON is the template completed with seq, attempt and tseq; the
 -- record takes the new state, attempt and seq, the event as field e<seq>, and the given fields.
 local function append(job, attempt, to, template, fields, states)
   local seq = job.seq + 1
   local json = '{"seq":' .. seq .. ',"attempt":' .. attempt .. ',"tseq":' .. next_tseq() .. ','
       .. string.sub(template, PREFIX_LEN + 1)
-  local args = {'state', to, 'attempt', attempt, 'seq', seq, EVENT_FIELD .. seq, json}
-  for name, value in pairs(fields or {}) do
-    args[#args + 1] = name
-    args[#args + 1] = value
-  end
   local key = record_key(job.id)
-  redis.call('HSET', key, unpack(args))
+  redis.call('HSET', key, 'state', to, 'attempt', attempt, 'seq', seq, EVENT_FIELD .. seq, json, unpack(fields))
   if seq > JOB_LOG_MAX then redis.call('HDEL', key, EVENT_FIELD .. (seq - JOB_LOG_MAX)) end
   events[#events + 1] = json
-  local move = moves[job.id]
-  if not move then
-    move = {from = job.state, type = job.type, created = job.createdMs, ttl = job.ttlMs}
-    moves[job.id] = move
-    moved[#moved + 1] = job.id
+  if to ~= job.state or moves[job.id] then
+    local move = move_of(job)
+    move.to = to
+    if to == S.SCHEDULED then move.runAt = job.runAtMs end
   end
-  move.to = to
-  if to == S.SCHEDULED then move.runAt = job.runAtMs end
   job.seq, job.attempt, job.state = seq, attempt, to
   states[#states + 1] = to
 end
 
 local function leased(job, lease_ms)
-  moves[job.id].lease = NOW + lease_ms
+  move_of(job).lease = NOW + lease_ms
 end
 
 -- cjson writes an empty table as {}: an empty list is left out of a reply instead (Java reads it as empty).
@@ -77,9 +87,6 @@ local function applied(job, states, extra)
   result.attempt, result.seq, result.states = job.attempt, job.seq, list(states)
   return {applied = result}
 end
-
--- The record fields every event updates, from the op (percent, message, updatedAt and the like).
-local function fields_of(op) return op.fields or {} end
 
 local handlers = {}
 
@@ -99,10 +106,9 @@ function handlers.create(op)
   end
   if redis.call('EXISTS', record_key(op.id)) == 1 then return refused(R.ALREADY_EXISTS) end
   local queued = op.state == S.QUEUED
-  local fields = fields_of(op)
-  fields.createdMs, fields.runAtMs, fields.dispatch = op.createdMs, op.runAtMs, queued and 1 or 0
   local job = {id = op.id, seq = 0, attempt = 0, state = nil, type = op.type, createdMs = op.createdMs,
-    ttlMs = tonumber(fields.ttlMs), runAtMs = op.runAtMs}
+    ttlMs = op.ttlMs, runAtMs = op.runAtMs}
+  local fields = with(with(with(op.fields, 'createdMs', op.createdMs), 'runAtMs', op.runAtMs), 'dispatch', queued and 1 or 0)
   local states = {}
   append(job, 0, op.state, op.event, fields, states)
   add(P .. 'jobs', op.createdMs, op.id)
@@ -118,8 +124,9 @@ end
 -- A worker claims a job it received, starting a new attempt. op: id, dispatch, redelivered, leaseMs,
 -- event, fields. A RUNNING job may be claimed again only through a redelivery (its worker died),
 -- only while attempts are left and no cancellation waits.
+local CLAIM_READS = reads(MOVE, {'dispatch', 'lastAttempt', 'cancelRequested', 'checkpoint', 'checkpointPercent'})
 function handlers.claim(op)
-  local job = load(op.id, {'dispatch', 'lastAttempt', 'cancelRequested', 'checkpoint', 'checkpointPercent'})
+  local job = load(op.id, CLAIM_READS)
   if not job then return refused(R.UNKNOWN_JOB) end
   if job.dispatch ~= op.dispatch then return refused(R.STALE_DISPATCH, job) end
   if not SOURCES[S.RUNNING][job.state] then return refused(R.ILLEGAL_TRANSITION, job) end
@@ -129,7 +136,7 @@ function handlers.claim(op)
     if job.attempt >= job.lastAttempt then return refused(R.NO_ATTEMPTS_LEFT, job) end
   end
   local states = {}
-  append(job, job.attempt + 1, S.RUNNING, op.event, fields_of(op), states)
+  append(job, job.attempt + 1, S.RUNNING, op.event, op.fields, states)
   leased(job, op.leaseMs)
   outbox[op.id] = false
   return applied(job, states, {checkpoint = job.checkpoint, checkpointPercent = job.checkpointPercent,
@@ -144,30 +151,31 @@ local function running_attempt(job, op)
   return nil
 end
 
--- Progress of the attempt a worker holds; renews its lease. op: id, attempt, percent, leaseMs, event,
--- fields (a checkpoint saved with it, if any). Refused once a cancellation waits, so the handler stops.
+-- Progress of the attempt a worker holds. op: id, attempt, percent, event, fields (a checkpoint
+-- saved with it, if any). Refused once a cancellation waits, so the handler stops. The lease is the
+-- heartbeat's to renew: progress moves nothing but the record.
+local PROGRESS_READS = reads({'percent', 'cancelRequested'})
 function handlers.progress(op)
-  local job = load(op.id, {'percent', 'cancelRequested'})
+  local job = load(op.id, PROGRESS_READS)
   local refusal = running_attempt(job, op)
   if refusal then return refusal end
   if job.cancelRequested == '1' then return refused(R.CANCEL_REQUESTED, job) end
   if op.percent < job.percent then return refused(R.PROGRESS_BACKWARDS, job) end
   local states = {}
-  append(job, job.attempt, S.RUNNING, op.event, fields_of(op), states)
-  leased(job, op.leaseMs)
+  append(job, job.attempt, S.RUNNING, op.event, op.fields, states)
   return applied(job, states)
 end
 
 -- The end of the attempt a worker holds: SUCCEEDED, CANCELLED (it stopped for a cancellation), or
 -- QUEUED when the worker returns it unfinished (returned: the attempt does not count). op: id,
 -- attempt, to, returned, event, fields.
+local FINISH_READS = reads(MOVE, {'lastAttempt'})
 function handlers.finish(op)
-  local job = load(op.id, {'lastAttempt'})
+  local job = load(op.id, FINISH_READS)
   local refusal = running_attempt(job, op)
   if refusal then return refusal end
   if not SOURCES[op.to][job.state] then return refused(R.ILLEGAL_TRANSITION, job) end
-  local fields = fields_of(op)
-  if op.returned then fields.lastAttempt = job.lastAttempt + 1 end
+  local fields = op.returned and with(op.fields, 'lastAttempt', job.lastAttempt + 1) or op.fields
   local states = {}
   append(job, job.attempt, op.to, op.event, fields, states)
   return applied(job, states)
@@ -177,8 +185,9 @@ end
 -- DEAD (no attempt left, or permanent) or SCHEDULED at retryAtMs; CANCELLED instead if a cancellation
 -- waits. op: id, attempt, retryAtMs, permanent, ifLeaseExpired (the stall detector: nothing while the
 -- lease is held), events {failed, scheduled, dead, cancelled}, fields {failed, scheduled, dead, cancelled}.
+local FAIL_READS = reads(MOVE, {'lastAttempt', 'cancelRequested'})
 function handlers.fail(op)
-  local job = load(op.id, {'lastAttempt', 'cancelRequested'})
+  local job = load(op.id, FAIL_READS)
   local refusal = running_attempt(job, op)
   if refusal then return refusal end
   if op.ifLeaseExpired then
@@ -195,15 +204,15 @@ function handlers.fail(op)
     append(job, job.attempt, S.DEAD, op.events.dead, op.fields.dead, states)
   else
     job.runAtMs = op.retryAtMs
-    op.fields.scheduled.runAtMs = op.retryAtMs
-    append(job, job.attempt, S.SCHEDULED, op.events.scheduled, op.fields.scheduled, states)
+    append(job, job.attempt, S.SCHEDULED, op.events.scheduled, with(op.fields.scheduled, 'runAtMs', op.retryAtMs),
+        states)
   end
   return applied(job, states)
 end
 
 -- Saves a handler's checkpoint for the attempt it runs, without an event. op: id, attempt, checkpoint.
 function handlers.checkpoint(op)
-  local job = load(op.id, {'percent', 'cancelRequested'})
+  local job = load(op.id, PROGRESS_READS)
   local refusal = running_attempt(job, op)
   if refusal then return refusal end
   if job.cancelRequested == '1' then return refused(R.CANCEL_REQUESTED, job) end
@@ -214,18 +223,19 @@ end
 -- Puts a job back in the queue with a new dispatch number: a SCHEDULED job that is due (nowMs on
 -- the submitter's clock, which runAt is in), or, byRequest, a retryable one with a fresh set of
 -- attempts. op: id, byRequest, nowMs, event, fields.
+local REQUEUE_READS = reads(MOVE, {'maxAttempts', 'dispatch'})
 function handlers.requeue(op)
-  local job = load(op.id, {'maxAttempts', 'dispatch'})
+  local job = load(op.id, REQUEUE_READS)
   if not job then return refused(R.UNKNOWN_JOB) end
   local allowed = op.byRequest and RETRYABLE[job.state] or job.state == S.SCHEDULED
   if not (allowed and SOURCES[S.QUEUED][job.state]) then return refused(R.ILLEGAL_TRANSITION, job) end
-  local fields = fields_of(op)
+  local fields = op.fields
   if op.byRequest then
-    fields.lastAttempt, fields.cancelRequested, fields.finishedAt = job.attempt + job.maxAttempts, '0', ''
+    with(with(with(fields, 'lastAttempt', job.attempt + job.maxAttempts), 'cancelRequested', '0'), 'finishedAt', '')
   elseif job.runAtMs > op.nowMs then
     return refused(R.NOT_DUE, job)
   end
-  fields.dispatch = job.dispatch + 1
+  with(fields, 'dispatch', job.dispatch + 1)
   local states = {}
   append(job, job.attempt, S.QUEUED, op.event, fields, states)
   outbox[op.id] = true
@@ -234,8 +244,9 @@ end
 
 -- Cancels a job by request: one that has not started ends CANCELLED at once; for a RUNNING one the
 -- request is stored (cancelRequested in the reply) and its worker stops it. op: id, event, fields.
+local CANCEL_READS = reads(MOVE)
 function handlers.cancel(op)
-  local job = load(op.id)
+  local job = load(op.id, CANCEL_READS)
   if not job then return refused(R.UNKNOWN_JOB) end
   if job.state == S.RUNNING then
     redis.call('HSET', record_key(op.id), 'cancelRequested', '1')
@@ -243,17 +254,18 @@ function handlers.cancel(op)
   end
   if not CANCELLABLE[job.state] then return refused(R.ILLEGAL_TRANSITION, job) end
   local states = {}
-  append(job, job.attempt, S.CANCELLED, op.event, fields_of(op), states)
+  append(job, job.attempt, S.CANCELLED, op.event, op.fields, states)
   outbox[op.id] = false
   return applied(job, states)
 end
 
 -- A worker's heartbeat renews the leases of the attempts it runs. op: leaseMs, attempts [{id, attempt}].
 -- Replies the ids whose cancellation was requested and those the worker no longer owns, to stop both.
+local RENEW_READS = reads({'cancelRequested'})
 function handlers.renew(op)
   local cancel, lost = {}, {}
   for _, held in ipairs(op.attempts) do
-    local job = load(held.id, {'cancelRequested'})
+    local job = load(held.id, RENEW_READS)
     if job and job.state == S.RUNNING and job.attempt == held.attempt then
       add(P .. 'leases', NOW + op.leaseMs, held.id)
       if job.cancelRequested == '1' then cancel[#cancel + 1] = held.id end
@@ -274,11 +286,12 @@ end
 -- Takes up to op.limit job messages whose publication was not confirmed in time, each with a new
 -- dispatch number (any older message of the job is stale) and a new grace period, so that
 -- concurrent sweepers do not take it too. Members of jobs no longer QUEUED are dropped.
+local SWEEP_READS = reads({'dispatch'})
 function handlers.sweep(op)
   local jobs = {}
   for _, member in ipairs(redis.call('ZRANGEBYSCORE', P .. 'outbox', '-inf', NOW, 'LIMIT', 0, op.limit)) do
     local id = string.sub(member, 3)
-    local job = load(id, {'dispatch'})
+    local job = load(id, SWEEP_READS)
     if job and job.state == S.QUEUED then
       redis.call('HSET', record_key(id), 'dispatch', job.dispatch + 1)
       redis.call('ZADD', P .. 'outbox', NOW + OUTBOX_GRACE_MS, member)
@@ -291,10 +304,11 @@ function handlers.sweep(op)
 end
 
 -- Deletes up to op.limit finished jobs whose time is up, with their index entries.
+local EXPIRE_READS = reads({'type', 'tags'})
 function handlers.expire(op)
   local due = redis.call('ZRANGEBYSCORE', P .. 'expiring', '-inf', NOW, 'LIMIT', 0, op.limit)
   for _, id in ipairs(due) do
-    local job = load(id, {'tags'})
+    local job = load(id, EXPIRE_READS)
     if job then
       redis.call('ZREM', P .. 'state:' .. job.state, id)
       redis.call('HINCRBY', P .. 'counts', job.type .. ':' .. job.state, -1)

@@ -21,13 +21,20 @@ local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
 local function record_key(id) return P .. 'job:' .. id end
 
--- The fields every change reads of a job, and any others it needs; nil if there is no such job.
-local COMMON = {'state', 'attempt', 'seq', 'type', 'createdMs', 'ttlMs', 'runAtMs'}
+-- What a change reads of a job: state, attempt and seq, and the record fields it needs besides (a
+-- change that moves the job between states needs MOVE's). Each list is made once per call.
 local NUMERIC = {attempt = true, seq = true, createdMs = true, ttlMs = true, runAtMs = true, lastAttempt = true,
   maxAttempts = true, percent = true, dispatch = true, checkpointPercent = true}
-local function load(id, extra)
-  local names = {unpack(COMMON)}
-  for _, name in ipairs(extra or {}) do names[#names + 1] = name end
+local MOVE = {'type', 'createdMs', 'ttlMs', 'runAtMs'}
+local function reads(...)
+  local names = {'state', 'attempt', 'seq'}
+  for _, list in ipairs({...}) do
+    for _, name in ipairs(list) do names[#names + 1] = name end
+  end
+  return names
+end
+-- The job's record as those fields name them; nil if there is no such job.
+local function load(id, names)
   local values = redis.call('HMGET', record_key(id), unpack(names))
   if not values[1] then return nil end
   local job = {id = id}

@@ -21,7 +21,7 @@ import io.opentelemetry.context.Context;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +42,7 @@ import org.jboss.logging.Logger;
  * confirmed; it then leaves the tenant's outbox, from which it would otherwise be published again.
  */
 @Startup // its meters exist from the start
-@ApplicationScoped
+@Singleton // no client proxy: it is called several times per job
 public class JobPublisher {
 
     private static final Logger LOG = Logger.getLogger(JobPublisher.class);

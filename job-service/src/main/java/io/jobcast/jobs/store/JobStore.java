@@ -22,7 +22,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.redis.client.Redis;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ import org.jboss.logging.Logger;
  * Jobs, their indexes, job types and the worker registry in Redis. Every change of a job goes
  * through the event log's script, many per call ({@link EventLogWriter}).
  */
-@ApplicationScoped
+@Singleton // no client proxy: it is called several times per job
 public class JobStore {
 
     /** Reads in flight at once for one request, well within the client's pool. */

@@ -20,7 +20,8 @@ import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.smallrye.mutiny.Uni;
 import io.vertx.redis.client.Redis;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ import java.util.Map;
  * ({@code jobcast.events.log.reads}): the live events come from the streams, so reads are replays,
  * resumes and catch-ups.
  */
-@ApplicationScoped
+@Singleton // no client proxy: it is called several times per job
 public class EventLogReader {
 
     /** A page of a log: the events after a position, in order, whether more may follow, and whether it began too late. */
@@ -143,17 +144,17 @@ public class EventLogReader {
         return read;
     }
 
-    private EventLog.JobLog read(String reply) {
+    private EventLog.JobLog read(byte[] reply) {
         try {
             return mapper.readValue(reply, EventLog.JobLog.class);
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private String json(Object value) {
+    private byte[] json(Object value) {
         try {
-            return mapper.writeValueAsString(value);
+            return mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

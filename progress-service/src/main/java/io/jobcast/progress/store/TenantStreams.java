@@ -18,7 +18,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ import org.jboss.logging.Logger;
  * starts again with the new set of streams. Should the unblock pass the read on its way to Redis,
  * the read ends by itself within {@link #BLOCK_MILLIS}: later, never lost.
  */
-@ApplicationScoped
+@Singleton // no client proxy: it is called several times per job
 public class TenantStreams {
 
     private static final Logger LOG = Logger.getLogger(TenantStreams.class);

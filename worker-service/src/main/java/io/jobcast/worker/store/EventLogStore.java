@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.vertx.redis.client.Redis;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * The worker's side of Redis: the event log (its changes gathered from all running attempts into
  * few script calls, {@link EventLogWriter}), job type registration, the worker registry. Blocking.
  */
-@ApplicationScoped
+@Singleton // no client proxy: it is called several times per job
 public class EventLogStore {
 
     /** A change that Redis does not answer within this time fails, rather than hang its attempt. */
