@@ -4,6 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.jobcast.api.JobKeys;
+import io.jobcast.api.JobRecord;
+import io.quarkus.arc.Arc;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,6 +62,32 @@ class GatewayTest {
         assertThat(seen.getString("body")).isEqualTo("{\"type\":\"demo.sleep\"}");
         assertThat(seen.getString("h-x-jobcast-tenant")).isEqualTo("dev");
         assertThat(seen.fieldNames()).doesNotContain("h-authorization", "h-x-api-key");
+    }
+
+    @Test
+    void answersAPollOfAnUnchangedJobItselfAndForwardsAnyOther() {
+        String id = UUID.randomUUID().toString();
+        ReactiveHashCommands<String, String, String> hashes = Arc.container().instance(ReactiveRedisDataSource.class).get()
+                .hash(String.class);
+        hashes.hset(JobKeys.record("dev", id), JobRecord.SEQ_FIELD, "7").await().indefinitely();
+        hashes.hset(JobKeys.record("other", id), JobRecord.SEQ_FIELD, "3").await().indefinitely();
+        try {
+            int before = FakeServices.RECEIVED.size();
+            given().header("X-API-Key", KEY).header("If-None-Match", "\"7\"").get("/api/v1/jobs/" + id)
+                    .then().statusCode(304).header("ETag", "\"7\"").header("Cache-Control", "no-cache");
+            // Changed since, and another tenant's job of that id: both reach job-service, which answers them.
+            given().header("X-API-Key", KEY).header("If-None-Match", "\"6\"").get("/api/v1/jobs/" + id)
+                    .then().statusCode(202);
+            given().header("X-API-Key", KEY).header("If-None-Match", "\"3\"").get("/api/v1/jobs/" + id)
+                    .then().statusCode(202);
+
+            assertThat(FakeServices.RECEIVED).hasSize(before + 2);
+            assertThat(List.copyOf(FakeServices.RECEIVED).subList(before, before + 2))
+                    .extracting(seen -> seen.getString("h-if-none-match")).containsExactly("\"6\"", "\"3\"");
+        } finally {
+            hashes.hdel(JobKeys.record("dev", id), JobRecord.SEQ_FIELD).await().indefinitely();
+            hashes.hdel(JobKeys.record("other", id), JobRecord.SEQ_FIELD).await().indefinitely();
+        }
     }
 
     @Test

@@ -54,14 +54,30 @@ public record JobRecord(
         JsonNode checkpoint,
         String traceparent) {
 
+    /** The field of the hash that holds {@link #seq}. */
+    public static final String SEQ_FIELD = "seq";
+
     /**
      * The hash fields a record is read from: the hash holds the job's log as well ({@code e<seq>}),
      * which a record never needs, so read these rather than the whole hash.
      */
     public static final String[] FIELDS = {"id", "tenant", "type", "payload", "state", "attempt", "maxAttempts",
-            "lastAttempt", "percent", "message", "result", "error", "seq", "createdAt", "updatedAt", "startedAt",
+            "lastAttempt", "percent", "message", "result", "error", SEQ_FIELD, "createdAt", "updatedAt", "startedAt",
             "finishedAt", "tags", "priority", "timeoutMs", "ttlMs", "backoffMs", "backoffMaxMs", "runAtMs", "dispatch",
             "worker", "cancelRequested", "checkpoint", "traceparent"};
+
+    /**
+     * A job changes only together with its seq, so the seq is its entity tag: a short poll with
+     * {@code If-None-Match} of an unchanged job gets a 304.
+     */
+    public static String etag(long seq) {
+        return etag(Long.toString(seq));
+    }
+
+    /** The entity tag of a seq as its hash holds it. */
+    public static String etag(String seq) {
+        return "\"" + seq + "\"";
+    }
 
     /** Reads a record from the {@link #FIELDS} of its hash; {@code null} for a missing hash. */
     public static JobRecord fromHash(Map<String, String> hash, ObjectMapper mapper) {
@@ -82,7 +98,7 @@ public record JobRecord(
                 hash.getOrDefault("message", ""),
                 json(hash.get("result"), mapper),
                 blankToNull(hash.get("error")),
-                longOf(hash.get("seq")),
+                longOf(hash.get(SEQ_FIELD)),
                 instant(hash.get("createdAt")),
                 instant(hash.get("updatedAt")),
                 instant(hash.get("startedAt")),

@@ -66,11 +66,13 @@ public class ApiProxy {
     private final Authenticator authenticator;
     private final ProblemAnswers problems;
     private final Cors cors;
+    private final UnchangedJobs unchangedJobs;
     private final long maxBodyBytes;
     private final int maxWebSocketMessage;
     private final Vertx vertx;
 
-    public ApiProxy(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProblemAnswers problems) {
+    public ApiProxy(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProblemAnswers problems,
+            UnchangedJobs unchangedJobs) {
         this.vertx = vertx;
         this.maxBodyBytes = config.maxBodySize().asLongValue();
         this.maxWebSocketMessage = config.maxWebsocketMessage();
@@ -80,6 +82,7 @@ public class ApiProxy {
         this.authenticator = authenticator;
         this.problems = problems;
         this.cors = new Cors(config, problems);
+        this.unchangedJobs = unchangedJobs;
     }
 
     void install(@Observes Router router) {
@@ -105,8 +108,8 @@ public class ApiProxy {
                 access -> forward(context, progressReplica(), access, "progress-service", null)));
         // A job's state may be polled with a stream token too (pages that poll instead of streaming).
         router.get("/api/v1/jobs/:id").handler(context -> authenticator.authenticate(context,
-                Authenticator.Needs.STREAM, context.pathParam("id"),
-                access -> forward(context, jobService, access, "job-service", null)));
+                Authenticator.Needs.STREAM, context.pathParam("id"), access -> unchangedJobs.answer(context, access,
+                        context.pathParam("id"), () -> forward(context, jobService, access, "job-service", null))));
         // Job API bodies are small JSON: read them whole, within the limit, before anything else.
         for (String jobApi : JOB_API) {
             router.route(jobApi).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))

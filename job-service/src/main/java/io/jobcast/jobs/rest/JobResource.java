@@ -2,6 +2,7 @@ package io.jobcast.jobs.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcast.api.InternalHeaders;
+import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
 import io.jobcast.jobs.Job;
 import io.jobcast.jobs.JobQuery;
@@ -153,8 +154,8 @@ public class JobResource {
     }
 
     /**
-     * The job, for short polling. A job changes only together with its event sequence number, so
-     * that number is its entity tag: a poll with {@code If-None-Match} of an unchanged job costs a 304.
+     * The job, for short polling: its entity tag is its lastSeq ({@link JobRecord#etag}). The gateway
+     * answers polls of unchanged jobs itself; this answers the others (and callers inside).
      */
     @GET
     @Path("/jobs/{id}")
@@ -177,7 +178,7 @@ public class JobResource {
             @Parameter(description = "The job's id.", schema = @Schema(format = "uuid")) @PathParam("id") String id,
             @HeaderParam("If-None-Match") String ifNoneMatch) {
         return jobs.find(TenantHeader.require(tenant), id).map(job -> {
-            String etag = "\"" + job.lastSeq() + "\"";
+            String etag = JobRecord.etag(job.lastSeq());
             RestResponse.ResponseBuilder<Job> answer = etag.equals(ifNoneMatch)
                     ? RestResponse.ResponseBuilder.<Job>notModified()
                     : RestResponse.ResponseBuilder.ok(job);
