@@ -1,6 +1,8 @@
 // BullMQ's client side of the benchmark, printing one JSON result on stdout.
 //   throughput: N "noop" jobs added in batches (addBulk), measured from the first add to the last
 //               "completed" seen by a QueueEvents subscriber; e2e latency per job.
+//   single:     N "noop" jobs added one per call (queue.add), by `clients` concurrent callers, each
+//               waiting for its answer before the next; measured from the first add to the last answer.
 //   steady:     "noop" jobs at a steady rate for some seconds, after one "ticker" job (the latency
 //               scenario's load; the Socket.IO server relays the progress to the clients).
 //   node bullmq-producer.mjs --mode throughput --redis-port 26390 --prefix bench1 --jobs 10000
@@ -9,7 +11,7 @@ import IORedis from 'ioredis';
 import { args, Histo, nowMicros, sleep } from './common.mjs';
 
 const opts = args({
-  mode: 'throughput', 'redis-port': 6379, prefix: 'bench', jobs: 10000, batch: 500, inflight: 4,
+  mode: 'throughput', 'redis-port': 6379, prefix: 'bench', jobs: 10000, batch: 500, inflight: 4, clients: 64,
   rate: 2000, seconds: 15, 'ticker-id': 'ticker-1', 'ticker-events': 1000, 'ticker-interval': 10, timeout: 300,
 });
 const connection = () => new IORedis({ host: '127.0.0.1', port: opts['redis-port'], maxRetriesPerRequest: null });
@@ -68,6 +70,31 @@ if (opts.mode === 'throughput') {
     system: 'bullmq', jobs: opts.jobs, completed, seconds, jobsPerSec: completed / seconds, timedOut,
     producerCpuSeconds: (cpu.user + cpu.system) / 1e6,
     e2e: e2e.toJSON(), timeline: Array.from(timeline, (v) => v ?? 0), bucketMillis: 250,
+  }));
+} else if (opts.mode === 'single') {
+  t0 = nowMicros();
+  let next = 0;
+  let answered = 0;
+  let lastAnswer = t0;
+  const caller = async () => {
+    while (next < opts.jobs) {
+      next++;
+      const at = nowMicros();
+      const job = await noop.add('noop', { tag: 'single' });
+      lastAnswer = nowMicros();
+      answered++;
+      submitted.set(job.id, at);
+      if (early.has(job.id)) { note(job.id, early.get(job.id)); early.delete(job.id); }
+    }
+  };
+  await Promise.all(Array.from({ length: opts.clients }, caller));
+  const submitSeconds = (lastAnswer - t0) / 1e6;
+  const timedOut = await Promise.race([allDone.then(() => false), sleep(opts.timeout * 1000).then(() => true)]);
+  const cpu = process.cpuUsage();
+  console.log(JSON.stringify({
+    system: 'bullmq', jobs: opts.jobs, clients: opts.clients, accepted: answered, submitSeconds,
+    acceptedPerSec: answered / submitSeconds, completed, seconds: (last - t0) / 1e6, timedOut,
+    producerCpuSeconds: (cpu.user + cpu.system) / 1e6, e2e: e2e.toJSON(),
   }));
 } else {
   await ticker.add('ticker', { events: opts['ticker-events'], intervalMs: opts['ticker-interval'] },

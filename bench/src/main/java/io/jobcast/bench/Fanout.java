@@ -66,7 +66,7 @@ public final class Fanout {
                     batch.add(JobcastApi.job("demo.ticker", payload, tag));
                 }
                 JsonNode answer = JobcastApi.await(api.batch(batch));
-                answer.path("results").forEach(r -> running.add(r.path("job").path("id").asText()));
+                answer.path("results").forEach(r -> running.add(r.path("id").asText()));
                 return jobs * 1000.0 / intervalMs;
             }
 

@@ -136,7 +136,7 @@ public final class Throughput {
             } else {
                 for (JsonNode item : answer.result().path("results")) {
                     if (item.path("status").asInt() == 202) {
-                        String id = item.path("job").path("id").asText();
+                        String id = item.path("id").asText();
                         accepted.incrementAndGet();
                         submitted.put(id, at);
                         Long seen = early.remove(id);
