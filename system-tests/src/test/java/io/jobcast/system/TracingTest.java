@@ -13,18 +13,29 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** One job is one trace, from the gateway through job-service and the broker to a worker and progress-service. */
+/**
+ * One job is one trace, from the gateway through job-service and the broker to a worker, and through
+ * the event log to progress-service, which hands its events to a client.
+ */
 @ExtendWith(RunningSuite.class)
 class TracingTest {
 
     @Test
     void aJobIsOneTraceAcrossTheServicesAndItsLogLinesNameIt() throws Exception {
-        // Runs out of its time limit on purpose, so the worker writes a line about it.
-        String id = Jobs.submit("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":40,\"stepMillis\":50},"
-                + "\"timeout\":\"PT0.5S\",\"maxAttempts\":1}");
-        String traceId = Jobs.get(id).path("traceId").asText();
-        assertThat(traceId).as("the job record names its trace").matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
-        Jobs.await(id, Duration.ofSeconds(20), Jobs.inState("DEAD"));
+        // progress-service takes part for the tenants its clients follow: a dashboard follows this one.
+        String tag = "tracing-" + System.nanoTime();
+        String id;
+        String traceId;
+        try (TenantStream dashboard = new TenantStream(tag)) {
+            // Runs out of its time limit on purpose, so the worker writes a line about it.
+            id = Jobs.submit("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":40,\"stepMillis\":50},"
+                    + "\"timeout\":\"PT0.5S\",\"maxAttempts\":1,\"tags\":[\"" + tag + "\"]}");
+            traceId = Jobs.get(id).path("traceId").asText();
+            assertThat(traceId).as("the job record names its trace").matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
+            String job = id;
+            await().atMost(Duration.ofSeconds(20)).until(() -> dashboard.of(job).stream()
+                    .anyMatch(event -> event.path("state").asText().equals("DEAD")));
+        }
 
         // Spans arrive as each service exports them, a parent sometimes after its children.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

@@ -147,7 +147,11 @@ public class TenantStreams {
         from.forEach(position -> xread.arg(position + "-0"));
         current.send(xread).onComplete(answer -> {
             if (answer.succeeded()) {
-                handOn(answer.result());
+                try {
+                    handOn(answer.result());
+                } catch (RuntimeException e) { // the loop goes on: what one reply held is in the log for the feeds' gap reads
+                    LOG.errorf(e, "handing on the events read from the streams of %s", tenants);
+                }
                 read();
             } else {
                 LOG.warnf("reading the event streams failed (retrying in 1 s): %s", answer.cause().toString());
