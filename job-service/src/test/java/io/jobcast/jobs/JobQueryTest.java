@@ -11,6 +11,7 @@ import io.jobcast.jobs.store.JobStore;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -35,8 +36,10 @@ class JobQueryTest {
     @BeforeEach
     void createJobs() throws Exception {
         // Twelve jobs: every third tagged "eu", every fourth of type demo.cpu, the first two finished.
+        Instant createdFrom = Instant.now();
         for (int i = 0; i < 12; i++) {
-            ScriptedJob.Builder job = ScriptedJob.aJob(tenant, i % 4 == 0 ? "demo.cpu" : "demo.sleep", store, redis, mapper);
+            ScriptedJob.Builder job = ScriptedJob.aJob(tenant, i % 4 == 0 ? "demo.cpu" : "demo.sleep", store, redis, mapper)
+                    .createdAt(createdFrom.plusMillis(i)); // distinct creation times, as real submissions mostly have
             if (i % 3 == 0) {
                 job.tags("eu");
             }
@@ -45,7 +48,6 @@ class JobQueryTest {
                 made.appended(made.succeed());
             }
             created.add(made);
-            Thread.sleep(2); // distinct creation times, as real submissions mostly have
         }
     }
 

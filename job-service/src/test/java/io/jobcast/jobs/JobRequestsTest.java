@@ -17,7 +17,8 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Objects;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,15 +136,8 @@ class JobRequestsTest {
         assertThat(job.record().state().name()).isEqualTo("QUEUED");
     }
 
-    private GetResponse await(String queue) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            GetResponse message = channel.basicGet(queue, true);
-            if (message != null) {
-                return message;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("nothing arrived on " + queue);
+    private GetResponse await(String queue) {
+        return Awaitility.await("a message on " + queue).atMost(WAIT).pollInterval(Duration.ofMillis(25))
+                .until(() -> channel.basicGet(queue, true), Objects::nonNull);
     }
 }

@@ -52,6 +52,7 @@ final class ScriptedJob {
         private final ObjectMapper mapper;
         private int maxAttempts = 3;
         private Instant runAt;
+        private Instant createdAt;
         private List<String> tags = List.of();
         private EventLog.Idempotency idempotency;
         private Consumer<ScriptedJob> built = job -> { };
@@ -66,6 +67,11 @@ final class ScriptedJob {
 
         Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        Builder createdAt(Instant createdAt) {
+            this.createdAt = createdAt;
             return this;
         }
 
@@ -93,7 +99,7 @@ final class ScriptedJob {
         /** The job as it would be submitted, not yet created. */
         ScriptedJob build() {
             JobMessage message = new JobMessage(JobIds.newId(), tenant, type, mapper.createObjectNode(), maxAttempts,
-                    Instant.now(), tags, 0, 5, 0, 1000, 60_000);
+                    createdAt != null ? createdAt : Instant.now(), tags, 0, 5, 0, 1000, 60_000);
             ScriptedJob job = new ScriptedJob(message, store, redis, mapper);
             built.accept(job);
             return job;

@@ -1,5 +1,7 @@
 package io.jobcast.jobs;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -11,9 +13,10 @@ import io.jobcast.api.Topology;
 import io.quarkus.redis.datasource.RedisDataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -50,15 +53,16 @@ final class TestType implements AutoCloseable {
 
     /** The next job message published for this type, waiting up to {@code timeout}; null if none came. */
     GetResponse nextMessage(Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        do {
-            GetResponse message = channel.basicGet(probe, true);
-            if (message != null) {
-                return message;
-            }
-            Thread.sleep(25);
-        } while (Instant.now().isBefore(deadline));
-        return null;
+        GetResponse now = channel.basicGet(probe, true);
+        if (now != null || timeout.isZero()) {
+            return now;
+        }
+        try {
+            return await().atMost(timeout).pollInterval(Duration.ofMillis(25))
+                    .until(() -> channel.basicGet(probe, true), Objects::nonNull);
+        } catch (ConditionTimeoutException none) {
+            return null;
+        }
     }
 
     /** The jobs of the next message published for this type (one, or several submitted together); empty if none came. */

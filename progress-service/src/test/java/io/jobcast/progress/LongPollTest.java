@@ -1,10 +1,12 @@
 package io.jobcast.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -12,9 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +34,8 @@ class LongPollTest {
     JobDrivers drivers;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    MeterRegistry registry;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private JobDriver job;
@@ -58,8 +64,8 @@ class LongPollTest {
     @Test
     void holdsTheRequestUntilAnEventArrives() throws Exception {
         CompletableFuture<JsonNode> held = CompletableFuture.supplyAsync(() -> uncheckedPoll("?after=2&wait=20"));
-        Thread.sleep(500);
-        assertThat(held).as("nothing to answer yet").isNotDone();
+        await().atMost(Duration.ofSeconds(5)).until(() -> heldPolls() == 1);
+        assertThat(held).as("held by the server, nothing to answer yet").isNotDone();
 
         job.progress(30);
 
@@ -79,8 +85,8 @@ class LongPollTest {
 
     @Test
     void aClientPollingFromItsLastSeqGetsEveryEventOnceAndLearnsTheEnd() throws Exception {
-        CompletableFuture<List<Long>> client = CompletableFuture.supplyAsync(() -> {
-            List<Long> received = new ArrayList<>();
+        List<Long> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> client = CompletableFuture.runAsync(() -> {
             long after = 0;
             JsonNode answer;
             do {
@@ -88,15 +94,18 @@ class LongPollTest {
                 received.addAll(seqs(answer));
                 after = answer.get("lastSeq").asLong();
             } while (!answer.get("done").asBoolean());
-            return received;
         });
+        // Each event once the previous one has reached the client: one held poll answered per event.
+        long seq = 2;
         for (int percent = 10; percent <= 100; percent += 10) {
             job.progress(percent);
-            Thread.sleep(20);
+            long expected = ++seq;
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.contains(expected));
         }
         job.succeeded();
 
-        assertThat(client.get(20, TimeUnit.SECONDS)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L);
+        client.get(20, TimeUnit.SECONDS);
+        assertThat(received).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L);
         JsonNode afterTheEnd = poll("?after=13&wait=20");
         assertThat(afterTheEnd.get("done").asBoolean()).as("a finished job is not held").isTrue();
         assertThat(seqs(afterTheEnd)).isEmpty();
@@ -106,6 +115,11 @@ class LongPollTest {
     void refusesABadWaitAndAnotherTenantsJob() throws Exception {
         assertThat(get("?wait=soon", "acme").statusCode()).isEqualTo(400);
         assertThat(get("?wait=1", "globex").statusCode()).isEqualTo(404);
+    }
+
+    /** Long polls the server holds now. */
+    private double heldPolls() {
+        return registry.get("jobcast.connections").tag("transport", "long-poll").gauge().value();
     }
 
     private JsonNode poll(String query) throws Exception {

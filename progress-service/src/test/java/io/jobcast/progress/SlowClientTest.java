@@ -1,6 +1,7 @@
 package io.jobcast.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -90,7 +92,8 @@ class SlowClientTest {
             try (RawWebSocket slow = RawWebSocket.connect(base, "acme", 4096)) {
                 slow.sendText("{\"op\":\"subscribe\",\"jobId\":\"" + job.jobId + "\",\"after\":0}");
                 assertThat(slow.readText()).contains("\"op\":\"subscribed\"");
-                Thread.sleep(500); // the client reads nothing for a while: its socket fills up
+                // The client reads nothing for a while: its socket fills up and writes wait on the server.
+                await().atMost(Duration.ofSeconds(10)).until(() -> sockets.queued() > 0);
                 int mostQueued = sockets.queued();
 
                 List<Long> seqs = new ArrayList<>();

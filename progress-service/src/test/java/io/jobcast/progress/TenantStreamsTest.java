@@ -1,6 +1,7 @@
 package io.jobcast.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,10 +18,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -41,17 +42,19 @@ class TenantStreamsTest {
 
     @Test
     void sseCarriesEveryEventOfEveryJobInTenantOrderAndResumes() throws Exception {
-        CompletableFuture<List<String[]>> live = CompletableFuture.supplyAsync(() -> sse(null, 7));
-        Thread.sleep(300);
-        try (JobDriver first = driver(); JobDriver second = driver()) {
-            first.queued();
-            second.queued().running();
-            first.running().progress(50);
-            second.succeeded();
-            first.succeeded();
+        List<String[]> events;
+        // The stream is answered once it follows the tenant: what comes next arrives live.
+        try (BufferedReader live = reader(open("/api/v1/events", null))) {
+            try (JobDriver first = driver(); JobDriver second = driver()) {
+                first.queued();
+                second.queued().running();
+                first.running().progress(50);
+                second.succeeded();
+                first.succeeded();
+            }
+            events = read(live, 7);
         }
 
-        List<String[]> events = live.get(10, TimeUnit.SECONDS);
         assertThat(events).extracting(e -> e[0]).containsExactly("1", "2", "3", "4", "5", "6", "7");
         assertThat(events).extracting(e -> mapper.readTree(e[1]).get("tseq").asText())
                 .containsExactly("1", "2", "3", "4", "5", "6", "7");
@@ -105,13 +108,10 @@ class TenantStreamsTest {
                     .buildAsync(URI.create(base.resolve("/api/v1/ws").toString().replaceFirst("^http", "ws")), frames)
                     .get(5, TimeUnit.SECONDS);
             socket.sendText("{\"op\":\"subscribe\",\"all\":true,\"after\":1}", true).join();
-            Thread.sleep(300);
+            await().atMost(Duration.ofSeconds(5)).until(() -> frames.texts.size() >= 2); // subscribed, and the replay
             first.running();
 
-            long deadline = System.currentTimeMillis() + 5000;
-            while (frames.texts.size() < 3 && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> frames.texts.size() >= 3);
             List<JsonNode> received = new ArrayList<>();
             for (String text : frames.texts) {
                 received.add(mapper.readTree(text));
@@ -128,22 +128,25 @@ class TenantStreamsTest {
     }
 
     /** Reads {@code count} events of the tenant's stream as [id, data] pairs, then closes it. */
-    private List<String[]> sse(String lastEventId, int count) {
+    private List<String[]> sse(String lastEventId, int count) throws Exception {
         try (BufferedReader reader = reader(open("/api/v1/events", lastEventId))) {
-            List<String[]> events = new ArrayList<>();
-            String id = null;
-            while (events.size() < count) {
-                String line = reader.readLine();
-                if (line.startsWith("id: ")) {
-                    id = line.substring(4);
-                } else if (line.startsWith("data: ")) {
-                    events.add(new String[] {id, line.substring(6)});
-                }
-            }
-            return events;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            return read(reader, count);
         }
+    }
+
+    /** The next {@code count} events of a stream, as [id, data] pairs. */
+    private static List<String[]> read(BufferedReader reader, int count) throws Exception {
+        List<String[]> events = new ArrayList<>();
+        String id = null;
+        while (events.size() < count) {
+            String line = reader.readLine();
+            if (line.startsWith("id: ")) {
+                id = line.substring(4);
+            } else if (line.startsWith("data: ")) {
+                events.add(new String[] {id, line.substring(6)});
+            }
+        }
+        return events;
     }
 
     private HttpResponse<InputStream> open(String path, String lastEventId) throws Exception {

@@ -2,6 +2,7 @@ package io.jobcast.system;
 
 import static io.jobcast.system.EventClients.MAPPER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -11,9 +12,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,50 +38,60 @@ class BrokerRestartTest {
         String job = "{\"type\":\"demo.sleep\",\"payload\":{\"steps\":3,\"stepMillis\":100},\"tags\":[\"" + tag + "\"]}";
         List<String> accepted = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger refused = new AtomicInteger();
-        Instant flowUntil = Instant.now().plusSeconds(16);
 
-        CompletableFuture<Void> flow = CompletableFuture.runAsync(() -> {
-            while (Instant.now().isBefore(flowUntil)) {
-                try {
-                    HttpResponse<String> answer = Jobs.post("/api/v1/jobs:batch", "{\"jobs\":[" + String.join(",",
-                            Collections.nCopies(5, job)) + "]}");
-                    if (answer.statusCode() == 200) {
-                        MAPPER.readTree(answer.body()).path("results").forEach(item -> {
-                            if (item.path("status").asInt() == 202) {
-                                accepted.add(item.path("job").path("id").asText());
-                            } else {
-                                refused.incrementAndGet();
-                            }
-                        });
-                    } else {
-                        refused.incrementAndGet();
-                    }
-                    Thread.sleep(200);
-                } catch (Exception e) {
+        // Batches of five every 200 ms, before, during and after the restart.
+        ScheduledExecutorService flow = Executors.newSingleThreadScheduledExecutor();
+        flow.scheduleWithFixedDelay(() -> {
+            try {
+                HttpResponse<String> answer = Jobs.post("/api/v1/jobs:batch", "{\"jobs\":[" + String.join(",",
+                        Collections.nCopies(5, job)) + "]}");
+                if (answer.statusCode() == 200) {
+                    MAPPER.readTree(answer.body()).path("results").forEach(item -> {
+                        if (item.path("status").asInt() == 202) {
+                            accepted.add(item.path("job").path("id").asText());
+                        } else {
+                            refused.incrementAndGet();
+                        }
+                    });
+                } else {
                     refused.incrementAndGet();
                 }
+            } catch (Exception e) {
+                refused.incrementAndGet();
             }
-        });
-        Thread.sleep(3000);
-        RunningSuite.Result restart = RunningSuite.jobcast("restart", broker);
-        assertThat(restart.exitCode()).as(restart.output()).isZero();
-        flow.get(60, TimeUnit.SECONDS);
-
-        assertThat(accepted).as("jobs were accepted before and after the restart").hasSizeGreaterThan(20);
-        Instant deadline = Instant.now().plusSeconds(120);
-        List<String> unfinished = new ArrayList<>(accepted);
-        while (!unfinished.isEmpty() && Instant.now().isBefore(deadline)) {
-            unfinished.removeIf(id -> {
-                try {
-                    return Jobs.isFinished(Jobs.get(id));
-                } catch (Exception | AssertionError e) {
-                    return false;
-                }
-            });
-            Thread.sleep(250);
+        }, 0, 200, TimeUnit.MILLISECONDS);
+        int acceptedAfterRestart;
+        Instant flowEnded;
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= 20);
+            RunningSuite.Result restart = RunningSuite.jobcast("restart", broker);
+            assertThat(restart.exitCode()).as(restart.output()).isZero();
+            int beforeRestart = accepted.size();
+            await("jobs accepted after the restart").atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= beforeRestart + 20);
+            acceptedAfterRestart = accepted.size() - beforeRestart;
+        } finally {
+            flow.shutdown();
+            assertThat(flow.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            flowEnded = Instant.now();
         }
-        System.out.printf("%s restart: %d jobs accepted, %d submissions refused, all finished %d s after the flow%n",
-                broker, accepted.size(), refused.get(), 120 - Duration.between(Instant.now(), deadline).toSeconds());
+
+        List<String> unfinished = new ArrayList<>(accepted);
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                unfinished.removeIf(id -> {
+                    try {
+                        return Jobs.isFinished(Jobs.get(id));
+                    } catch (Exception | AssertionError e) {
+                        return false;
+                    }
+                });
+                return unfinished.isEmpty();
+            });
+        } catch (ConditionTimeoutException e) {
+            // reported below, with the counts
+        }
+        System.out.printf("%s restart: %d jobs accepted (%d after the restart), %d submissions refused, all finished %d s after the flow%n",
+                broker, accepted.size(), acceptedAfterRestart, refused.get(), Duration.between(flowEnded, Instant.now()).toSeconds());
         assertThat(unfinished).as("accepted jobs that never finished after the %s restart (%d accepted, %d refused)",
                 broker, accepted.size(), refused.get()).isEmpty();
         for (String id : accepted) {

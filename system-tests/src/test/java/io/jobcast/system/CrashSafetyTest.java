@@ -1,10 +1,10 @@
 package io.jobcast.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -187,24 +187,22 @@ class CrashSafetyTest {
         return events.stream().mapToInt(e -> e.path("attempt").asInt()).max().orElse(0);
     }
 
-    private void awaitRunningOn(String worker) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode running = Jobs.getPath("/api/v1/jobs?state=RUNNING&tag=" + tag + "&limit=100");
-            for (JsonNode job : running.path("jobs")) {
-                if (worker.equals(job.path("worker").asText())) {
-                    return;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(worker + " ran none of the jobs");
+    private void awaitRunningOn(String worker) {
+        await(worker + " running one of the jobs").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    JsonNode running = Jobs.getPath("/api/v1/jobs?state=RUNNING&tag=" + tag + "&limit=100");
+                    for (JsonNode job : running.path("jobs")) {
+                        if (worker.equals(job.path("worker").asText())) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
     }
 
-    private void awaitAll(List<String> ids, String state, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
+    private void awaitAll(List<String> ids, String state, Duration timeout) {
         List<String> pending = new ArrayList<>(ids);
-        while (!pending.isEmpty() && Instant.now().isBefore(deadline)) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             pending.removeIf(id -> {
                 try {
                     return state.equals(Jobs.get(id).path("state").asText());
@@ -212,17 +210,13 @@ class CrashSafetyTest {
                     return false;
                 }
             });
-            Thread.sleep(200);
-        }
-        assertThat(pending).as("jobs not %s after %s", state, timeout).isEmpty();
+            assertThat(pending).as("jobs not %s yet", state).isEmpty();
+        });
     }
 
     private static void awaitGone(String name) throws Exception {
         long pid = Processes.pidOf(name);
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Processes.isAlive(pid) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
-        assertThat(Processes.isAlive(pid)).as("%s stopped", name).isFalse();
+        await(name + " stopped").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !Processes.isAlive(pid));
     }
 }

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /** The job API of the running suite, through the gateway, as a client script would use it. */
 final class Jobs {
@@ -63,17 +65,13 @@ final class Jobs {
     }
 
     /** Polls the job until {@code condition} holds; fails after {@code timeout}. */
-    static JsonNode await(String id, Duration timeout, Predicate<JsonNode> condition) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonNode job;
-        do {
-            job = get(id);
-            if (condition.test(job)) {
-                return job;
-            }
-            Thread.sleep(50);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError("job " + id + " did not get there within " + timeout + "; it is " + job);
+    static JsonNode await(String id, Duration timeout, Predicate<JsonNode> condition) {
+        AtomicReference<JsonNode> job = new AtomicReference<>();
+        Awaitility.await("job " + id).atMost(timeout).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            job.set(get(id));
+            assertThat(condition.test(job.get())).as("job %s is %s", id, job.get()).isTrue();
+        });
+        return job.get();
     }
 
     static Predicate<JsonNode> inState(String state) {

@@ -36,8 +36,11 @@ class LifecycleTest {
         String id = Jobs.submit("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":1,\"stepMillis\":0},\"delay\":\"2s\"}");
         assertThat(Jobs.get(id).path("state").asText()).isEqualTo("SCHEDULED");
 
+        String sentinel = Jobs.submit("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":1,\"stepMillis\":0},\"delay\":\"2s\"}");
+
         HttpResponse<String> answer = Jobs.post("/api/v1/jobs/" + id + "/cancel", "");
-        Thread.sleep(3000);
+        // A job due just after the cancelled one has run: the cancelled one's time has come and gone.
+        Jobs.await(sentinel, Duration.ofSeconds(20), Jobs.inState("SUCCEEDED"));
 
         assertThat(answer.statusCode()).isEqualTo(200);
         JsonNode job = Jobs.get(id);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MetricsTest {
 
     private static final int JOB_SERVICE = 18081;
-    private static final List<Integer> PROGRESS_REPLICAS = List.of(18082, 18182);
+    static final List<Integer> PROGRESS_REPLICAS = List.of(18082, 18182);
     private static final List<Integer> WORKERS = List.of(18083, 18084);
     private static final List<Integer> PUBLISHERS = List.of(JOB_SERVICE, 18083, 18084);
     private static final List<Integer> ALL_SERVICES = List.of(18080, JOB_SERVICE, 18082, 18182, 18083, 18084);
@@ -134,7 +134,7 @@ class MetricsTest {
     }
 
     /** The sum over services of a Prometheus sample's values, for the lines carrying every label given. */
-    private static double sum(List<Integer> ports, String metric, String... labels) throws Exception {
+    static double sum(List<Integer> ports, String metric, String... labels) throws Exception {
         double total = 0;
         for (int port : ports) {
             for (String line : lines(port)) {

@@ -3,6 +3,7 @@ package io.jobcast.system;
 import static io.jobcast.system.EventClients.HTTP;
 import static io.jobcast.system.EventClients.MAPPER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ResumeTest {
 
     private static final String LONG_JOB = "{\"type\":\"demo.sleep\",\"payload\":{\"steps\":20,\"stepMillis\":60}}";
+    private static final String SLOW_JOB = "{\"type\":\"demo.sleep\",\"payload\":{\"steps\":4,\"stepMillis\":500}}";
 
     @Test
     void sseResumesWithLastEventId() throws Exception {
@@ -57,12 +59,15 @@ class ResumeTest {
 
     @Test
     void longPollingResumesAfterAPollThatWasDropped() throws Exception {
-        String id = submit();
+        String id = submit(SLOW_JOB); // its polls are held long enough to be seen held, then dropped
+        Jobs.await(id, Duration.ofSeconds(20), Jobs.inState("RUNNING"));
         JsonNode first = MAPPER.readTree(poll(id, 0).body());
         long after = first.get("lastSeq").asLong();
+        double held = heldLongPolls();
         CompletableFuture<HttpResponse<String>> dropped = HTTP.sendAsync(pollRequest(id, after),
                 HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(30);
+        await("the poll held by progress-service").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> heldLongPolls() > held);
         dropped.cancel(true);
 
         List<JsonNode> rest = EventClients.longPoll(id, after);
@@ -71,6 +76,10 @@ class ResumeTest {
         first.get("events").forEach(e -> seqs.add(e.get("seq").asLong()));
         rest.forEach(e -> seqs.add(e.get("seq").asLong()));
         assertEveryEventOnce(id, seqs);
+    }
+
+    private static double heldLongPolls() throws Exception {
+        return MetricsTest.sum(MetricsTest.PROGRESS_REPLICAS, "jobcast_connections", "transport=\"long-poll\"");
     }
 
     private static void assertEveryEventOnce(String id, List<Long> seqs) throws Exception {
@@ -82,9 +91,13 @@ class ResumeTest {
     }
 
     private static String submit() throws Exception {
+        return submit(LONG_JOB);
+    }
+
+    private static String submit(String job) throws Exception {
         HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs"))
                 .header("X-API-Key", RunningSuite.apiKey()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(LONG_JOB)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(job)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).isEqualTo(202);
         return MAPPER.readTree(accepted.body()).get("id").asText();
     }

@@ -14,6 +14,8 @@ import io.jobcast.api.JobState;
 import io.jobcast.api.Topology;
 import io.jobcast.api.WorkerInfo;
 import io.jobcast.worker.store.EventLogStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -41,6 +43,8 @@ class JobRunnerTest {
     ObjectMapper mapper;
     @Inject
     Workers workers;
+    @Inject
+    MeterRegistry registry;
     @ConfigProperty(name = "jobcast.jobs.rejected")
     String rejected;
 
@@ -208,11 +212,18 @@ class JobRunnerTest {
         JobMessage job = jobService.submit("demo.sleep", "{\"steps\":1,\"stepMillis\":0}", 1, 0);
         jobService.awaitState(job.jobId(), JobState.SUCCEEDED);
 
+        double refusedBefore = refusedEvents();
         jobService.publish(job.withDispatch(7));
         jobService.publish(job);
-        Thread.sleep(300);
+        // Both deliveries reached the worker, which tried to claim each and was refused.
+        await().atMost(Duration.ofSeconds(10)).until(() -> refusedEvents() >= refusedBefore + 2);
 
         assertThat(jobService.states(job.jobId())).containsExactly("QUEUED@0", "RUNNING@1", "SUCCEEDED@1");
+    }
+
+    /** The changes the event log refused this worker, for any reason. */
+    private double refusedEvents() {
+        return registry.find("jobcast.events.refused").counters().stream().mapToDouble(Counter::count).sum();
     }
 
     @Test
