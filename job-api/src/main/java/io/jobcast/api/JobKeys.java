@@ -23,6 +23,7 @@ package io.jobcast.api;
  * jobcast:job-types               hash    job type to its registration (description, defaults)
  * jobcast:workers                 zset    worker id by last heartbeat (ms)
  * jobcast:worker:ID               string  a worker's registration (JSON), expiring without heartbeats
+ * jobcast:progress-replicas       zset    progress-service replicas' URLs, by when their registration lapses (ms)
  * jobcast:api-keys                hash    SHA-256 of an API key to its tenant and name (JSON)
  * jobcast:rate:KEY                string  a rate limit's theoretical arrival time (GCRA), per key or token tenant
  * jobcast:stream-token-secret     string  the secret that signs stream tokens
@@ -33,6 +34,8 @@ public final class JobKeys {
     public static final String TENANTS = "jobcast:tenants";
     public static final String JOB_TYPES = "jobcast:job-types";
     public static final String WORKERS = "jobcast:workers";
+    /** The progress-service replicas that serve now, so gateways find new ones and stop sending to leaving ones. */
+    public static final String PROGRESS_REPLICAS = "jobcast:progress-replicas";
     /** The secret that signs stream tokens, created once by whichever service needs it first (SET NX). */
     public static final String STREAM_TOKEN_SECRET = "jobcast:stream-token-secret";
     /** API keys: the SHA-256 of each key to its registration (JSON: tenant, name, created). */

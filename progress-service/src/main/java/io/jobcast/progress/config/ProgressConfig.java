@@ -2,7 +2,9 @@ package io.jobcast.progress.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of progress-service, under {@code jobcast.progress}. */
 @ConfigMapping(prefix = "jobcast.progress")
@@ -16,7 +18,15 @@ public interface ProgressConfig {
     @WithDefault("5000")
     int maxConnectionsPerTenant();
 
+    /**
+     * The URL gateways reach this replica at, registered in Redis while it serves; by default its
+     * loopback address and HTTP port (one machine). In Kubernetes, the pod's IP.
+     */
+    Optional<URI> advertisedUrl();
+
     Sse sse();
+
+    WebSocket websocket();
 
     LongPoll longPoll();
 
@@ -27,6 +37,25 @@ public interface ProgressConfig {
         /** How often an idle stream gets a comment line, so proxies keep it open. */
         @WithDefault("15s")
         Duration heartbeat();
+    }
+
+    /** What one WebSocket client may ask; past it the connection is closed with 1008 and the reason. */
+    interface WebSocket {
+        /** Messages (subscribe, unsubscribe) per second one connection may send on average. */
+        @WithDefault("50")
+        double maxMessagesPerSecond();
+
+        /** How many messages may come at once before that rate applies. */
+        @WithDefault("200")
+        int messageBurst();
+
+        /** Subscriptions one connection may hold at once. */
+        @WithDefault("1000")
+        int maxSubscriptions();
+
+        /** Subscriptions over all connections of one tenant on this replica. */
+        @WithDefault("20000")
+        int maxSubscriptionsPerTenant();
     }
 
     /** Long polling. */

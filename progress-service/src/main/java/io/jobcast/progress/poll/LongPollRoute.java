@@ -5,6 +5,7 @@ import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.DeliveryMetrics;
+import io.jobcast.progress.Draining;
 import io.jobcast.progress.Feed;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
@@ -21,6 +22,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -42,10 +44,12 @@ public class LongPollRoute {
     private final ProblemResponses problems;
     private final Duration defaultWait;
     private final Duration maxWait;
+    private final Draining draining;
 
     public LongPollRoute(Feeds feeds, ConnectionLimits limits, Vertx vertx, ProblemResponses problems, ProgressConfig config,
-            DeliveryMetrics metrics) {
+            DeliveryMetrics metrics, Draining draining) {
         this.metrics = metrics;
+        this.draining = draining;
         this.feeds = feeds;
         this.limits = limits;
         this.vertx = vertx;
@@ -72,6 +76,10 @@ public class LongPollRoute {
             problems.send(response, requestId, e.problem());
             return;
         }
+        if (draining.leaving()) {
+            problems.send(response, requestId, Draining.LEAVING);
+            return;
+        }
         feeds.check(tenant, jobId, after).subscribe().with(ok -> {
             if (!limits.tryAcquire(tenant)) {
                 problems.send(response.putHeader("Retry-After", "5"), requestId, ConnectionLimits.TOO_MANY);
@@ -81,9 +89,15 @@ public class LongPollRoute {
             Poll poll = new Poll(jobId, after, response, requestId);
             Feed feed = feeds.follow(tenant, jobId, after, poll);
             long timer = vertx.setTimer(waitMillis, fired -> poll.answer(false));
+            // When this replica stops, the poll is answered with what it has: the client polls again, elsewhere.
+            Draining.Held held = draining.hold(() -> {
+                poll.answer(false);
+                return CompletableFuture.completedFuture(null);
+            });
             AtomicBoolean released = new AtomicBoolean();
             poll.onAnswered = () -> {
                 vertx.cancelTimer(timer);
+                held.close();
                 feed.close();
                 if (released.compareAndSet(false, true)) {
                     limits.release(tenant);

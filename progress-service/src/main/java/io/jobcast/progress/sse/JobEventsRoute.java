@@ -4,6 +4,7 @@ import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.ProblemException;
 import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.DeliveryMetrics;
+import io.jobcast.progress.Draining;
 import io.jobcast.progress.Feed;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
@@ -45,6 +46,8 @@ public class JobEventsRoute {
 
     /** How long a browser's EventSource waits before it reconnects. */
     private static final int RECONNECT_MILLIS = 2000;
+    /** The same, when this replica sends it away as it stops: another one serves it at once. */
+    private static final int RECONNECT_ELSEWHERE_MILLIS = 100;
 
     private final Feeds feeds;
     private final ProblemResponses problems;
@@ -53,12 +56,14 @@ public class JobEventsRoute {
     private final ProgressConfig.Outbox outboxBounds;
     private final ConnectionLimits limits;
     private final DeliveryMetrics metrics;
+    private final Draining draining;
     private final SseFrames jobFrames = new SseFrames(StreamedEvent::seq);
     private final SseFrames tenantFrames = new SseFrames(StreamedEvent::tseq);
 
     public JobEventsRoute(Feeds feeds, ProblemResponses problems, Vertx vertx, ConnectionLimits limits, ProgressConfig config,
-            DeliveryMetrics metrics) {
+            DeliveryMetrics metrics, Draining draining) {
         this.feeds = feeds;
+        this.draining = draining;
         this.metrics = metrics;
         this.limits = limits;
         this.heartbeat = config.sse().heartbeat();
@@ -101,6 +106,10 @@ public class JobEventsRoute {
         }
         HttpServerResponse response = context.response();
         String tenant = context.request().getHeader(InternalHeaders.TENANT);
+        if (draining.leaving()) {
+            problems.send(response, requestId, Draining.LEAVING);
+            return;
+        }
         check.apply(after).subscribe().with(ok -> {
             if (!limits.tryAcquire(tenant)) {
                 problems.send(response, requestId, ConnectionLimits.TOO_MANY);
@@ -120,9 +129,16 @@ public class JobEventsRoute {
             Feed feed = follow.apply(after, new SseSink(response, outbox));
             // A comment line now and then keeps proxies and load balancers from closing an idle stream.
             long keepAlive = vertx.setPeriodic(heartbeat.toMillis(), tick -> response.write(": keep-alive\n\n"));
-            response.endHandler(ended -> vertx.cancelTimer(keepAlive));
+            // When this replica stops, EventSource soon reconnects with Last-Event-ID, to another one.
+            Draining.Held held = draining.hold(() -> response.end("retry: " + RECONNECT_ELSEWHERE_MILLIS
+                    + "\n: this replica is stopping: reconnect\n\n").toCompletionStage());
+            response.endHandler(ended -> {
+                vertx.cancelTimer(keepAlive);
+                held.close();
+            });
             response.closeHandler(closed -> {
                 vertx.cancelTimer(keepAlive);
+                held.close();
                 feed.close();
                 outbox.close();
                 limits.release(tenant);

@@ -8,6 +8,7 @@ import io.jobcast.api.ProblemException;
 import io.jobcast.api.Tenants;
 import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.DeliveryMetrics;
+import io.jobcast.progress.Draining;
 import io.jobcast.progress.Feed;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
@@ -41,6 +42,8 @@ public class ProgressSocket {
     static final short POLICY_VIOLATION = 1008;
     static final short INVALID_PAYLOAD = 1007;
     static final short TRY_AGAIN_LATER = 1013;
+    static final short SERVICE_RESTART = 1012;
+    private static final String STOPPING = "this replica is stopping: reconnect and resume";
 
     private static final String TRANSPORT = "websocket";
 
@@ -51,15 +54,20 @@ public class ProgressSocket {
     private final ProgressConfig.Outbox outboxBounds;
     private final DeliveryMetrics metrics;
     private final ObjectMapper mapper;
+    private final Draining draining;
+    private final SocketLimits socketLimits;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     /** An open connection's feeds by subscription, and the outbox they all write through. */
-    private record Session(Map<String, Feed> feeds, Outbox outbox) {
+    private record Session(String tenant, Map<String, Feed> feeds, SocketLimits.MessageRate rate, Draining.Held held,
+            Outbox outbox) {
     }
 
     public ProgressSocket(Feeds feeds, ConnectionLimits limits, ObjectMapper mapper, ProgressConfig config,
-            DeliveryMetrics metrics) {
+            DeliveryMetrics metrics, Draining draining, SocketLimits socketLimits) {
         this.feeds = feeds;
+        this.draining = draining;
+        this.socketLimits = socketLimits;
         this.metrics = metrics;
         this.limits = limits;
         this.outboxBounds = config.outbox();
@@ -75,11 +83,17 @@ public class ProgressSocket {
         if (!Tenants.isValid(tenant(connection))) {
             return connection.close(new CloseReason(POLICY_VIOLATION, "no tenant: connect through the gateway"));
         }
+        if (draining.leaving()) {
+            return connection.close(new CloseReason(SERVICE_RESTART, STOPPING));
+        }
         if (!limits.tryAcquire(tenant(connection))) {
             return connection.close(new CloseReason(TRY_AGAIN_LATER, "too many connections; retry shortly"));
         }
         metrics.opened(TRANSPORT);
-        sessions.put(connection.id(), new Session(new ConcurrentHashMap<>(), Outbox.configured(outboxBounds,
+        Draining.Held held = draining.hold(() -> connection.close(new CloseReason(SERVICE_RESTART, STOPPING))
+                .subscribeAsCompletionStage());
+        sessions.put(connection.id(), new Session(tenant(connection), new ConcurrentHashMap<>(), socketLimits.messageRate(), held,
+                Outbox.configured(outboxBounds,
                 (event, written) -> {
                     metrics.delivered(TRANSPORT, event);
                     connection.sendText(event.json()).subscribe().with(ok -> written.run(), failure -> written.run());
@@ -90,6 +104,13 @@ public class ProgressSocket {
 
     @OnTextMessage
     public Uni<Void> onMessage(String frame, WebSocketConnection connection) {
+        Session session = sessions.get(connection.id());
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!session.rate().allow()) {
+            return connection.close(new CloseReason(POLICY_VIOLATION, socketLimits.tooManyMessages()));
+        }
         ClientMessage message;
         try {
             message = mapper.readValue(frame, ClientMessage.class);
@@ -117,7 +138,13 @@ public class ProgressSocket {
     public void close(WebSocketConnection connection) {
         Session session = sessions.remove(connection.id());
         if (session != null) {
-            session.feeds().values().forEach(Feed::close);
+            session.held().close();
+            List.copyOf(session.feeds().keySet()).forEach(key -> {
+                Feed feed = removeFeed(session, key);
+                if (feed != null) {
+                    feed.close();
+                }
+            });
             session.outbox().close();
             limits.release(tenant(connection));
             metrics.closed(TRANSPORT);
@@ -137,6 +164,14 @@ public class ProgressSocket {
             return error(connection, message.jobId(), NOT_COVERED);
         }
         stop(connection, key);
+        Session current = sessions.get(connection.id());
+        if (current == null) {
+            return Uni.createFrom().voidItem();
+        }
+        String refusal = socketLimits.subscribe(tenant, current.feeds().size());
+        if (refusal != null) {
+            return connection.close(new CloseReason(POLICY_VIOLATION, refusal));
+        }
         Uni<Void> check = all ? feeds.checkTenant(tenant, after) : feeds.check(tenant, message.jobId(), after);
         Map<String, Object> ack = new LinkedHashMap<>();
         ack.put("op", "subscribed");
@@ -146,24 +181,40 @@ public class ProgressSocket {
                 .chain(() -> send(connection, ack))
                 .invoke(() -> {
                     Session session = sessions.get(connection.id());
-                    if (session != null) {
-                        FeedSink sink = new SocketSink(connection, key, session);
-                        session.feeds().put(key, all
-                                ? feeds.followTenant(tenant, after, new FeedSink.Filtered(sink, event -> event.matches(
-                                        message.type() == null ? Set.of() : Set.of(message.type()), message.tag())))
-                                : feeds.follow(tenant, message.jobId(), after, sink));
+                    if (session == null) {
+                        socketLimits.unsubscribed(tenant, 1); // the connection closed meanwhile
+                        return;
+                    }
+                    FeedSink sink = new SocketSink(connection, key, session);
+                    Feed replaced = session.feeds().put(key, all
+                            ? feeds.followTenant(tenant, after, new FeedSink.Filtered(sink, event -> event.matches(
+                                    message.type() == null ? Set.of() : Set.of(message.type()), message.tag())))
+                            : feeds.follow(tenant, message.jobId(), after, sink));
+                    if (replaced != null) { // the same subscription, sent twice before the first was answered
+                        replaced.close();
+                        socketLimits.unsubscribed(tenant, 1);
                     }
                 })
+                .onFailure().invoke(e -> socketLimits.unsubscribed(tenant, 1))
                 .onFailure(ProblemException.class)
                 .recoverWithUni(e -> error(connection, message.jobId(), ((ProblemException) e).problem()));
     }
 
     private void stop(WebSocketConnection connection, String subscription) {
         Session session = sessions.get(connection.id());
-        Feed feed = session == null || subscription == null ? null : session.feeds().remove(subscription);
+        Feed feed = session == null || subscription == null ? null : removeFeed(session, subscription);
         if (feed != null) {
             feed.close();
         }
+    }
+
+    /** Takes a subscription off its connection, and off the tenant's count, once. */
+    private Feed removeFeed(Session session, String subscription) {
+        Feed feed = session.feeds().remove(subscription);
+        if (feed != null) {
+            socketLimits.unsubscribed(session.tenant(), 1);
+        }
+        return feed;
     }
 
     private Uni<Void> error(WebSocketConnection connection, String jobId, Problem problem) {
@@ -231,7 +282,7 @@ public class ProgressSocket {
 
         @Override
         public void end() {
-            session.feeds().remove(subscription);
+            removeFeed(session, subscription);
         }
 
         @Override
