@@ -135,6 +135,32 @@ class GatewayTest {
         assertThat(listener.texts).containsExactly("dev:{\"op\":\"subscribe\"}");
     }
 
+    /** More client WebSockets than an HTTP client's default pool allows per server (50), all to one replica. */
+    @Test
+    void bridgesManyWebSocketsToOneReplicaAtOnce() throws Exception {
+        URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "api/v1/ws?token=" + Tokens.sign("dev", List.of()));
+        HttpClient http = HttpClient.newHttpClient();
+        List<WebSocket> sockets = new java.util.ArrayList<>();
+        List<Listener> listeners = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 80; i++) {
+                Listener listener = new Listener();
+                sockets.add(http.newWebSocketBuilder().buildAsync(ws, listener).get(5, TimeUnit.SECONDS));
+                listeners.add(listener);
+            }
+            for (int i = 0; i < sockets.size(); i++) {
+                sockets.get(i).sendText("{\"n\":" + i + "}", true).get(5, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < listeners.size(); i++) {
+                int n = i;
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                        .until(() -> listeners.get(n).texts.contains("dev:{\"n\":" + n + "}"));
+            }
+        } finally {
+            sockets.forEach(WebSocket::abort);
+        }
+    }
+
     @Test
     void closesASocketThatSendsAnOversizedFrameWith1009() throws Exception {
         Listener listener = new Listener();

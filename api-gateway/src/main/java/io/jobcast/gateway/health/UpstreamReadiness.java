@@ -1,6 +1,7 @@
 package io.jobcast.gateway.health;
 
 import io.jobcast.gateway.config.GatewayConfig;
+import io.jobcast.gateway.proxy.ProgressReplicas;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -11,7 +12,6 @@ import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -25,18 +25,18 @@ public class UpstreamReadiness implements AsyncHealthCheck {
 
     private final HttpClient client;
     private final URI jobService;
-    private final List<URI> progressReplicas;
+    private final ProgressReplicas progressReplicas;
 
-    public UpstreamReadiness(Vertx vertx, GatewayConfig config) {
+    public UpstreamReadiness(Vertx vertx, GatewayConfig config, ProgressReplicas progressReplicas) {
         this.client = vertx.createHttpClient();
         this.jobService = config.jobServiceUrl();
-        this.progressReplicas = config.progressServiceUrl();
+        this.progressReplicas = progressReplicas;
     }
 
     /** Ready when job-service is and at least one progress-service replica is: any replica serves any client. */
     @Override
     public Uni<HealthCheckResponse> call() {
-        Uni<Long> progressReady = Multi.createFrom().iterable(progressReplicas).onItem().transformToUniAndMerge(this::ready)
+        Uni<Long> progressReady = Multi.createFrom().iterable(progressReplicas.forNextClient()).onItem().transformToUniAndMerge(this::ready)
                 .filter(Boolean::booleanValue).collect().with(java.util.stream.Collectors.counting());
         return Uni.combine().all().unis(ready(jobService), progressReady).with((jobs, progress) ->
                 HealthCheckResponse.named("services behind the gateway")

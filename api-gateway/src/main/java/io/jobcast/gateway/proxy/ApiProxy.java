@@ -4,6 +4,7 @@ import io.jobcast.api.InternalHeaders;
 import io.jobcast.gateway.Access;
 import io.jobcast.gateway.Authenticator;
 import io.jobcast.gateway.config.GatewayConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -26,8 +27,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
+import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,7 +47,11 @@ public class ApiProxy {
     /** RFC 6455 close codes. */
     private static final short UNSUPPORTED_DATA = 1003;
     private static final short MESSAGE_TOO_BIG = 1009;
+    private static final short SERVICE_RESTART = 1012;
+    private static final short TRY_AGAIN_LATER = 1013;
+
     private static final long PING_MILLIS = 30_000;
+    private static final int MAX_WEBSOCKETS_PER_REPLICA = 1_000_000;
 
     /** Hop-by-hop headers, credentials, and what only the gateway may tell the services behind it. */
     private static final List<String> NOT_FORWARDED = List.of("Connection", "Keep-Alive", "Proxy-Authenticate",
@@ -61,8 +68,8 @@ public class ApiProxy {
 
     private final HttpClient client;
     private final URI jobService;
-    private final List<URI> progressReplicas;
-    private final AtomicInteger nextReplica = new AtomicInteger();
+    private final ProgressReplicas replicas;
+    private final Set<ServerWebSocket> bridged = ConcurrentHashMap.newKeySet();
     private final Authenticator authenticator;
     private final ProblemAnswers problems;
     private final Cors cors;
@@ -72,13 +79,17 @@ public class ApiProxy {
     private final Vertx vertx;
 
     public ApiProxy(Vertx vertx, GatewayConfig config, Authenticator authenticator, ProblemAnswers problems,
-            UnchangedJobs unchangedJobs) {
+            UnchangedJobs unchangedJobs, ProgressReplicas replicas) {
         this.vertx = vertx;
         this.maxBodyBytes = config.maxBodySize().asLongValue();
         this.maxWebSocketMessage = config.maxWebsocketMessage();
-        this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200).setKeepAlive(true));
+        // A replica that does not take the connection within seconds is passed over for the next. Every
+        // client WebSocket is one to a replica: no cap here (Vert.x's default, 50 per replica, made the
+        // 51st wait), the replicas limit connections themselves (jobcast.progress.max-connections).
+        this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200).setKeepAlive(true)
+                .setConnectTimeout(5000).setMaxWebSockets(MAX_WEBSOCKETS_PER_REPLICA));
         this.jobService = config.jobServiceUrl();
-        this.progressReplicas = List.copyOf(config.progressServiceUrl());
+        this.replicas = replicas;
         this.authenticator = authenticator;
         this.problems = problems;
         this.cors = new Cors(config, problems);
@@ -101,11 +112,11 @@ public class ApiProxy {
                 null, access -> bridgeWebSocket(context, access)));
         for (String stream : JOB_STREAMS) {
             router.get(stream).handler(context -> authenticator.authenticate(context, Authenticator.Needs.STREAM,
-                    context.pathParam("id"), access -> forward(context, progressReplica(), access, "progress-service", null)));
+                    context.pathParam("id"), access -> toProgressService(context, access, replicas.forNextClient().iterator())));
         }
         router.get("/api/v1/events").handler(context -> authenticator.authenticate(context,
                 Authenticator.Needs.STREAM, Authenticator.ALL_JOBS,
-                access -> forward(context, progressReplica(), access, "progress-service", null)));
+                access -> toProgressService(context, access, replicas.forNextClient().iterator())));
         // A job's state may be polled with a stream token too (pages that poll instead of streaming).
         router.get("/api/v1/jobs/:id").handler(context -> authenticator.authenticate(context,
                 Authenticator.Needs.STREAM, context.pathParam("id"), access -> unchangedJobs.answer(context, access,
@@ -119,9 +130,9 @@ public class ApiProxy {
         router.route("/api/v1/*").handler(context -> problems.send(context, ProblemAnswers.NO_SUCH_ENDPOINT));
     }
 
-    /** Round robin: every replica receives every event, so no client needs a particular one. */
-    private URI progressReplica() {
-        return progressReplicas.get(Math.floorMod(nextReplica.getAndIncrement(), progressReplicas.size()));
+    /** Tells the WebSocket clients to come back (through another gateway, or this one restarted) and resume. */
+    void leave(@Observes ShutdownEvent stop) {
+        List.copyOf(bridged).forEach(socket -> closeWith(socket, SERVICE_RESTART, "the gateway is restarting: reconnect and resume"));
     }
 
     @PreDestroy
@@ -131,11 +142,52 @@ public class ApiProxy {
 
     /** Relays the request to {@code service} (at {@code path}, or the request's own URI) for {@code access}. */
     private void forward(RoutingContext context, URI service, Access access, String serviceName, String path) {
+        send(context, service, access, path).onSuccess(answer -> relay(answer, context.response())).onFailure(failure -> {
+            LOG.warnf("%s %s: %s unreachable: %s", context.request().method(), context.request().path(), serviceName,
+                    failure.toString());
+            problems.send(context, ProblemAnswers.unavailable(serviceName));
+        });
+    }
+
+    /**
+     * Relays a stream, long poll or page request to the first of {@code replicas} that serves it:
+     * one that does not answer, fails or refuses (503: it is stopping or full) passes it to the next.
+     * Every replica receives every event, so any may serve any client. When none does, the answer is
+     * a 503 problem with Retry-After (to an event stream, one that EventSource comes back from:
+     * {@link ProblemAnswers#send}).
+     */
+    private void toProgressService(RoutingContext context, Access access, Iterator<URI> replicas) {
+        if (!replicas.hasNext()) {
+            LOG.warnf("%s %s: no progress-service replica answered", context.request().method(), context.request().path());
+            problems.send(context, ProblemAnswers.unavailable("progress-service")); // event streams: come back
+            return;
+        }
+        URI replica = replicas.next();
+        send(context, replica, access, null).onSuccess(answer -> {
+            // A failure goes to the next replica; the last one's is relayed, except to EventSource, which would give up.
+            if (answer.statusCode() >= 500 && (replicas.hasNext() || ProblemAnswers.isEventStream(context))) {
+                answer.body().onComplete(read -> toProgressService(context, access, replicas));
+            } else {
+                if (answer.statusCode() == 503 && answer.getHeader("Retry-After") == null) {
+                    context.response().putHeader("Retry-After", "2"); // a stopping replica's refusal: soon, elsewhere
+                }
+                relay(answer, context.response());
+            }
+        }).onFailure(failure -> {
+            LOG.debugf("progress-service at %s: %s; trying the next replica", replica, failure.toString());
+            if (!context.response().closed()) {
+                toProgressService(context, access, replicas);
+            }
+        });
+    }
+
+    /** Sends the request to {@code service} (at {@code path}, or the request's own URI) for {@code access}. */
+    private Future<HttpClientResponse> send(RoutingContext context, URI service, Access access, String path) {
         HttpServerRequest request = context.request();
         HttpServerResponse response = context.response();
         RequestOptions options = new RequestOptions().setMethod(request.method())
                 .setHost(service.getHost()).setPort(service.getPort()).setURI(path != null ? path : request.uri());
-        client.request(options).compose(upstream -> {
+        return client.request(options).compose(upstream -> {
             copyHeaders(request.headers(), upstream.headers());
             upstream.putHeader(InternalHeaders.REQUEST_ID, RequestIds.of(context));
             if (access != null) {
@@ -147,9 +199,6 @@ public class ApiProxy {
             response.closeHandler(closed -> upstream.reset()); // a client that leaves a stream ends it upstream too
             Buffer body = context.body().buffer(); // read by the BodyHandler; null for streams
             return body == null ? upstream.send() : upstream.send(body);
-        }).onSuccess(answer -> relay(answer, response)).onFailure(failure -> {
-            LOG.warnf("%s %s: %s unreachable: %s", request.method(), request.path(), serviceName, failure.toString());
-            problems.send(context, ProblemAnswers.unavailable(serviceName));
         });
     }
 
@@ -178,9 +227,25 @@ public class ApiProxy {
             problems.send(context, ProblemAnswers.NOT_A_WEBSOCKET);
             return;
         }
-        URI progressService = progressReplica();
+        connectUpstream(context, access, replicas.forNextClient().iterator());
+    }
+
+    /**
+     * Opens the socket to the first of {@code replicas} that accepts it, then upgrades the client.
+     * When none does, the client is upgraded and closed at once with 1013 and why, which clients
+     * read as "come back shortly" (a refused upgrade would tell a browser nothing).
+     */
+    private void connectUpstream(RoutingContext context, Access access, Iterator<URI> replicas) {
+        HttpServerRequest request = context.request();
+        if (!replicas.hasNext()) {
+            LOG.warnf("WebSocket: no progress-service replica answered");
+            request.toWebSocket().onSuccess(downstream -> downstream.close(TRY_AGAIN_LATER,
+                    "no progress-service replica answers yet: reconnect shortly"));
+            return;
+        }
+        URI replica = replicas.next();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
-                .setHost(progressService.getHost()).setPort(progressService.getPort()).setURI("/api/v1/ws")
+                .setHost(replica.getHost()).setPort(replica.getPort()).setURI("/api/v1/ws")
                 .addHeader(InternalHeaders.TENANT, access.tenant())
                 .addHeader(InternalHeaders.REQUEST_ID, RequestIds.of(context));
         if (!access.jobs().isEmpty()) {
@@ -190,8 +255,8 @@ public class ApiProxy {
                 .onSuccess(downstream -> splice(downstream, upstream))
                 .onFailure(failure -> upstream.close())
         ).onFailure(failure -> {
-            LOG.warnf("WebSocket to progress-service at %s failed: %s", progressService, failure.toString());
-            problems.send(context, ProblemAnswers.unavailable("progress-service"));
+            LOG.debugf("WebSocket to progress-service at %s failed: %s; trying the next replica", replica, failure.toString());
+            connectUpstream(context, access, replicas);
         });
     }
 
@@ -216,11 +281,23 @@ public class ApiProxy {
             }
         });
         long pings = vertx.setPeriodic(PING_MILLIS, tick -> downstream.writePing(Buffer.buffer()));
+        bridged.add(downstream);
         downstream.closeHandler(closed -> {
             vertx.cancelTimer(pings);
+            bridged.remove(downstream);
             closeWith(upstream, downstream.closeStatusCode(), downstream.closeReason());
         });
-        upstream.closeHandler(closed -> closeWith(downstream, upstream.closeStatusCode(), upstream.closeReason()));
+        // progress-service closes with a code and a reason, always. A replica that died sent no close
+        // frame (Vert.x reports 1000 without a reason then): the client hears "service restart",
+        // reconnects and resumes.
+        upstream.closeHandler(closed -> {
+            String reason = upstream.closeReason();
+            if (reason == null || reason.isEmpty()) {
+                closeWith(downstream, SERVICE_RESTART, "progress-service went away: reconnect and resume");
+            } else {
+                closeWith(downstream, upstream.closeStatusCode(), reason);
+            }
+        });
     }
 
     private static Future<Void> closeWith(WebSocketBase socket, Short code, String reason) {

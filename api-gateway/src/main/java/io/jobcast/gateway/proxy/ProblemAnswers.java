@@ -3,6 +3,7 @@ package io.jobcast.gateway.proxy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.Problem;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,6 +74,17 @@ public class ProblemAnswers {
             response.reset();
             return;
         }
+        if (isEventStream(context) && (problem.status() >= 500 || problem.status() == 429)) {
+            // EventSource gives up for good on any answer but a 200 event stream: a refusal that will
+            // pass is answered as a stream that ends at once and says when to come back.
+            String retryAfter = response.headers().get("Retry-After");
+            long retryMillis = retryAfter != null && retryAfter.matches("\\d{1,6}") ? Long.parseLong(retryAfter) * 1000 : 2000;
+            response.setStatusCode(200).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache, no-transform")
+                    .end("retry: " + retryMillis + "\n: " + problem.status() + " " + problem.title() + ": "
+                            + String.valueOf(problem.detail()).replace('\n', ' ') + "\n\n");
+            return;
+        }
         response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
         if (problem.status() == 401) {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"jobcast\"");
@@ -84,6 +96,11 @@ public class ProblemAnswers {
         } catch (JsonProcessingException e) {
             response.end();
         }
+    }
+
+    /** A request for an event stream (SSE), which EventSource makes and reconnects. */
+    static boolean isEventStream(RoutingContext context) {
+        return context.request().method() == HttpMethod.GET && context.request().path().endsWith("/events");
     }
 
     public static long seconds(Duration wait) {
