@@ -106,6 +106,25 @@ describe('JobcastClient over WebSocket', () => {
     expect(watch.seen.status).toMatchObject({ transport: 'websocket', state: 'live', reconnects: 1, fellBackFrom: [] });
   });
 
+  it('reconnects over WebSocket when a stopping replica closes a new socket with 1012', async () => {
+    const watch = recorder();
+    client().followJob('j1', watch);
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    const first = FakeWebSocket.last;
+    first.open();
+
+    first.drop(1012, 'this replica is stopping: reconnect and resume'); // before any acknowledgement
+
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(2));
+    const second = FakeWebSocket.last;
+    second.open();
+    second.acknowledge();
+    second.receive(event(1));
+    await vi.waitFor(() => expect(seqs(watch.seen.events)).toEqual([1]));
+    expect(FakeEventSource.instances).toHaveLength(0);
+    expect(watch.seen.status).toMatchObject({ transport: 'websocket', state: 'live', fellBackFrom: [] });
+  });
+
   it('takes the job as it is now when it is too late to resume, and follows on from there', async () => {
     const job = { id: 'j1', type: 'demo.sleep', state: 'RUNNING', progress: { percent: 70, message: 'step 700' }, attempt: 1,
       maxAttempts: 3, attemptsLeft: 2, priority: 5, tags: [], cancelRequested: false, ttl: 'PT1H', lastSeq: 700,

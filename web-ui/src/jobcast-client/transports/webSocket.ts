@@ -4,6 +4,8 @@ import { apiUrl, failureOfProblem } from './link';
 
 /** RFC 6455 close codes the gateway and progress-service use. */
 const TRY_AGAIN_LATER = 1013;
+/** A replica (or the gateway) is stopping, or went away: reconnect at once and resume. */
+const SERVICE_RESTART = 1012;
 /** How long an unused socket stays open, so a transport switch or a resubscription reuses it. */
 const LINGER_MS = 2000;
 
@@ -85,9 +87,11 @@ class Socket {
       this.socket = null;
       this.opened = false;
       const busy = close.code === TRY_AGAIN_LATER;
+      const restarting = close.code === SERVICE_RESTART;
       const reason = `WebSocket closed (${close.code}${close.reason ? ': ' + close.reason : ''})`;
       // A socket that never had a subscription acknowledged counts as refused: blocked, or buffered on the way.
-      this.failAll({ kind: busy || this.proven ? 'dropped' : 'refused', detail: reason, retryAfterMs: busy ? 2000 : undefined });
+      this.failAll({ kind: busy || restarting || this.proven ? 'dropped' : 'refused', detail: reason,
+        retryAfterMs: busy ? 2000 : undefined });
     };
   }
 
