@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,6 +75,20 @@ class OpenApiDocumentTest {
         assertThat(document.at("/components/schemas/JobSubmission/properties").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("type", "payload", "priority", "runAt", "delay", "maxAttempts", "timeout",
                         "ttl", "backoff", "backoffMax", "tags");
+    }
+
+    /** The document's Duration schema takes exactly what the API takes, and its example is one. */
+    @Test
+    void theDurationSchemaMatchesTheParser() throws Exception {
+        JsonNode duration = document().at("/components/schemas/Duration");
+        Pattern pattern = Pattern.compile(duration.path("pattern").asText());
+        assertThat(duration.has("format")).as("format \"duration\" would admit ISO-8601 only").isFalse();
+        assertThat(pattern.matcher(duration.path("example").asText()).find()).isTrue();
+        for (String text : List.of("30s", "250ms", "5m", "2h", "1d", "0s", "999999999999ms", "PT30S", "pt1.5s", "P1D",
+                "P1DT2H3M4.123456789S", "-PT5S", "PT-5S", "P2DT", "30", "s", "30 s", "30S", "1w", "PT", "P", "P1H",
+                "1000000000000ms", "PT1.1234567890S", "PT1,5S", "PT1.S", "P-1D", "+P1D", "")) {
+            assertThat(pattern.matcher(text).find()).as(text).isEqualTo(Durations.parse(text) != null);
+        }
     }
 
     @Test

@@ -40,7 +40,9 @@ public class OperationsResource {
     /** The job types that workers registered, with their defaults and an example payload. */
     @GET
     @Path("/job-types")
-    @Operation(operationId = "listJobTypes", summary = "The job types workers registered, with their defaults")
+    @Operation(operationId = "listJobTypes", summary = "The job types workers registered, with their defaults",
+            description = "Each type a live worker registered: its description, default attempts, timeout and backoff,"
+                    + " and an example payload to start from.")
     @APIResponse(responseCode = "200", description = "The job types, by name.", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = JobTypeInfo.class)))
     public Uni<List<JobTypeInfo>> jobTypes(@Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant) {
@@ -51,7 +53,9 @@ public class OperationsResource {
     /** Workers that sent a heartbeat in the last 30 s: what they run, how busy they are. */
     @GET
     @Path("/workers")
-    @Operation(operationId = "listWorkers", summary = "Workers that sent a heartbeat in the last 30 s")
+    @Operation(operationId = "listWorkers", summary = "Workers that sent a heartbeat in the last 30 s",
+            description = "Each live worker: its host, the job types it runs with their concurrency and jobs in flight,"
+                    + " when it started and last beat, and whether it is shutting down.")
     @APIResponse(responseCode = "200", description = "The live workers.", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY, implementation = WorkerInfo.class)))
     public Uni<List<WorkerInfo>> workers(@Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant) {
@@ -62,7 +66,9 @@ public class OperationsResource {
     /** One queue per job type: its depth on the broker, and the caller's jobs of the type by state. */
     @GET
     @Path("/queues")
-    @Operation(operationId = "listQueues", summary = "Each job type's queue depth, and your jobs of the type by state")
+    @Operation(operationId = "listQueues", summary = "Each job type's queue depth, and your jobs of the type by state",
+            description = "One entry per job type: its depth on the broker and the caller's jobs of the type by state;"
+                    + " and how long the caller's oldest queued job has waited.")
     @APIResponse(responseCode = "200", description = "The queues.", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Operations.Queues.class)))
     public Uni<Operations.Queues> queues(@Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant) {
