@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 
 /** The suite's processes, by the names {@code ./jobcast} gives them: signals, as an operator or a crash would send them. */
 final class Processes {
@@ -20,6 +22,14 @@ final class Processes {
         long pid = pidOf(name);
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -%s %s (%d)", signal, name, pid).isZero();
+    }
+
+    /** kill -9 of the named process, returning once it is gone (its ports free), as after a crash. */
+    static void crash(String name) throws Exception {
+        long pid = pidOf(name);
+        signal(name, "KILL");
+        Awaitility.await(name + " gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !isAlive(pid));
     }
 
     /** Starts again whatever part of the suite is not running (the script's start is idempotent). */
