@@ -47,8 +47,13 @@ final class EventClients {
      * it or {@code limit} events arrived; then drops the connection.
      */
     static List<SseEvent> sse(String jobId, String lastEventId, int limit) throws Exception {
+        return sse(jobId, lastEventId, limit, RunningSuite.apiKey());
+    }
+
+    /** The same, as the tenant of {@code apiKey}. */
+    static List<SseEvent> sse(String jobId, String lastEventId, int limit, String apiKey) throws Exception {
         HttpRequest.Builder builder = HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs/" + jobId + "/events"))
-                .header("X-API-Key", RunningSuite.apiKey()).timeout(Duration.ofSeconds(60));
+                .header("X-API-Key", apiKey).timeout(Duration.ofSeconds(60));
         if (lastEventId != null) {
             builder.header("Last-Event-ID", lastEventId);
         }
