@@ -153,7 +153,7 @@ class CrashSafetyTest {
     @Test
     void aWorkerShuttingDownFinishesWhatItCanAndReturnsTheRestUnfinished() throws Exception {
         Processes.signal("worker-2", "TERM");
-        awaitGone("worker-2");
+        Processes.awaitGone("worker-2");
         String quick = Jobs.submit("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":4,\"stepMillis\":250},\"tags\":[\"" + tag + "\"]}");
         String slow = Jobs.submit("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":40,\"stepMillis\":250},\"maxAttempts\":1,"
                 + "\"tags\":[\"" + tag + "\"]}");
@@ -161,7 +161,7 @@ class CrashSafetyTest {
         Jobs.await(slow, Duration.ofSeconds(20), job -> job.path("progress").path("percent").asInt() >= 5);
 
         Processes.signal("worker-1", "TERM");
-        awaitGone("worker-1");
+        Processes.awaitGone("worker-1");
 
         JsonNode finished = Jobs.get(quick);
         assertThat(finished.path("state").asText()).as("finished within the grace period").isEqualTo("SUCCEEDED");
@@ -212,11 +212,5 @@ class CrashSafetyTest {
             });
             assertThat(pending).as("jobs not %s yet", state).isEmpty();
         });
-    }
-
-    private static void awaitGone(String name) throws Exception {
-        long pid = Processes.pidOf(name);
-        await(name + " stopped").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> !Processes.isAlive(pid));
     }
 }

@@ -40,10 +40,7 @@ class MetricsTest {
 
     @BeforeAll
     static void ownTenant() throws Exception {
-        RunningSuite.Result made = RunningSuite.run(List.of(RunningSuite.ROOT.resolve("jobcast").toString(), "keys", "add",
-                "metrics", "metrics test"), 30);
-        assertThat(made.exitCode()).as(made.output()).isZero();
-        ownKey = made.output().lines().filter(line -> line.startsWith("jc_")).findFirst().orElseThrow();
+        ownKey = RunningSuite.newApiKey("metrics", "metrics test");
     }
 
     @Test

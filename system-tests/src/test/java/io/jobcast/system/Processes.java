@@ -26,8 +26,13 @@ final class Processes {
 
     /** kill -9 of the named process, returning once it is gone (its ports free), as after a crash. */
     static void crash(String name) throws Exception {
-        long pid = pidOf(name);
         signal(name, "KILL");
+        awaitGone(name);
+    }
+
+    /** Returns once the named process has exited (a zombie counts as gone). */
+    static void awaitGone(String name) throws Exception {
+        long pid = pidOf(name);
         Awaitility.await(name + " gone").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .until(() -> !isAlive(pid));
     }
@@ -42,10 +47,15 @@ final class Processes {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !isZombie(pid);
     }
 
+    /**
+     * A zombie whose threads have all exited: its files (and ports) are closed. Right after a kill
+     * the group leader may already be a zombie while other threads still exit, holding them open.
+     */
     private static boolean isZombie(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+            String[] tasks = new java.io.File("/proc/" + pid + "/task").list();
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z") && (tasks == null || tasks.length <= 1);
         } catch (Exception gone) {
             return false;
         }

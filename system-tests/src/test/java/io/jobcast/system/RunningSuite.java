@@ -63,6 +63,13 @@ public final class RunningSuite implements BeforeAllCallback, ExtensionContext.S
         }
     }
 
+    /** A new API key of {@code tenant}, made as an operator would, with {@code ./jobcast keys add}. */
+    static String newApiKey(String tenant, String name) throws IOException, InterruptedException {
+        Result made = run(List.of(ROOT.resolve("jobcast").toString(), "keys", "add", tenant, name), 30);
+        assertThat(made.exitCode()).as(made.output()).isZero();
+        return made.output().lines().filter(line -> line.startsWith("jc_")).findFirst().orElseThrow();
+    }
+
     /** What a command printed and how it ended. */
     record Result(int exitCode, String output) {
     }

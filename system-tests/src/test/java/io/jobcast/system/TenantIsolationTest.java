@@ -36,10 +36,7 @@ class TenantIsolationTest {
 
     @BeforeAll
     static void twoTenants() throws Exception {
-        RunningSuite.Result made = RunningSuite.run(List.of(RunningSuite.ROOT.resolve("jobcast").toString(), "keys", "add",
-                "rival", "isolation test"), 30);
-        assertThat(made.exitCode()).as(made.output()).isZero();
-        rivalKey = made.output().lines().filter(line -> line.startsWith("jc_")).findFirst().orElseThrow();
+        rivalKey = RunningSuite.newApiKey("rival", "isolation test");
         job = Jobs.submit("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":2,\"stepMillis\":50},\"tags\":[\"isolated\"]}");
         Jobs.await(job, Duration.ofSeconds(20), Jobs.inState("SUCCEEDED"));
     }

@@ -36,7 +36,8 @@ public class UpstreamReadiness implements AsyncHealthCheck {
     /** Ready when job-service is and at least one progress-service replica is: any replica serves any client. */
     @Override
     public Uni<HealthCheckResponse> call() {
-        Uni<Long> progressReady = Multi.createFrom().iterable(progressReplicas.forNextClient()).onItem().transformToUniAndMerge(this::ready)
+        // all(), not forNextClient(): a probe is no client, and must not move the round robin on.
+        Uni<Long> progressReady = Multi.createFrom().iterable(progressReplicas.all()).onItem().transformToUniAndMerge(this::ready)
                 .filter(Boolean::booleanValue).collect().with(java.util.stream.Collectors.counting());
         return Uni.combine().all().unis(ready(jobService), progressReady).with((jobs, progress) ->
                 HealthCheckResponse.named("services behind the gateway")

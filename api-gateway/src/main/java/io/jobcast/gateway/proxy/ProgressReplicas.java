@@ -68,6 +68,11 @@ public class ProgressReplicas {
                 }, failure -> LOG.debugf("keeping the known replicas, Redis did not answer: %s", failure.toString()));
     }
 
+    /** Every replica known now, in no particular order. */
+    public List<URI> all() {
+        return replicas;
+    }
+
     /** The replicas to try for one client, in order. */
     public List<URI> forNextClient() {
         List<URI> all = replicas;
