@@ -75,13 +75,14 @@ public final class EventLog {
             @JsonSubTypes.Type(value = Checkpoint.class, name = "checkpoint"),
             @JsonSubTypes.Type(value = Requeue.class, name = "requeue"),
             @JsonSubTypes.Type(value = Cancel.class, name = "cancel"),
+            @JsonSubTypes.Type(value = Append.class, name = "append"),
             @JsonSubTypes.Type(value = Renew.class, name = "renew"),
             @JsonSubTypes.Type(value = Due.class, name = "due"),
             @JsonSubTypes.Type(value = Sweep.class, name = "sweep"),
             @JsonSubTypes.Type(value = Expire.class, name = "expire"),
             @JsonSubTypes.Type(value = Trim.class, name = "trim")})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public sealed interface Op<R> permits JobChange, Renew, Due, Sweep, Expire, Trim {
+    public sealed interface Op<R> permits JobChange, Append, Renew, Due, Sweep, Expire, Trim {
 
         /** The tenant whose keys the op changes: the call's only key is its prefix. */
         @JsonIgnore
@@ -152,6 +153,20 @@ public final class EventLog {
             Map<String, String> fields) implements JobChange {
     }
 
+    /**
+     * Text the attempt a worker runs appends to one of the job's outputs ({@link JobOutputs}); refused
+     * when a newer attempt took over or when all of the job's outputs would hold more than {@code limit}
+     * bytes: the log then gets {@code notice} (once; it may pass the limit).
+     */
+    public record Append(@JsonIgnore String tenant, String id, int attempt, String output, String data, long limit,
+            String notice) implements Op<Appended> {
+
+        @Override
+        public Appended read(Reply reply) {
+            return reply.refused() != null ? new Appended(-1, -1, reply.refused()) : reply.appended();
+        }
+    }
+
     /** An attempt a worker runs: the job and the attempt's number. */
     public record Held(String id, int attempt) {
     }
@@ -199,8 +214,19 @@ public final class EventLog {
     // ------------------------------------------------------------------ results
 
     /** The script's result for one op: exactly one of its fields is set, the one its op gives. */
-    public record Reply(Applied applied, Refused refused, Renewed renewed, Ids due, Swept swept, Count expired,
-            Before trimmed) {
+    public record Reply(Applied applied, Refused refused, Appended appended, Renewed renewed, Ids due, Swept swept,
+            Count expired, Before trimmed) {
+    }
+
+    /**
+     * Where an append's text starts in its output (bytes) and how many bytes all of the job's outputs
+     * hold now; or why it was refused.
+     */
+    public record Appended(long offset, long total, Refused refused) {
+
+        public boolean applied() {
+            return refused == null;
+        }
     }
 
     /** What became of an op that changes a job. */
@@ -254,7 +280,9 @@ public final class EventLog {
         /** The stall detector found the lease renewed after all. */
         LEASE_HELD,
         /** A scheduled job that is not due yet. */
-        NOT_DUE
+        NOT_DUE,
+        /** The job's outputs would hold more than their limit. */
+        OUTPUT_LIMIT
     }
 
     /** The jobs a worker holds whose cancellation was requested, and those it no longer owns: it stops both. */
@@ -414,6 +442,13 @@ public final class EventLog {
         putEventFields(fields, event);
         return new Finish(event.tenant(), event.jobType(), event.jobId(), event.attempt(), event.state(), returned,
                 template(event, mapper), fields);
+    }
+
+    /** Appends text to one of the job's outputs, as the attempt the worker runs; {@code limit} bytes for all of them. */
+    public static Append append(JobRef job, int attempt, String output, String text, long limit, Instant now) {
+        String notice = JobOutputs.logLine(now, JobOutputs.Level.ERROR, "output limit of " + limit
+                + " bytes reached: appends to \"" + output + "\" and to every other output of this job are refused");
+        return new Append(job.tenant(), job.jobId(), attempt, JobOutputs.requireValidName(output), text, limit, notice);
     }
 
     /** Saves a handler's checkpoint for the attempt it runs (no event). */

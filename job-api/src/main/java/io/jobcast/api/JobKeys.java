@@ -19,6 +19,8 @@ package io.jobcast.api;
  * jobcast:{t:T}:expiring          zset    finished jobs by expiry (ms, Redis's clock)
  * jobcast:{t:T}:outbox            zset    job messages (j:ID) not yet confirmed by the broker, by when to publish them again
  * jobcast:{t:T}:idem:KEY          string  an idempotency key's job id and body hash
+ * jobcast:{t:T}:out:ID:NAME       string  a job's output NAME (UTF-8 text; see JobOutputs)
+ * jobcast:{t:T}:outputs           stream  the chunks appended to the tenant's outputs, for live clients (entry ids automatic)
  * jobcast:tenants                 set     every tenant that ever submitted a job
  * jobcast:job-types               hash    job type to its registration (description, defaults)
  * jobcast:workers                 zset    worker id by last heartbeat (ms)
@@ -99,6 +101,16 @@ public final class JobKeys {
     /** How many of the tenant's jobs of each type are in each state: field {@code TYPE:STATE}. */
     public static String counts(String tenant) {
         return prefix(tenant) + "counts";
+    }
+
+    /** One of a job's outputs: what its attempts appended to it, in order. */
+    public static String output(String tenant, String jobId, String name) {
+        return prefix(tenant) + "out:" + jobId + ":" + name;
+    }
+
+    /** The chunks appended to the tenant's outputs, read by progress-service as they come. */
+    public static String outputStream(String tenant) {
+        return prefix(tenant) + "outputs";
     }
 
     public static String worker(String workerId) {

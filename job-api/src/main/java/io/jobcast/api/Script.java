@@ -54,6 +54,10 @@ public enum Script {
         lua.append("local EVENT_FIELD = '").append(JobKeys.EVENT_FIELD_PREFIX).append("'\n");
         lua.append("local STREAM_FIELD = '").append(EventLog.ENTRY_FIELD).append("'\n");
         lua.append("local STREAM_TRACE_FIELD = '").append(EventLog.ENTRY_TRACE_FIELD).append("'\n");
+        lua.append("local OUTPUT_STREAM_MAX = ").append(JobOutputs.STREAM_MAX_ENTRIES).append('\n');
+        lua.append("local OUTPUT_CHUNKS_FIELD = '").append(JobOutputs.CHUNKS_FIELD).append("'\n");
+        lua.append("local OUTPUT_NAMES_FIELD = '").append(JobOutputs.NAMES_FIELD).append("'\n");
+        lua.append("local LOG_OUTPUT = '").append(JobOutputs.LOG).append("'\n");
         lua.append("local S = strict('JobState', {")
                 .append(Arrays.stream(JobState.values()).map(s -> s.name() + " = '" + s.name() + "'")
                         .collect(Collectors.joining(", ")))

@@ -16,6 +16,7 @@ import io.jobcast.api.EventLog.Applied;
 import io.jobcast.api.EventLog.Refused;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobKeys;
+import io.jobcast.api.JobOutputs;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobState;
 import io.jobcast.jobs.store.JobStore;
@@ -417,8 +418,48 @@ class EventLogScriptTest {
     }
 
     @Test
+    void outputsTakeAppendsOfTheRunningAttemptOnlyInOneSectionPerAttemptWithinTheLimit() {
+        ScriptedJob job = aJob().running();
+        String greeting = "Grüße, ";
+        int greetingBytes = greeting.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        long chunksBefore = redis.stream(String.class).xlen(JobKeys.outputStream(tenant));
+
+        assertThat(job.append(1, "text", greeting, 100).offset()).isZero();
+        EventLog.Appended world = job.append(1, "text", "world", 100);
+        assertThat(world.offset()).as("offsets are bytes").isEqualTo(greetingBytes);
+        assertThat(world.total()).isEqualTo(greetingBytes + 5);
+
+        job.appended(job.claim(true)); // the worker died: attempt 2 takes over
+        assertThat(job.append(1, "text", "late", 100).refused().reason()).as("fenced off").isEqualTo(STALE_ATTEMPT);
+        assertThat(job.append(2, "text", "again", 100).offset()).isEqualTo(greetingBytes + 5);
+        assertThat(job.append(2, "log", "a line\n", 100).offset()).isZero();
+        assertThat(job.output("text")).isEqualTo(greeting + "worldagain");
+        assertThat(job.field("o:text")).as("one section per attempt").isEqualTo("1:0,2:" + (greetingBytes + 5));
+        assertThat(job.field("outputs")).isEqualTo("text,log");
+
+        long total = greetingBytes + 5 + 5 + 7;
+        EventLog.Appended tooMuch = job.append(2, "text", "x".repeat((int) (100 - total + 1)), 100);
+        assertThat(tooMuch.refused().reason()).isEqualTo(EventLog.Refusal.OUTPUT_LIMIT);
+        assertThat(job.append(2, "text", "y".repeat(200), 100).refused().reason()).isEqualTo(EventLog.Refusal.OUTPUT_LIMIT);
+        assertThat(job.output("text")).as("nothing of a refused append").isEqualTo(greeting + "worldagain");
+        assertThat(job.output("log")).as("the log says why, once").startsWith("a line\n")
+                .containsOnlyOnce("output limit of 100 bytes reached");
+        assertThat(job.append(2, "text", "fits", 1000).applied()).isTrue();
+
+        job.appended(job.succeed(2));
+        assertThat(job.append(2, "text", "after the end", 1000).refused().reason()).isEqualTo(ILLEGAL_TRANSITION);
+        List<String> chunks = redis.stream(String.class).xrange(JobKeys.outputStream(tenant),
+                io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
+                .map(entry -> entry.payload().get(JobOutputs.CHUNKS_FIELD)).toList();
+        assertThat(redis.stream(String.class).xlen(JobKeys.outputStream(tenant)) - chunksBefore)
+                .as("one stream entry per applied append (each its own call here), the notice's too").isEqualTo(6);
+        assertThat(String.join("", chunks)).contains("\"offset\":" + (greetingBytes + 5)).contains("again");
+    }
+
+    @Test
     void finishedJobsExpireWithTheirLogsAndIndexEntries() {
         ScriptedJob job = aJob().tags("gone").running();
+        job.append(1, "text", "written", 1000);
         job.appended(job.succeed());
         long succeededBefore = count("demo.sleep:SUCCEEDED");
         redis.sortedSet(String.class).zadd(JobKeys.prefix(tenant) + "expiring", 1, job.id());
@@ -427,6 +468,7 @@ class EventLogScriptTest {
 
         assertThat(job.record()).isNull();
         assertThat(redis.key().exists(JobKeys.record(tenant, job.id()))).as("the record and its log").isFalse();
+        assertThat(job.output("text")).as("its outputs").isNull();
         assertThat(zset("jobs")).doesNotContain(job.id());
         assertThat(zset("tag:gone")).doesNotContain(job.id());
         assertThat(zset("state:SUCCEEDED")).doesNotContain(job.id());

@@ -29,6 +29,7 @@ class OpenApiDocumentTest {
             "POST /api/v1/jobs", "POST /api/v1/jobs:batch", "GET /api/v1/jobs", "GET /api/v1/jobs/{id}",
             "POST /api/v1/jobs/{id}/cancel", "POST /api/v1/jobs/{id}/retry", "POST /api/v1/jobs/{id}/share",
             "GET /api/v1/jobs/{id}/events", "GET /api/v1/jobs/{id}/progress", "GET /api/v1/jobs/{id}/progress.html",
+            "GET /api/v1/jobs/{id}/outputs", "GET /api/v1/jobs/{id}/output/{name}",
             "GET /jobs/{id}", "GET /api/v1/events", "GET /api/v1/ws", "POST /api/v1/stream-tokens",
             "GET /api/v1/job-types", "GET /api/v1/workers", "GET /api/v1/queues");
 

@@ -191,6 +191,21 @@ final class ScriptedJob {
         return change(EventLog.retry(record(), Instant.now(), mapper));
     }
 
+    /** Text appended to one of the job's outputs by an attempt, all outputs together at most {@code limit} bytes. */
+    EventLog.Appended append(int attempt, String output, String text, long limit) {
+        return store.apply(EventLog.append(message.ref(), attempt, output, text, limit, Instant.now())).await().atMost(WAIT);
+    }
+
+    /** One of the job's outputs as stored (null if never written). */
+    String output(String name) {
+        return redis.value(String.class).get(JobKeys.output(message.tenant(), message.jobId(), name));
+    }
+
+    /** A record field of the job. */
+    String field(String name) {
+        return redis.hash(String.class).hget(JobKeys.record(message.tenant(), message.jobId()), name);
+    }
+
     /** Makes the job's lease run out now, as if its worker had stopped renewing it. */
     void expireLease() {
         redis.sortedSet(String.class).zadd(JobKeys.prefix(message.tenant()) + "leases", 1, message.jobId());

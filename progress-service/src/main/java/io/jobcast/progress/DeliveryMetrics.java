@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Fan-out as operators watch it, per transport ({@code sse}, {@code websocket}, {@code long-poll}):
  * events written to clients, the time from an event's creation on the worker to that write, and
- * open connections.
+ * open connections; and frames and bytes of jobs' outputs written to clients (also {@code text}).
  */
 @Startup // its meters exist from the start
 @Singleton // no client proxy: it is called once per event and client
@@ -28,6 +28,8 @@ public class DeliveryMetrics {
     // Looked up once: these run once per event and client, and a registry lookup builds an id each time.
     private final Map<String, Counter> delivered = new ConcurrentHashMap<>();
     private final Counter received;
+    private final Map<String, Counter> outputFrames = new ConcurrentHashMap<>();
+    private final Map<String, Counter> outputBytes = new ConcurrentHashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -37,6 +39,10 @@ public class DeliveryMetrics {
             delivered(transport);
             latency(transport);
             gauge(transport);
+        }
+        for (String transport : List.of("sse", "websocket", "long-poll", "text")) {
+            outputFrames(transport);
+            outputBytes(transport);
         }
     }
 
@@ -57,6 +63,22 @@ public class DeliveryMetrics {
     private Timer latency(String transport) {
         return latency.computeIfAbsent(transport, t -> Timer.builder("jobcast.events.delivery.latency")
                 .tag("transport", t).publishPercentileHistogram().register(registry));
+    }
+
+    /** A frame of a job's output written to a client. */
+    public void outputDelivered(String transport, OutputFrame frame) {
+        outputFrames(transport).increment();
+        outputBytes(transport).increment(frame.bytes());
+    }
+
+    private Counter outputFrames(String transport) {
+        return outputFrames.computeIfAbsent(transport, t -> registry.counter("jobcast.output.delivered.frames",
+                "transport", t));
+    }
+
+    private Counter outputBytes(String transport) {
+        return outputBytes.computeIfAbsent(transport, t -> registry.counter("jobcast.output.delivered.bytes",
+                "transport", t));
     }
 
     public void opened(String transport) {

@@ -44,6 +44,8 @@ public class EventHub {
     }
 
     private final Map<String, Map<Consumer<StreamedEvent>, Loop>> listeners = new ConcurrentHashMap<>();
+    /** Who follows each output ({@link #outputKey}): its chunks, on the listener's loop. */
+    private final Map<String, Map<Consumer<OutputChunk>, Loop>> chunkListeners = new ConcurrentHashMap<>();
     /** How many feeds follow each tenant or one of its jobs: its stream is read while there are any. */
     private final Map<String, Integer> followers = new ConcurrentHashMap<>();
     private final TenantStreams streams;
@@ -53,6 +55,46 @@ public class EventHub {
         this.streams = streams;
         this.metrics = metrics;
         streams.deliverTo(this::publish);
+        streams.deliverChunksTo(this::publishChunks);
+    }
+
+    static String outputKey(String jobId, String output) {
+        return jobId + "/" + output;
+    }
+
+    /** Hands the output's live chunks to the listener from now on; completes as {@link #listen} does. */
+    Uni<Void> listenOutput(String tenant, String jobId, String output, Consumer<OutputChunk> listener) {
+        chunkListeners.computeIfAbsent(outputKey(jobId, output), key -> new ConcurrentHashMap<>())
+                .put(listener, Loop.current());
+        followers.merge(tenant, 1, Integer::sum);
+        return streams.follow(tenant);
+    }
+
+    void forgetOutput(String tenant, String jobId, String output, Consumer<OutputChunk> listener) {
+        String key = outputKey(jobId, output);
+        Map<Consumer<OutputChunk>, Loop> forKey = chunkListeners.get(key);
+        if (forKey != null && forKey.remove(listener) != null) {
+            chunkListeners.computeIfPresent(key, (any, left) -> left.isEmpty() ? null : left);
+            unfollowed(tenant);
+        }
+    }
+
+    /** Chunks read from the output streams, in order: each to the listeners of its output, on their loops. */
+    public void publishChunks(List<OutputChunk> chunks) {
+        Map<Loop, List<Runnable>> byLoop = new HashMap<>(4);
+        for (OutputChunk chunk : chunks) {
+            Map<Consumer<OutputChunk>, Loop> forKey = chunkListeners.get(outputKey(chunk.jobId(), chunk.output()));
+            if (forKey != null) {
+                forKey.forEach((listener, loop) -> {
+                    if (loop == Loop.CALLER) {
+                        listener.accept(chunk);
+                    } else {
+                        byLoop.computeIfAbsent(loop, any -> new ArrayList<>()).add(() -> listener.accept(chunk));
+                    }
+                });
+            }
+        }
+        byLoop.forEach((loop, handovers) -> loop.context().runOnContext(nothing -> handovers.forEach(Runnable::run)));
     }
 
     static String jobKey(String jobId) {
@@ -81,14 +123,20 @@ public class EventHub {
             removed = true;
             listeners.computeIfPresent(source.hubKey(), (key, left) -> left.isEmpty() ? null : left);
         }
-        if (removed && followers.computeIfPresent(source.tenant(), (tenant, count) -> count <= 1 ? null : count - 1) == null) {
-            streams.unfollow(source.tenant());
+        if (removed) {
+            unfollowed(source.tenant());
         }
     }
 
-    /** Jobs and tenants that at least one client follows on this replica. */
+    private void unfollowed(String tenant) {
+        if (followers.computeIfPresent(tenant, (any, count) -> count <= 1 ? null : count - 1) == null) {
+            streams.unfollow(tenant);
+        }
+    }
+
+    /** Jobs, tenants and outputs that at least one client follows on this replica. */
     public int followed() {
-        return listeners.size();
+        return listeners.size() + chunkListeners.size();
     }
 
     /** Events read from the streams, in order: each to the listeners of its job and of its tenant. */

@@ -2,10 +2,12 @@ package io.jobcast.progress;
 
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobIds;
+import io.jobcast.api.JobOutputs;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import io.jobcast.api.Tenants;
 import io.jobcast.progress.store.EventLogReader;
+import io.jobcast.progress.store.OutputReader;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,10 +20,28 @@ public class Feeds {
 
     private final EventHub hub;
     private final EventLogReader log;
+    private final OutputReader outputs;
 
-    public Feeds(EventHub hub, EventLogReader log) {
+    public Feeds(EventHub hub, EventLogReader log, OutputReader outputs) {
         this.hub = hub;
         this.log = log;
+        this.outputs = outputs;
+    }
+
+    /**
+     * Starts delivering the job's output from byte {@code after}: 404 (through the sink) for a job that
+     * is not the tenant's, or one that ended without writing the output. An output not written yet
+     * is waited for while the job may still write it.
+     */
+    public OutputFeed followOutput(String tenant, String jobId, String output, long after, OutputFeed.Sink sink) {
+        OutputFeed feed = new OutputFeed(tenant, jobId, output, after, hub, outputs, FeedSource.job(tenant, jobId, log),
+                sink);
+        if (!JobIds.isValid(jobId) || !Tenants.isValid(tenant) || !JobOutputs.isValidName(output)) {
+            sink.fail(new ProblemException(OutputFeed.notFound(jobId, output)));
+            return feed;
+        }
+        feed.start();
+        return feed;
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobMessage;
+import io.jobcast.api.JobOutputs;
 import io.jobcast.worker.store.EventLogStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,7 @@ final class Attempt implements JobContext {
     private final ObjectMapper mapper;
     private final Duration lease;
     private final Consumer<EventLog.Refused> refused;
+    private final AttemptOutputs outputs;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Thread thread;
     private volatile int percent;
@@ -39,7 +41,8 @@ final class Attempt implements JobContext {
     private volatile boolean timedOut;
 
     Attempt(JobMessage job, int number, Instant startedAt, Delivery delivery, JsonNode savedCheckpoint,
-            EventLogStore store, ObjectMapper mapper, Duration lease, Consumer<EventLog.Refused> refused) {
+            EventLogStore store, ObjectMapper mapper, Duration lease, Consumer<EventLog.Refused> refused,
+            AttemptOutputs.Settings outputs) {
         this.job = job;
         this.number = number;
         this.startedAt = startedAt;
@@ -49,6 +52,7 @@ final class Attempt implements JobContext {
         this.mapper = mapper;
         this.lease = lease;
         this.refused = refused;
+        this.outputs = new AttemptOutputs(outputs, job.ref(), number);
     }
 
     @Override
@@ -84,6 +88,7 @@ final class Attempt implements JobContext {
             return;
         }
         JsonNode state = checkpoint == null ? null : mapper.valueToTree(checkpoint);
+        outputs.flush(); // what the handler wrote before this progress reaches clients before it
         EventLog.Outcome outcome;
         try {
             outcome = store.apply(EventLog.progress(job.ref(), number, clamped, message, state, Instant.now(), mapper));
@@ -119,6 +124,21 @@ final class Attempt implements JobContext {
             throw new JobFailedPermanently("the saved checkpoint does not fit " + type.getSimpleName() + ": "
                     + e.getOriginalMessage());
         }
+    }
+
+    @Override
+    public void log(JobOutputs.Level level, String message) {
+        outputs.log(level, message);
+    }
+
+    @Override
+    public JobOutput output(String name) {
+        return outputs.output(name);
+    }
+
+    /** Waits until what the handler wrote is stored: before the attempt's outcome is. */
+    void flushOutputs() {
+        outputs.flush();
     }
 
     @Override

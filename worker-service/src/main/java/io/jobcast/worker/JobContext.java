@@ -1,6 +1,7 @@
 package io.jobcast.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jobcast.api.JobOutputs;
 import java.util.Optional;
 
 /** What a {@link JobHandler} knows of the attempt it runs, and how it reports progress. */
@@ -48,6 +49,26 @@ public interface JobContext {
 
     /** The state that an earlier attempt saved with {@link #checkpoint(Object)}, if any. */
     <T> Optional<T> lastCheckpoint(Class<T> type);
+
+    /**
+     * Adds a line to the job's log, which clients follow live (the output named {@code log}); it
+     * returns at once (see {@link JobOutput}).
+     *
+     * @throws OutputLimitExceededException when the job's outputs are full
+     */
+    void log(JobOutputs.Level level, String message);
+
+    default void log(String message) {
+        log(JobOutputs.Level.INFO, message);
+    }
+
+    /**
+     * One of the job's named outputs, created by its first append: a text clients follow as it grows
+     * (e.g. {@code "text"} for the tokens of a generated answer). Each attempt's appends form a section of it.
+     *
+     * @param name 1 to 32 of {@code a-z 0-9 _ . -}, starting with a letter; {@code "log"} is the log's
+     */
+    JobOutput output(String name);
 
     /** Whether the job's cancellation was requested; long loops without progress calls should check it. */
     boolean isCancelled();

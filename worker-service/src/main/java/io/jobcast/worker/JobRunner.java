@@ -44,6 +44,7 @@ public class JobRunner {
     private final MeterRegistry metrics;
     private final LifecycleMetrics lifecycle;
     private final Duration lease;
+    private final AttemptOutputs.Settings outputs;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "job-time-limits");
         thread.setDaemon(true);
@@ -59,6 +60,9 @@ public class JobRunner {
         this.metrics = metrics;
         this.lifecycle = new LifecycleMetrics(metrics);
         this.lease = config.lease();
+        this.outputs = new AttemptOutputs.Settings(store, timers, config.output().maxBytes(), config.output().linger(),
+                metrics.counter("jobcast.output.appended.bytes"), metrics.counter("jobcast.output.appends"),
+                metrics.counter("jobcast.output.writes"));
     }
 
     /** Counters at 0 for each type this worker runs, so that rates and alerts see their first increment. */
@@ -116,7 +120,7 @@ public class JobRunner {
         metrics.counter("jobcast.attempts.started", "type", job.type()).increment();
         JsonNode checkpoint = claimed.checkpoint() == null ? null : readTree(claimed.checkpoint());
         Attempt attempt = new Attempt(job, claimed.attempt(), now, delivery, checkpoint, store, mapper, lease,
-                this::refused);
+                this::refused, outputs);
         attempt.runsOn(Thread.currentThread());
         inFlight.add(attempt);
         if (checkpoint != null) {
@@ -191,6 +195,7 @@ public class JobRunner {
             return;
         }
         attempt.interrupt();
+        attempt.flushOutputs();
         store.apply(EventLog.returned(attempt.job.ref(), attempt.number, attempt.percent(), workers.id(), Instant.now(),
                 mapper));
         attempt.delivery.requeue();
@@ -216,6 +221,7 @@ public class JobRunner {
 
     /** Records the attempt's outcome (patiently, if Redis is away), then acknowledges. */
     private void finish(Attempt attempt, EventLog.JobChange outcome, String label) {
+        attempt.flushOutputs();
         EventLog.Outcome recorded = patiently(() -> store.apply(outcome));
         if (recorded instanceof EventLog.Applied applied) {
             lifecycle.appended(attempt.job.type(), applied, attempt.job.createdAt(), attempt.startedAt);

@@ -77,6 +77,26 @@ class JobRunnerTest {
     }
 
     @Test
+    void aStoryIsWrittenToItsOutputInOrderWithItsLogAndAppendsShareWrites() throws Exception {
+        double appendsBefore = registry.counter("jobcast.output.appends").count();
+        double writesBefore = registry.counter("jobcast.output.writes").count();
+        String id = jobService.submit("demo.story", "{\"tokens\":400,\"tokensPerSecond\":4000,\"text\":\"ein Bär — und \"}", 1, 0)
+                .jobId();
+
+        jobService.awaitState(id, JobState.SUCCEEDED);
+
+        String text = redis.value(String.class).get(JobKeys.output(JobServiceStandIn.TENANT, id, "text"));
+        assertThat(text).isEqualTo("ein Bär — und ".repeat(400 / 4));
+        String log = redis.value(String.class).get(JobKeys.output(JobServiceStandIn.TENANT, id, "log"));
+        assertThat(log.lines().toList()).hasSize(11).last().asString().endsWith(" INFO  done: 400 tokens, "
+                + text.getBytes(StandardCharsets.UTF_8).length + " bytes");
+        double appends = registry.counter("jobcast.output.appends").count() - appendsBefore;
+        double writes = registry.counter("jobcast.output.writes").count() - writesBefore;
+        assertThat(appends).isEqualTo(400 + 11);
+        assertThat(writes).as("appends made within the linger share a write").isLessThan(appends);
+    }
+
+    @Test
     void runsEveryJobOfAMessageAndRunsNoneAgainWhenTheMessageComesBack() throws Exception {
         List<JobMessage> jobs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

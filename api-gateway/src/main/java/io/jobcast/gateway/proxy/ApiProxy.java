@@ -58,9 +58,9 @@ public class ApiProxy {
             "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Authorization",
             "X-API-Key", InternalHeaders.TENANT, InternalHeaders.JOBS, InternalHeaders.REQUEST_ID);
 
-    /** Event streams, long polls and server-rendered progress of one job: progress-service's. */
+    /** Event streams, long polls, outputs and server-rendered progress of one job: progress-service's. */
     private static final List<String> JOB_STREAMS = List.of("/api/v1/jobs/:id/events", "/api/v1/jobs/:id/progress",
-            "/api/v1/jobs/:id/progress.html", "/jobs/:id");
+            "/api/v1/jobs/:id/outputs", "/api/v1/jobs/:id/output/:name", "/api/v1/jobs/:id/progress.html", "/jobs/:id");
 
     /** The job API: job-service's, for API keys only. */
     private static final List<String> JOB_API = List.of("/api/v1/jobs*", "/api/v1/workers", "/api/v1/queues",

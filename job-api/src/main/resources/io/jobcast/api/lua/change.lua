@@ -18,6 +18,7 @@ local moved = {}         -- the same, in first-touch order
 local index_adds = {}    -- key -> {score, member, ...}
 local index_removals = {}-- key -> {member, ...}
 local outbox = {}        -- job id -> true (publish its message) or false (published, or no longer to)
+local chunks = {}        -- the call's output chunks, in order, for the tenant's output stream
 
 local function add(key, score, member)
   local list = index_adds[key] or {}
@@ -210,6 +211,46 @@ function handlers.fail(op)
   return applied(job, states)
 end
 
+-- Appends data to one of a job's outputs (see io.jobcast.api.JobOutputs): the output's string grows,
+-- its sections (record field o:<name>, "attempt:offset,...") gain one when an attempt writes it
+-- first, and the chunk goes to the tenant's output stream with its offset. Only a RUNNING job's
+-- current attempt appends. Refused when all of the job's outputs would hold more than op.limit bytes;
+-- the log then says why, once.
+local function write_output(job, name, attempt, data)
+  local key = record_key(job.id)
+  local length = redis.call('APPEND', P .. 'out:' .. job.id .. ':' .. name, data)
+  local offset = length - #data
+  local field = 'o:' .. name
+  local sections = redis.call('HGET', key, field)
+  if not sections then
+    local names = redis.call('HGET', key, OUTPUT_NAMES_FIELD)
+    redis.call('HSET', key, OUTPUT_NAMES_FIELD, names and (names .. ',' .. name) or name, field, attempt .. ':' .. offset)
+  elseif tonumber(string.match(sections, '(%d+):%d+$')) ~= attempt then
+    redis.call('HSET', key, field, sections .. ',' .. attempt .. ':' .. offset)
+  end
+  chunks[#chunks + 1] = cjson.encode({jobId = job.id, output = name, attempt = attempt, offset = offset, text = data})
+  return offset
+end
+
+-- op: id, attempt, output, data, limit, notice (the log line that says the limit was reached).
+local APPEND_READS = reads({'outputBytes', 'outputLimitHit'})
+function handlers.append(op)
+  local job = load(op.id, APPEND_READS)
+  local refusal = running_attempt(job, op)
+  if refusal then return refusal end
+  local used = tonumber(job.outputBytes or 0)
+  if used + #op.data > op.limit then
+    if not job.outputLimitHit then
+      write_output(job, LOG_OUTPUT, job.attempt, op.notice)
+      redis.call('HSET', record_key(op.id), 'outputLimitHit', '1', 'outputBytes', used + #op.notice)
+    end
+    return refused(R.OUTPUT_LIMIT, job)
+  end
+  local offset = write_output(job, op.output, job.attempt, op.data)
+  redis.call('HSET', record_key(op.id), 'outputBytes', used + #op.data)
+  return {appended = {offset = offset, total = used + #op.data}}
+end
+
 -- Saves a handler's checkpoint for the attempt it runs, without an event. op: id, attempt, checkpoint.
 function handlers.checkpoint(op)
   local job = load(op.id, PROGRESS_READS)
@@ -304,7 +345,7 @@ function handlers.sweep(op)
 end
 
 -- Deletes up to op.limit finished jobs whose time is up, with their index entries.
-local EXPIRE_READS = reads({'type', 'tags'})
+local EXPIRE_READS = reads({'type', 'tags', OUTPUT_NAMES_FIELD})
 function handlers.expire(op)
   local due = redis.call('ZRANGEBYSCORE', P .. 'expiring', '-inf', NOW, 'LIMIT', 0, op.limit)
   for _, id in ipairs(due) do
@@ -314,6 +355,7 @@ function handlers.expire(op)
       redis.call('HINCRBY', P .. 'counts', job.type .. ':' .. job.state, -1)
       redis.call('ZREM', P .. 'type:' .. job.type, id)
       for _, tag in ipairs(cjson.decode(job.tags or '[]')) do redis.call('ZREM', P .. 'tag:' .. tag, id) end
+      for name in string.gmatch(job[OUTPUT_NAMES_FIELD] or '', '[^,]+') do redis.call('DEL', P .. 'out:' .. id .. ':' .. name) end
     end
     for _, set in ipairs({'jobs', 'expiring', 'leases', 'scheduled', 'outbox'}) do
       redis.call('ZREM', P .. set, set == 'outbox' and ('j:' .. id) or id)
@@ -385,6 +427,10 @@ local function flush()
     else
       redis.call('XADD', P .. 'events', tseq .. '-0', STREAM_FIELD, body)
     end
+  end
+  if #chunks > 0 then
+    redis.call('XADD', P .. 'outputs', 'MAXLEN', '~', OUTPUT_STREAM_MAX, '*', OUTPUT_CHUNKS_FIELD,
+        '[' .. table.concat(chunks, ',') .. ']')
   end
 end
 

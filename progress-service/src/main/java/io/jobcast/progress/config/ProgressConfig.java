@@ -3,6 +3,8 @@ package io.jobcast.progress.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
+import io.jobcast.api.Problem;
+import io.jobcast.api.ProblemException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -67,6 +69,23 @@ public interface ProgressConfig {
         /** The longest a poll is held, whatever the client asks. */
         @WithDefault("60s")
         Duration maxWait();
+
+        /** A request's {@code wait} (seconds) in milliseconds, within the maximum; the default when absent. */
+        default long waitMillis(String wait) {
+            if (wait == null || wait.isBlank()) {
+                return defaultWait().toMillis();
+            }
+            try {
+                long seconds = Long.parseLong(wait.trim());
+                if (seconds >= 0) {
+                    return Math.min(seconds * 1000, maxWait().toMillis());
+                }
+            } catch (NumberFormatException e) {
+                // answered below
+            }
+            throw new ProblemException(new Problem("/problems/invalid-wait", "Invalid wait", 400, "wait must be a number"
+                    + " of seconds >= 0 (at most " + maxWait().toSeconds() + " are used), was '" + wait + "'."));
+        }
     }
 
     /** Per-connection buffering for slow clients. */

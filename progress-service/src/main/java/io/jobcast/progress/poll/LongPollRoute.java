@@ -42,8 +42,7 @@ public class LongPollRoute {
     private final DeliveryMetrics metrics;
     private final Vertx vertx;
     private final ProblemResponses problems;
-    private final Duration defaultWait;
-    private final Duration maxWait;
+    private final ProgressConfig.LongPoll longPoll;
     private final Draining draining;
 
     public LongPollRoute(Feeds feeds, ConnectionLimits limits, Vertx vertx, ProblemResponses problems, ProgressConfig config,
@@ -54,8 +53,7 @@ public class LongPollRoute {
         this.limits = limits;
         this.vertx = vertx;
         this.problems = problems;
-        this.defaultWait = config.longPoll().defaultWait();
-        this.maxWait = config.longPoll().maxWait();
+        this.longPoll = config.longPoll();
     }
 
     void install(@Observes Router router) {
@@ -71,7 +69,7 @@ public class LongPollRoute {
         long waitMillis;
         try {
             after = ResumePoint.of(null, context.request().getParam("after"));
-            waitMillis = waitMillis(context.request().getParam("wait"));
+            waitMillis = longPoll.waitMillis(context.request().getParam("wait"));
         } catch (ProblemException e) {
             problems.send(response, requestId, e.problem());
             return;
@@ -106,22 +104,6 @@ public class LongPollRoute {
             };
             response.closeHandler(closed -> poll.onAnswered.run());
         }, failure -> problems.send(response, requestId, Feeds.problemOf(failure, jobId)));
-    }
-
-    private long waitMillis(String wait) {
-        if (wait == null || wait.isBlank()) {
-            return defaultWait.toMillis();
-        }
-        try {
-            long seconds = Long.parseLong(wait.trim());
-            if (seconds >= 0) {
-                return Math.min(seconds * 1000, maxWait.toMillis());
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new ProblemException(new Problem("/problems/invalid-wait", "Invalid wait", 400,
-                "wait must be a number of seconds >= 0 (at most " + maxWait.toSeconds() + " are used), was '" + wait + "'."));
     }
 
     /**

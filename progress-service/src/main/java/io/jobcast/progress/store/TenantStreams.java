@@ -3,6 +3,8 @@ package io.jobcast.progress.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.JobKeys;
+import io.jobcast.api.JobOutputs;
+import io.jobcast.progress.OutputChunk;
 import io.jobcast.api.TraceHeaders;
 import io.jobcast.progress.StreamedEvent;
 import io.opentelemetry.api.OpenTelemetry;
@@ -28,7 +30,8 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * The live events: the streams of the tenants that this replica's clients follow, read as they grow.
+ * The live events and output chunks: the event and output streams of the tenants that this replica's
+ * clients follow, read as they grow.
  * One connection of its own waits in {@code XREAD BLOCK} on all of them at once and hands each
  * reply's events on, in stream order, which is the order the event log appended them in: nothing
  * needs reordering, whoever appended them. A tenant followed for the first time is read from where
@@ -55,9 +58,12 @@ public class TenantStreams {
     private final Tracer tracer;
     /** Each followed tenant's position: the last tseq handed on. */
     private final Map<String, Long> positions = new ConcurrentHashMap<>();
+    /** Each followed tenant's position in its output stream: the last entry id handed on. */
+    private final Map<String, String> outputPositions = new ConcurrentHashMap<>();
     /** Grows whenever a tenant is added, so that a read started without it is unblocked. */
     private final AtomicLong additions = new AtomicLong();
     private volatile Consumer<List<StreamedEvent>> deliver = events -> { };
+    private volatile Consumer<List<OutputChunk>> deliverChunks = chunks -> { };
     private volatile RedisConnection connection;
     private volatile long connectionId = -1;
     private volatile boolean reading;
@@ -76,6 +82,11 @@ public class TenantStreams {
         this.deliver = deliver;
     }
 
+    /** Where the output chunks read go; set once, by the hub. */
+    public void deliverChunksTo(Consumer<List<OutputChunk>> deliverChunks) {
+        this.deliverChunks = deliverChunks;
+    }
+
     /**
      * Reads the tenant's stream from now on, if it is not read yet. Completes once its position is
      * fixed: every event appended after that is handed on, so a feed may read the log from then.
@@ -84,7 +95,9 @@ public class TenantStreams {
         if (positions.containsKey(tenant)) {
             return Uni.createFrom().voidItem();
         }
-        return log.tenantEnd(tenant).invoke(end -> {
+        return Uni.combine().all().unis(log.tenantEnd(tenant), outputsEnd(tenant)).asTuple().invoke(ends -> {
+            long end = ends.getItem1();
+            outputPositions.putIfAbsent(tenant, ends.getItem2());
             if (positions.putIfAbsent(tenant, end) == null) {
                 additions.incrementAndGet();
                 wake();
@@ -95,6 +108,14 @@ public class TenantStreams {
     /** Stops reading the tenant's stream (its last client left); the current read finishes first. */
     public void unfollow(String tenant) {
         positions.remove(tenant);
+        outputPositions.remove(tenant);
+    }
+
+    /** The id of the last entry of the tenant's output stream ("0-0" if it has none). */
+    private Uni<String> outputsEnd(String tenant) {
+        return Uni.createFrom().completionStage(() -> redis.send(Request.cmd(Command.XREVRANGE)
+                .arg(JobKeys.outputStream(tenant)).arg("+").arg("-").arg("COUNT").arg(1)).toCompletionStage())
+                .map(last -> last == null || last.size() == 0 ? "0-0" : last.get(0).get(0).toString());
     }
 
     /** Tenants whose streams are read now. */
@@ -139,12 +160,16 @@ public class TenantStreams {
         long seen = additions.get();
         Request xread = Request.cmd(Command.XREAD).arg("COUNT").arg(ENTRIES_PER_READ).arg("BLOCK").arg(BLOCK_MILLIS)
                 .arg("STREAMS");
-        List<Long> from = new ArrayList<>(tenants.size());
+        List<String> from = new ArrayList<>(tenants.size() * 2);
         for (String tenant : tenants) {
             xread.arg(JobKeys.tenantLog(tenant));
-            from.add(positions.getOrDefault(tenant, 0L));
+            from.add(positions.getOrDefault(tenant, 0L) + "-0");
         }
-        from.forEach(position -> xread.arg(position + "-0"));
+        for (String tenant : tenants) {
+            xread.arg(JobKeys.outputStream(tenant));
+            from.add(outputPositions.getOrDefault(tenant, "0-0"));
+        }
+        from.forEach(xread::arg);
         current.send(xread).onComplete(answer -> {
             if (answer.succeeded()) {
                 try {
@@ -194,25 +219,34 @@ public class TenantStreams {
             return;
         }
         List<StreamedEvent> events = new ArrayList<>();
+        List<OutputChunk> chunks = new ArrayList<>();
         List<Span> traced = new ArrayList<>();
         if (reply.type() == ResponseType.MULTI && !reply.getKeys().isEmpty()) { // RESP3: a map of stream to entries
             for (String key : reply.getKeys()) {
-                entries(key, reply.get(key), events, traced);
+                entries(key, reply.get(key), events, chunks, traced);
             }
         } else {
             for (Response stream : reply) { // RESP2: pairs of stream and entries
-                entries(stream.get(0).toString(), stream.get(1), events, traced);
+                entries(stream.get(0).toString(), stream.get(1), events, chunks, traced);
             }
         }
         if (!events.isEmpty()) {
             deliver.accept(events);
         }
+        if (!chunks.isEmpty()) {
+            deliverChunks.accept(chunks);
+        }
         traced.forEach(Span::end);
     }
 
     /** The events of one stream's entries; the tenant's position moves to the last entry (its id is its last tseq). */
-    private void entries(String key, Response entries, List<StreamedEvent> events, List<Span> traced) {
+    private void entries(String key, Response entries, List<StreamedEvent> events, List<OutputChunk> chunks,
+            List<Span> traced) {
         String tenant = key.substring(key.indexOf("{t:") + 3, key.indexOf('}'));
+        if (key.equals(JobKeys.outputStream(tenant))) {
+            outputEntries(tenant, entries, chunks);
+            return;
+        }
         long last = -1;
         for (Response entry : entries) {
             String id = entry.get(0).toString();
@@ -233,6 +267,23 @@ public class TenantStreams {
         }
         if (last >= 0) {
             positions.replace(tenant, last); // not if the tenant's last client left meanwhile
+        }
+    }
+
+    /** The chunks of the output stream's entries; the tenant's output position moves to the last entry. */
+    private void outputEntries(String tenant, Response entries, List<OutputChunk> chunks) {
+        String last = null;
+        for (Response entry : entries) {
+            last = entry.get(0).toString();
+            Response fields = entry.get(1);
+            for (int i = 0; i + 1 < fields.size(); i += 2) {
+                if (JobOutputs.CHUNKS_FIELD.equals(fields.get(i).toString())) {
+                    chunks.addAll(OutputChunk.allOf(tenant, fields.get(i + 1).toString(), mapper));
+                }
+            }
+        }
+        if (last != null) {
+            outputPositions.replace(tenant, last);
         }
     }
 

@@ -3,6 +3,7 @@ package io.jobcast.progress.websocket;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
+import io.jobcast.api.JobOutputs;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import io.jobcast.api.Tenants;
@@ -13,6 +14,8 @@ import io.jobcast.progress.Feed;
 import io.jobcast.progress.FeedSink;
 import io.jobcast.progress.Feeds;
 import io.jobcast.progress.Outbox;
+import io.jobcast.progress.OutputFeed;
+import io.jobcast.progress.OutputFrame;
 import io.jobcast.progress.StreamedEvent;
 import io.jobcast.progress.config.ProgressConfig;
 import io.quarkus.websockets.next.CloseReason;
@@ -59,8 +62,12 @@ public class ProgressSocket {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     /** An open connection's feeds by subscription, and the outbox they all write through. */
-    private record Session(String tenant, Map<String, Feed> feeds, SocketLimits.MessageRate rate, Draining.Held held,
-            Outbox outbox) {
+    private record Session(String tenant, Map<String, Feed> feeds, Map<String, OutputFeed> outputs,
+            SocketLimits.MessageRate rate, Draining.Held held, Outbox outbox) {
+
+        int subscriptions() {
+            return feeds.size() + outputs.size();
+        }
     }
 
     public ProgressSocket(Feeds feeds, ConnectionLimits limits, ObjectMapper mapper, ProgressConfig config,
@@ -92,7 +99,8 @@ public class ProgressSocket {
         metrics.opened(TRANSPORT);
         Draining.Held held = draining.hold(() -> connection.close(new CloseReason(SERVICE_RESTART, STOPPING))
                 .subscribeAsCompletionStage());
-        sessions.put(connection.id(), new Session(tenant(connection), new ConcurrentHashMap<>(), socketLimits.messageRate(), held,
+        sessions.put(connection.id(), new Session(tenant(connection), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
+                socketLimits.messageRate(), held,
                 Outbox.configured(outboxBounds,
                 (event, written) -> {
                     metrics.delivered(TRANSPORT, event);
@@ -117,6 +125,9 @@ public class ProgressSocket {
         } catch (JsonProcessingException e) {
             return connection.close(new CloseReason(INVALID_PAYLOAD,
                     "frames must be JSON like {\"op\":\"subscribe\",\"jobId\":\"...\"}"));
+        }
+        if ("subscribe".equals(message.op()) && message.output() != null) {
+            return subscribeOutput(connection, message);
         }
         if ("subscribe".equals(message.op())) {
             return subscribe(connection, message);
@@ -145,6 +156,12 @@ public class ProgressSocket {
                     feed.close();
                 }
             });
+            List.copyOf(session.outputs().keySet()).forEach(key -> {
+                OutputFeed feed = removeOutput(session, key);
+                if (feed != null) {
+                    feed.close();
+                }
+            });
             session.outbox().close();
             limits.release(tenant(connection));
             metrics.closed(TRANSPORT);
@@ -168,7 +185,7 @@ public class ProgressSocket {
         if (current == null) {
             return Uni.createFrom().voidItem();
         }
-        String refusal = socketLimits.subscribe(tenant, current.feeds().size());
+        String refusal = socketLimits.subscribe(tenant, current.subscriptions());
         if (refusal != null) {
             return connection.close(new CloseReason(POLICY_VIOLATION, refusal));
         }
@@ -200,12 +217,91 @@ public class ProgressSocket {
                 .recoverWithUni(e -> error(connection, message.jobId(), ((ProblemException) e).problem()));
     }
 
+    /**
+     * Follows one of a job's outputs from byte {@code after}: its frames as the SSE transport's
+     * {@code data}, {@code {"op":"output-end",…}} once it is complete. One frame is on its way at a time.
+     */
+    private Uni<Void> subscribeOutput(WebSocketConnection connection, ClientMessage message) {
+        long after = message.after() == null ? 0 : message.after();
+        if (after < 0 || message.jobId() == null || !JobOutputs.isValidName(message.output())) {
+            return error(connection, message.jobId(), message.output(), new Problem("/problems/invalid-subscription", "Invalid subscription",
+                    400, "An output subscription names a jobId, an output (1 to 32 of a-z 0-9 _ . - starting with a"
+                    + " letter) and optionally after, a byte offset >= 0."));
+        }
+        if (!allowed(connection, message.jobId())) {
+            return error(connection, message.jobId(), message.output(), NOT_COVERED);
+        }
+        String key = message.subscription();
+        stop(connection, key);
+        Session session = sessions.get(connection.id());
+        if (session == null) {
+            return Uni.createFrom().voidItem();
+        }
+        String refusal = socketLimits.subscribe(session.tenant(), session.subscriptions());
+        if (refusal != null) {
+            return connection.close(new CloseReason(POLICY_VIOLATION, refusal));
+        }
+        Map<String, Object> ack = new LinkedHashMap<>();
+        ack.put("op", "subscribed");
+        ack.put("jobId", message.jobId());
+        ack.put("output", message.output());
+        ack.put("after", after);
+        return send(connection, ack).invoke(() -> {
+            OutputFeed feed = feeds.followOutput(session.tenant(), message.jobId(), message.output(), after,
+                    new OutputFeed.Sink() {
+                        @Override
+                        public void frame(OutputFrame frame, Runnable written) {
+                            metrics.outputDelivered(TRANSPORT, frame);
+                            send(connection, frame).subscribe().with(ok -> written.run(), failure -> written.run());
+                        }
+
+                        @Override
+                        public void end(String state, long length) {
+                            removeOutput(session, key);
+                            Map<String, Object> end = new LinkedHashMap<>();
+                            end.put("op", "output-end");
+                            end.put("jobId", message.jobId());
+                            end.put("output", message.output());
+                            end.put("length", length);
+                            end.put("state", state);
+                            send(connection, end).subscribe().with(ok -> { }, failure -> { });
+                        }
+
+                        @Override
+                        public void fail(Throwable failure) {
+                            removeOutput(session, key);
+                            Problem problem = failure instanceof ProblemException known ? known.problem()
+                                    : Feeds.problemOf(failure, message.jobId());
+                            error(connection, message.jobId(), message.output(), problem).subscribe()
+                                    .with(ok -> { }, e -> { });
+                        }
+                    });
+            OutputFeed replaced = session.outputs().put(key, feed);
+            if (replaced != null) {
+                replaced.close();
+                socketLimits.unsubscribed(session.tenant(), 1);
+            }
+        });
+    }
+
     private void stop(WebSocketConnection connection, String subscription) {
         Session session = sessions.get(connection.id());
         Feed feed = session == null || subscription == null ? null : removeFeed(session, subscription);
         if (feed != null) {
             feed.close();
         }
+        OutputFeed output = session == null || subscription == null ? null : removeOutput(session, subscription);
+        if (output != null) {
+            output.close();
+        }
+    }
+
+    private OutputFeed removeOutput(Session session, String subscription) {
+        OutputFeed feed = session.outputs().remove(subscription);
+        if (feed != null) {
+            socketLimits.unsubscribed(session.tenant(), 1);
+        }
+        return feed;
     }
 
     /** Takes a subscription off its connection, and off the tenant's count, once. */
@@ -218,10 +314,18 @@ public class ProgressSocket {
     }
 
     private Uni<Void> error(WebSocketConnection connection, String jobId, Problem problem) {
+        return error(connection, jobId, null, problem);
+    }
+
+    /** An error frame; {@code output} names the output subscription it is about, if it is about one. */
+    private Uni<Void> error(WebSocketConnection connection, String jobId, String output, Problem problem) {
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("op", "error");
         if (jobId != null) {
             frame.put("jobId", jobId);
+        }
+        if (output != null) {
+            frame.put("output", output);
         }
         frame.put("type", problem.type());
         frame.put("title", problem.title());

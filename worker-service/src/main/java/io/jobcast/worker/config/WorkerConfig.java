@@ -39,4 +39,18 @@ public interface WorkerConfig {
     /** On shutdown, how long running jobs may take to finish before they are returned to the queue. */
     @WithDefault("PT10S")
     Duration shutdownGrace();
+
+    /** What handlers write with {@code ctx.output(...)} and {@code ctx.log(...)}. */
+    Output output();
+
+    interface Output {
+
+        /** What all outputs and the log of one job may hold together, over all its attempts. */
+        @WithDefault("1048576")
+        long maxBytes();
+
+        /** How long an append waits for others to join it in one write to Redis. */
+        @WithDefault("PT0.002S")
+        Duration linger();
+    }
 }

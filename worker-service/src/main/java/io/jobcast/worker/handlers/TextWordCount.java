@@ -2,6 +2,7 @@ package io.jobcast.worker.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.jobcast.api.JobOutputs;
 import io.jobcast.worker.JobContext;
 import io.jobcast.worker.JobFailedPermanently;
 import io.jobcast.worker.JobHandler;
@@ -68,6 +69,8 @@ public class TextWordCount implements JobHandler {
         BreakIterator boundaries = BreakIterator.getWordInstance(Locale.ROOT);
         boundaries.setText(document);
         int offset = counted.offset();
+        context.log(offset == 0 ? "counting the words of " + document.length() + " characters"
+                : "resuming at character " + offset + " of " + document.length() + ", " + words + " words counted before");
         for (int part = 1; part <= PARTS; part++) {
             int end = part == PARTS ? document.length() : boundaryAfter(boundaries, document.length() * part / PARTS);
             if (end <= offset) {
@@ -76,11 +79,20 @@ public class TextWordCount implements JobHandler {
             words += count(document, boundaries, offset, end, counts);
             offset = end;
             Counted now = new Counted(offset, words, counts.size() <= MAX_CHECKPOINTED_WORDS ? Map.copyOf(counts) : null);
+            context.log(JobOutputs.Level.DEBUG, "part " + part + " of " + PARTS + ": up to character " + offset + ", "
+                    + words + " words, " + counts.size() + " distinct");
+            if (now.counts() == null && counted.counts() != null) {
+                context.log(JobOutputs.Level.WARN, "more than " + MAX_CHECKPOINTED_WORDS
+                        + " distinct words: no more checkpoints, a retry starts over");
+            }
+            counted = now;
             context.progress(part * 100 / PARTS, words + " words so far", now.counts() == null ? null : now);
         }
         List<Frequency> frequent = counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                 .limit(top).map(entry -> new Frequency(entry.getKey(), entry.getValue())).toList();
+        context.log("counted " + words + " words, " + counts.size() + " distinct; the most frequent: "
+                + (frequent.isEmpty() ? "none" : frequent.get(0).word() + " (" + frequent.get(0).count() + ")"));
         return new WordCount(document.length(), words, counts.size(), frequent);
     }
 

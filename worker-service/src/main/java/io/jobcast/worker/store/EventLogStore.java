@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,6 +54,11 @@ public class EventLogStore {
         } catch (TimeoutException e) {
             throw new IllegalStateException("Redis did not answer within " + PATIENCE.toSeconds() + " s", e);
         }
+    }
+
+    /** Applies a change with the others of its tenant, without waiting: the result comes when Redis answered. */
+    public <R> CompletableFuture<R> submit(EventLog.Op<R> op) {
+        return writer.apply(op);
     }
 
     /** Makes job types known to job-service (type to its JSON registration). */

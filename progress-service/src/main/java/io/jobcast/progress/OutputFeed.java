@@ -1,0 +1,307 @@
+package io.jobcast.progress;
+
+import io.jobcast.api.Problem;
+import io.jobcast.api.ProblemException;
+import io.jobcast.progress.store.OutputReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One client's view of one output of a job: its bytes after an offset, in order, exactly once, as
+ * frames, then the end once the job has ended and every byte was delivered.
+ *
+ * <p>As {@link Feed} does, it listens to the live chunks before it reads the output, so nothing falls
+ * between. One frame is on its way to the client at a time. A live chunk that continues the
+ * delivered text is written at once, or, while a write is under way, kept and merged with the
+ * chunks after it into one frame; one that leaves a gap, or more than {@link #MAX_MERGED} bytes
+ * kept, makes the feed read storage from where the client is instead. So a slow client gets bigger
+ * frames and costs at most that much memory, and nothing is dropped: the output keeps every byte.
+ * The job's terminal event makes it read storage a last time, then end.
+ */
+public final class OutputFeed {
+
+    /** Where frames go: one at a time; {@code written} runs once the client's socket took the frame. */
+    public interface Sink {
+
+        void frame(OutputFrame frame, Runnable written);
+
+        /** Every byte was delivered and the job has ended: its final state and the output's length. */
+        void end(String state, long length);
+
+        void fail(Throwable failure);
+
+        /** A read of storage found nothing more for now: what follows comes live. */
+        default void caughtUp() {
+        }
+    }
+
+    /** At most this many bytes of live chunks wait for a slow client; beyond, it is served from storage. */
+    static final int MAX_MERGED = 64 * 1024;
+    /** A read from storage takes at most this many bytes, one frame per attempt's section in it. */
+    static final int MAX_READ = 64 * 1024;
+
+    private final String tenant;
+    private final String jobId;
+    private final String output;
+    private final EventHub hub;
+    private final OutputReader reader;
+    private final Sink sink;
+    private final FeedSource job;
+    private final Consumer<OutputChunk> chunks = this::accept;
+    private final Consumer<StreamedEvent> events = this::onEvent;
+
+    private final List<OutputChunk> kept = new ArrayList<>();
+    private long keptBytes;
+    private long last;
+    private boolean writing;
+    private boolean reading;
+    /** Live chunks were skipped (a gap, or too many kept): the next step reads storage. */
+    private boolean behind;
+    private boolean jobEnded;
+    private boolean closed;
+
+    OutputFeed(String tenant, String jobId, String output, long after, EventHub hub, OutputReader reader,
+            FeedSource job, Sink sink) {
+        this.tenant = tenant;
+        this.jobId = jobId;
+        this.output = output;
+        this.last = after;
+        this.hub = hub;
+        this.reader = reader;
+        this.job = job;
+        this.sink = sink;
+    }
+
+    void start() {
+        synchronized (this) {
+            reading = true;
+        }
+        hub.listen(job, events).chain(() -> hub.listenOutput(tenant, jobId, output, chunks))
+                .subscribe().with(listening -> read(), this::broke);
+    }
+
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            kept.clear();
+        }
+        forget();
+    }
+
+    private void forget() {
+        hub.forget(job, events);
+        hub.forgetOutput(tenant, jobId, output, chunks);
+    }
+
+    private void onEvent(StreamedEvent event) {
+        if (!event.terminal()) {
+            return;
+        }
+        synchronized (this) {
+            jobEnded = true;
+            if (closed || writing || reading) {
+                return; // the step under way reads storage once more when it is done
+            }
+            behind = true;
+        }
+        read();
+    }
+
+    private void accept(OutputChunk chunk) {
+        synchronized (this) {
+            if (closed || chunk.end() <= last + keptBytes) {
+                return;
+            }
+            if (writing || reading || behind) {
+                if (!behind && chunk.offset() == last + keptBytes && keptBytes + chunk.bytes() <= MAX_MERGED) {
+                    kept.add(chunk);
+                    keptBytes += chunk.bytes();
+                } else {
+                    behind = true;
+                    kept.clear();
+                    keptBytes = 0;
+                }
+                return;
+            }
+            if (chunk.offset() == last) {
+                write(new OutputFrame(jobId, output, chunk.attempt(), chunk.offset(), chunk.text(), chunk.bytes()));
+                return;
+            }
+            behind = true;
+        }
+        read();
+    }
+
+    /** Reads storage from the client's offset. */
+    private void read() {
+        long from;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            reading = true;
+            behind = false;
+            kept.clear();
+            keptBytes = 0;
+            from = last;
+        }
+        reader.read(tenant, jobId, output, from, MAX_READ).subscribe().with(range -> read(range), this::broke);
+    }
+
+    private void read(OutputReader.Range range) {
+        if (!range.jobExists() || (!range.outputExists() && range.state().isTerminal())) {
+            broke(new ProblemException(notFound(jobId, output)));
+            return;
+        }
+        if (range.from() > 0 && range.bytes().length > 0 && (range.bytes()[0] & 0xC0) == 0x80) {
+            broke(new ProblemException(new Problem("/problems/invalid-resume-point", "Invalid resume point", 400,
+                    "after (or Last-Event-ID) must be where a frame ended: byte " + range.from() + " of output \""
+                    + output + "\" is inside a character.")));
+            return;
+        }
+        int whole = wholeCharacters(range.bytes());
+        List<OutputFrame> frames = framesOf(range, whole);
+        synchronized (this) {
+            reading = false;
+            if (closed) {
+                return;
+            }
+            if (!frames.isEmpty()) {
+                // The frames go out one after the other; what follows them is read once they are written.
+                behind = true;
+                jobEnded |= range.state().isTerminal();
+                writeAll(frames, 0);
+                return;
+            }
+            boolean all = whole == range.bytes().length;
+            if (all && range.state().isTerminal()) {
+                end(range.state().name());
+                return;
+            }
+            // Chunks skipped meanwhile, or the job ended after its state was read: read again.
+            if (!behind && !jobEnded) {
+                sink.caughtUp();
+                return;
+            }
+        }
+        read();
+    }
+
+    /** Called with the lock held. */
+    private void writeAll(List<OutputFrame> frames, int index) {
+        OutputFrame frame = frames.get(index);
+        last = frame.end();
+        writing = true;
+        sink.frame(frame, () -> {
+            synchronized (this) {
+                if (index + 1 < frames.size() && !closed) {
+                    writeAll(frames, index + 1);
+                    return;
+                }
+            }
+            written();
+        });
+    }
+
+    /** Called with the lock held. */
+    private void write(OutputFrame frame) {
+        last = frame.end();
+        writing = true;
+        sink.frame(frame, this::written);
+    }
+
+    private void written() {
+        synchronized (this) {
+            writing = false;
+            if (closed) {
+                return;
+            }
+            if (!behind && !kept.isEmpty()) {
+                OutputChunk first = kept.get(0);
+                List<OutputChunk> sameAttempt = new ArrayList<>();
+                for (OutputChunk chunk : kept) {
+                    if (chunk.attempt() != first.attempt()) {
+                        break;
+                    }
+                    sameAttempt.add(chunk);
+                }
+                kept.subList(0, sameAttempt.size()).clear();
+                StringBuilder text = new StringBuilder();
+                int bytes = 0;
+                for (OutputChunk chunk : sameAttempt) {
+                    text.append(chunk.text());
+                    bytes += chunk.bytes();
+                }
+                keptBytes -= bytes;
+                write(new OutputFrame(jobId, output, first.attempt(), first.offset(), text.toString(), bytes));
+                return;
+            }
+            if (!behind && !jobEnded) {
+                return;
+            }
+        }
+        read();
+    }
+
+    private void end(String state) {
+        closed = true;
+        forget();
+        sink.end(state, last);
+    }
+
+    private void broke(Throwable failure) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        forget();
+        sink.fail(failure);
+    }
+
+    /** The frames of the first {@code length} bytes of a read: one per attempt's section. */
+    private List<OutputFrame> framesOf(OutputReader.Range range, int length) {
+        List<OutputFrame> frames = new ArrayList<>(1);
+        int start = 0;
+        while (start < length) {
+            long position = range.from() + start;
+            int attempt = range.attemptAt(position);
+            int end = length;
+            for (OutputReader.Section section : range.sections()) {
+                if (section.offset() > position && section.offset() < range.from() + end) {
+                    end = (int) (section.offset() - range.from());
+                }
+            }
+            String text = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(range.bytes(), start, end - start)).toString();
+            frames.add(new OutputFrame(jobId, output, attempt, position, text, end - start));
+            start = end;
+        }
+        return frames;
+    }
+
+    /** How many of the bytes are whole UTF-8 characters: a read may end inside one. */
+    static int wholeCharacters(byte[] bytes) {
+        int end = bytes.length;
+        int i = end - 1;
+        int continuation = 0;
+        while (i >= 0 && (bytes[i] & 0xC0) == 0x80 && continuation < 3) {
+            i--;
+            continuation++;
+        }
+        if (i < 0) {
+            return end;
+        }
+        int lead = bytes[i] & 0xFF;
+        int expected = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        return continuation + 1 >= expected ? end : i;
+    }
+
+    public static Problem notFound(String jobId, String output) {
+        return new Problem("/problems/output-not-found", "Output not found", 404, "Job " + jobId + " has no output named \""
+                + output + "\" (or no such job is yours). GET /api/v1/jobs/" + jobId + "/outputs lists its outputs.");
+    }
+}
