@@ -171,6 +171,10 @@ public final class Bench {
                 results.put("latency", latency(run));
                 write(rawFile, raw);
             }
+            if (wanted("output") && timeLeft()) {
+                results.put("output", liveOutput());
+                write(rawFile, raw);
+            }
             if (wanted("fanout")) {
                 Map<String, Object> fanout = new LinkedHashMap<>();
                 results.put("fanout", fanout);
@@ -812,6 +816,20 @@ public final class Bench {
                 return result;
             }
         }
+    }
+
+    // ------------------------------------------------------------------ scenario 5
+
+    private Map<String, Object> liveOutput() throws Exception {
+        int clients = 1000;
+        int seconds = plan.mode().equals("full") ? 20 : 10;
+        say("Live output: a " + LiveOutput.TOKENS_PER_SEC + " tokens/s job followed by " + clients + " clients, "
+                + Math.round(LiveOutput.STORM_SHARE * 100) + " % of them dropping halfway");
+        LiveOutput.Result result = LiveOutput.run(net, api, clients, seconds, suitePids());
+        System.out.printf("    append→client p99 %.1f ms (progress p99 %.1f ms), %d of %d texts identical, %.0f bytes/s%n",
+                result.appendToClientP99Ms(), result.progressP99Ms(), result.identical(), result.clients(),
+                result.bytesPerSec());
+        return LiveOutput.json(result);
     }
 
     // ------------------------------------------------------------------ scenarios 3 and 4

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * {@code demo.story}: writes a text to the output {@code text} token by token, {@code tokensPerSecond}
  * of them, as a language model streams its answer: {@code {"tokens": 200, "tokensPerSecond": 20}},
  * optionally {@code "text"} to tell instead of the built-in story (its words are the tokens, repeated
- * as needed). Progress follows the tokens; the log notes each tenth. Tokens are paced from the start,
+ * as needed), or {@code "stamp": true} for tokens that are the time they were appended (16 digits of
+ * microseconds since the epoch and a space): the benchmark's clients measure append-to-client latency by them. Progress follows the tokens; the log notes each tenth. Tokens are paced from the start,
  * not from the previous one, so slow appends do not lower the rate.
  */
 @ApplicationScoped
@@ -48,6 +49,7 @@ public class DemoStory implements JobHandler {
     public Object run(JobContext context) throws InterruptedException {
         int tokens = Payloads.intField(context.payload(), "tokens", 200, 1, 10_000_000);
         int perSecond = Payloads.intField(context.payload(), "tokensPerSecond", 20, 1, 1_000_000);
+        boolean stamp = context.payload().path("stamp").asBoolean(false);
         JsonNode custom = context.payload().get("text");
         String[] words = (custom != null && custom.isTextual() && !custom.asText().isBlank() ? custom.asText() : STORY)
                 .split("(?<= )");
@@ -62,7 +64,7 @@ public class DemoStory implements JobHandler {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             context.checkCancelled();
-            String word = words[(token - 1) % words.length];
+            String word = stamp ? String.format("%016d ", nowMicros()) : words[(token - 1) % words.length];
             text.append(word);
             bytes += word.getBytes(StandardCharsets.UTF_8).length;
             int now = (int) ((long) token * 100 / tokens);
@@ -76,5 +78,10 @@ public class DemoStory implements JobHandler {
         }
         context.log("done: " + tokens + " tokens, " + bytes + " bytes");
         return Map.of("tokens", tokens, "bytes", bytes);
+    }
+
+    private static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 }
