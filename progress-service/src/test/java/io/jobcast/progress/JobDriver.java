@@ -67,6 +67,13 @@ final class JobDriver implements AutoCloseable {
         return append(EventLog.succeeded(ref(), attempt, mapper.createObjectNode(), Instant.now(), mapper));
     }
 
+    /** Appends text to one of the job's outputs, as its running attempt; the offset it starts at. */
+    long append(String output, String text) {
+        EventLog.Appended appended = writer.apply(EventLog.append(ref(), attempt, output, text, 1 << 20, Instant.now())).join();
+        assertThat(appended.applied()).as("appended: %s", appended).isTrue();
+        return appended.offset();
+    }
+
     /** Holds the next events back until {@link #appendAsOneCall()}, as a busy worker's group commit gathers them. */
     JobDriver gathering() {
         held = new ArrayList<>();
