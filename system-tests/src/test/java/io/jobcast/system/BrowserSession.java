@@ -21,7 +21,11 @@ import java.util.List;
 final class BrowserSession implements AutoCloseable {
 
     /** Where the README's screenshots live. */
-    static final Path SCREENSHOTS = RunningSuite.ROOT.resolve("docs/screenshots");
+    /**
+     * Where the browser tests leave their screenshots: under target/, so that running the tests
+     * leaves the checkout as it was; `./jobcast screenshots` copies them into docs/screenshots/.
+     */
+    static final Path SCREENSHOTS = Path.of("target/screenshots").toAbsolutePath();
 
     private static final List<String> CHROMIUM_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-quic",
             "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync");
