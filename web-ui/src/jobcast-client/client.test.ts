@@ -165,6 +165,23 @@ describe('JobcastClient over WebSocket', () => {
   });
 });
 
+describe('JobcastClient closed', () => {
+  it('says it follows nothing, rather than connecting for ever', () => {
+    const closed = client();
+    closed.close();
+    const seen = recorder();
+    const subscription = closed.followJob('j1', seen);
+    const output: FeedStatus[] = [];
+    closed.followOutput('j1', 'log', { onStatus: (status) => output.push(status) });
+
+    expect(seen.seen.status).toMatchObject({ state: 'failed', detail: 'the JobcastClient was closed' });
+    expect(subscription.status.state).toBe('failed');
+    expect(output.map((status) => status.state)).toEqual(['failed']);
+    expect(FakeWebSocket.instances).toHaveLength(0);
+    subscription.close();
+  });
+});
+
 describe('JobcastClient falling back', () => {
   it('uses SSE when the WebSocket is refused, from the same position', async () => {
     const watch = recorder();
@@ -384,6 +401,107 @@ describe('JobcastClient across tabs', () => {
 
     await vi.waitFor(() => expect(seqs(inLate.seen.events)).toEqual([1, 2, 3, 4, 5]));
     expect(seqs(inLeader.seen.events)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('leads with the next client when one was closed before the election was decided', async () => {
+    // React's StrictMode (development) mounts, unmounts and mounts again: the first client is
+    // closed before the browser grants it the lock. Holding the lock then would leave the next
+    // client of the page following a leader that is gone: "connecting" for ever.
+    const locks = new FakeLocks() as unknown as LockManager;
+    const sharing = { shareAcrossTabs: true, channelName: `test-${Math.random()}`, environment: { locks, BroadcastChannel } };
+    client(sharing).close();
+    const next = client(sharing);
+    const seen = recorder();
+    next.followJob('j1', seen);
+
+    await vi.waitFor(() => expect(next.leading).toBe(true));
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    const socket = FakeWebSocket.last;
+    socket.open();
+    socket.acknowledge();
+    socket.receive(event(1));
+    await vi.waitFor(() => expect(seqs(seen.seen.events)).toEqual([1]));
+    expect(seen.seen.status).toMatchObject({ transport: 'websocket', state: 'live', shared: false });
+  });
+
+  it('keeps a tab\'s chosen WebSocket apart from the feed it leads for the others, both live', async () => {
+    // The leading tab shows j1 over a chosen WebSocket; another tab follows j1 shared. The server
+    // keeps one subscription per job on a socket: on one socket, the second would replace the first.
+    const locks = new FakeLocks() as unknown as LockManager;
+    const sharing = { shareAcrossTabs: true, channelName: `test-${Math.random()}`, environment: { locks, BroadcastChannel } };
+    const leader = client(sharing);
+    await vi.waitFor(() => expect(leader.leading).toBe(true));
+    const other = client(sharing);
+    await vi.waitFor(() => expect(other.leading).toBe(false));
+    const chosen = recorder();
+    leader.followJob('j1', { ...chosen, transport: 'websocket' });
+    const chosenOutput: string[] = [];
+    leader.followOutput('j1', 'text', { transport: 'websocket', onFrame: (f) => chosenOutput.push(f.text) });
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    const own = FakeWebSocket.last;
+    own.open();
+    own.acknowledge();
+    own.receive(event(1));
+    own.receive({ jobId: 'j1', output: 'text', attempt: 1, offset: 0, text: 'a' });
+    await vi.waitFor(() => expect(seqs(chosen.seen.events)).toEqual([1]));
+
+    const shared = recorder();
+    other.followJob('j1', shared);
+    other.followOutput('j1', 'text', {});
+
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(2));
+    const forTabs = FakeWebSocket.last;
+    forTabs.open();
+    await vi.waitFor(() => expect(forTabs.sent).toHaveLength(2));
+    expect(forTabs.sent).toEqual([{ op: 'subscribe', jobId: 'j1', after: 0 }, { op: 'subscribe', jobId: 'j1', output: 'text', after: 0 }]);
+    expect(own.sent.filter((f) => f.op === 'subscribe')).toHaveLength(2); // nothing replaced on the chosen socket
+    forTabs.acknowledge();
+    [1, 2].forEach((seq) => forTabs.receive(event(seq)));
+    own.receive(event(2));
+    own.receive({ jobId: 'j1', output: 'text', attempt: 1, offset: 1, text: 'b' });
+
+    await vi.waitFor(() => expect(seqs(shared.seen.events)).toEqual([1, 2]));
+    await vi.waitFor(() => expect(seqs(chosen.seen.events)).toEqual([1, 2]));
+    await vi.waitFor(() => expect(chosenOutput.join('')).toBe('ab'));
+    expect(chosen.seen.status).toMatchObject({ transport: 'websocket', state: 'live', shared: false });
+  });
+
+  it('follows again for a tab the leader forgot, at its next beat, from where that tab stands', async () => {
+    // A hidden tab's timers run once a minute: it misses beats and the leader forgets it (as here,
+    // where the leader is told it left). Its next beat names what it follows: it must not go stale.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const locks = new FakeLocks() as unknown as LockManager;
+      const channelName = `test-${Math.random()}`;
+      const sharing = { shareAcrossTabs: true, channelName, environment: { locks, BroadcastChannel } };
+      const leader = client(sharing);
+      await vi.waitFor(() => expect(leader.leading).toBe(true));
+      const other = client(sharing);
+      await vi.waitFor(() => expect(other.leading).toBe(false));
+      const seen = recorder();
+      other.followJob('j1', seen);
+      await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+      const socket = FakeWebSocket.last;
+      socket.open();
+      socket.acknowledge();
+      socket.receive(event(1));
+      await vi.waitFor(() => expect(seqs(seen.seen.events)).toEqual([1]));
+
+      const channel = new BroadcastChannel(channelName);
+      channel.postMessage({ t: 'unsub', from: (other as unknown as { tabs: { id: string } }).tabs.id, key: 'job:j1' });
+      await vi.waitFor(() => expect(socket.sent).toContainEqual({ op: 'unsubscribe', jobId: 'j1' }));
+      channel.close();
+
+      vi.advanceTimersByTime(5000); // the forgotten tab beats
+
+      await vi.waitFor(() => expect(socket.sent.filter((f) => f.op === 'subscribe')).toHaveLength(2));
+      expect(socket.sent.at(-1)).toEqual({ op: 'subscribe', jobId: 'j1', after: 1 });
+      socket.receive({ op: 'subscribed', jobId: 'j1', after: 1 });
+      socket.receive(event(2));
+      await vi.waitFor(() => expect(seqs(seen.seen.events)).toEqual([1, 2]));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps a chosen transport to the tab that chose it', async () => {

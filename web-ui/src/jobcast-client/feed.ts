@@ -1,36 +1,68 @@
 import { backoffDelay, type BackoffOptions } from './backoff';
-import type { Env, Link, LinkFailure, OpenLink } from './transports/link';
-import { apiUrl, failureOf } from './transports/link';
-import { INITIAL_STATUS, positionOf, type FeedStatus, type Job, type JobEvent, type Target, type TransportName } from './types';
+import { isFailure, type Env, type Link, type LinkFailure, type OpenLink } from './transports/link';
+import { INITIAL_STATUS, type FeedStatus, type OutputEnd, type Problem, type Target, type TransportName } from './types';
 
-/** What the feeds of one client share: the transports and what was learnt about them. */
+/** What the feeds of one client share: their surroundings and what was learnt about the transports. */
 export interface FeedContext {
   env: Env;
-  transports: Record<TransportName, OpenLink>;
-  /** Transports found blocked or buffered for this page: later feeds skip them. */
+  /** Transports found blocked or buffered for this page: later feeds (of any kind) skip them. */
   blocked: Set<TransportName>;
   /** Transports that delivered at least once: one refusal of those is more likely a restart than a block. */
   proven: Set<TransportName>;
   backoff: BackoffOptions;
 }
 
-export interface FeedSink {
-  events(events: JobEvent[]): void;
-  status(status: FeedStatus): void;
+/**
+ * What sets a kind of feed apart (a job's events, an output's frames): the transports that carry
+ * its items, and how items move its position.
+ */
+export interface FeedKind<T> {
+  transports: Record<TransportName, OpenLink<T>>;
+  /**
+   * What of `item` is new to a reader at `position` and the position after it: the item, or the
+   * unread tail of one that overlaps the position; null when the reader had all of it.
+   */
+  take(position: number, item: T): { item: T; position: number } | null;
+  /** Whether `item` carries on from `position` with nothing between them. */
+  follows(position: number, item: T): boolean;
+  /**
+   * Positions have no holes (bytes): an item that does not follow means something was lost, a
+   * fault of the server. Events may leave holes (filters, conflation), so for them it is not.
+   */
+  contiguous: boolean;
+  /** When an item was made (ms since the epoch), for the latency; absent when items carry no time. */
+  madeAt?(item: T): number;
+  /**
+   * Too late to resume (410): the position to go on from (it may be earlier: the oldest kept) and
+   * what to hand over first. Rejects with a LinkFailure when it cannot tell. Absent: the feed fails.
+   */
+  resync?(position: number, env: Env): Promise<{ position: number; items: T[] }>;
 }
+
+export interface FeedSink<T> {
+  events(items: T[]): void;
+  status(status: FeedStatus): void;
+  /** The output is complete (output feeds): its length and the job's final state. */
+  end?(end: OutputEnd): void;
+  /** A problem for the subscriber: why the feed failed for good, or a server's fault it recovered from. */
+  problem?(problem: Problem): void;
+}
+
+/** The problem type of an output frame that starts after the bytes delivered so far (a server bug). */
+export const OUTPUT_GAP = 'urn:jobcast-client:output-gap';
 
 /** Refusals in a row after which a transport that worked before is given up as blocked. */
 const REFUSALS_OF_A_PROVEN_TRANSPORT = 3;
 const LATENCY_SAMPLES = 20;
-/** How long a rewound job feed waits for the replay to begin before it takes live events again. */
+/** How long a rewound feed waits for the replay to begin before it takes live items again. */
 const REPLAY_WAIT_MS = 3000;
 
 /**
- * Follows one target over the best transport that works, from a position on: delivers every event
+ * Follows one target over the best transport that works, from a position on: delivers every item
  * after it once and in order, falls back along `chain` when a transport is refused or buffered,
  * reconnects with jittered backoff when a live one drops, and resumes where it was.
  */
-export class Feed {
+export class Feed<T> {
   private position: number;
   private link: Link | null = null;
   private current: TransportName | null = null;
@@ -41,8 +73,8 @@ export class Feed {
   /** When the current link was opened: events made before it are replayed history, not a latency sample. */
   private openedAt = 0;
   private readonly latencies: number[] = [];
-  /** Set by a rewind until the replay begins: the position rewound to, and when. */
-  private rewound: { to: number; at: number } | null = null;
+  /** Set by a rewind until the replay begins: when it was rewound. */
+  private rewoundAt: number | null = null;
   private status: FeedStatus = { ...INITIAL_STATUS };
 
   constructor(
@@ -51,7 +83,8 @@ export class Feed {
     /** Transports in order of preference; a single one means "this one, no fallback". */
     private readonly chain: readonly TransportName[],
     private readonly context: FeedContext,
-    private readonly sink: FeedSink,
+    private readonly kind: FeedKind<T>,
+    private readonly sink: FeedSink<T>,
     private readonly now: () => number = Date.now,
   ) {
     this.position = after;
@@ -72,11 +105,11 @@ export class Feed {
     this.link = null;
   }
 
-  /** Delivers again from an earlier position (events after it that the sink already had are its to drop). */
+  /** Delivers again from an earlier position (items after it that the sink already had are its to drop). */
   rewind(after: number): void {
     if (after >= this.position || this.stopped) return;
     this.position = after;
-    this.rewound = { to: after, at: this.now() };
+    this.rewoundAt = this.now();
     if (this.status.state === 'ended') {
       this.connect();
     } else if (this.link?.rewind) {
@@ -89,6 +122,14 @@ export class Feed {
 
   private get fixed(): boolean {
     return this.chain.length === 1;
+  }
+
+  /**
+   * Asks again after the feed ended or failed, for a new subscriber: an output that was complete
+   * grows again when its job is retried, and one that was not found may have been written since.
+   */
+  revive(): void {
+    if ((this.status.state === 'ended' || this.status.state === 'failed') && !this.stopped && this.link === null) this.connect();
   }
 
   private choose(): TransportName {
@@ -108,7 +149,7 @@ export class Feed {
     this.current = transport;
     this.openedAt = this.now();
     this.update({ transport, state: this.retries > 0 || this.status.reconnects > 0 ? 'retrying' : 'connecting' });
-    const link = this.context.transports[transport](this.target, this.position, {
+    const link = this.kind.transports[transport](this.target, this.position, {
       confirmed: () => {
         if (this.link !== link) return;
         this.retries = 0;
@@ -119,9 +160,14 @@ export class Feed {
       events: (events) => {
         if (this.link === link) this.deliver(events);
       },
-      ended: () => {
+      ended: (end) => {
         if (this.link !== link) return;
+        if (end && this.kind.contiguous && end.length > this.position) {
+          this.onFault(`the output ended at ${end.length} with ${this.position} bytes delivered`);
+          return;
+        }
         this.link = null;
+        if (end) this.sink.end?.(end);
         this.update({ state: 'ended', detail: undefined });
       },
       failed: (failure) => {
@@ -133,17 +179,26 @@ export class Feed {
     this.link = link;
   }
 
-  private deliver(events: JobEvent[]): void {
-    const fresh: JobEvent[] = [];
-    for (const event of events) {
-      const position = positionOf(this.target, event);
-      if (position <= this.position) continue; // a replayed or probed event
-      if (this.awaitingReplay(position)) continue;
-      this.position = position;
-      fresh.push(event);
-      // Latency: from the worker's timestamp to now, for events made while this link was open
+  private deliver(items: T[]): void {
+    const fresh: T[] = [];
+    let fault: string | null = null;
+    for (const item of items) {
+      const taken = this.kind.take(this.position, item);
+      if (taken === null) continue; // a replayed or probed item
+      if (!this.kind.follows(this.position, item)) {
+        if (this.awaitingReplay()) continue;
+        if (this.kind.contiguous) {
+          fault = `an item at ${describe(item)} does not follow on from ${this.position}`;
+          break;
+        }
+      }
+      this.rewoundAt = null;
+      this.position = taken.position;
+      fresh.push(taken.item);
+      // Latency: from when the item was made to now, for items made while this link was open
       // (the same clock on both ends is assumed; a negative age means the clocks disagree).
-      const made = Date.parse(event.timestamp);
+      const made = this.kind.madeAt?.(item);
+      if (made === undefined) continue;
       const age = this.now() - made;
       if (made >= this.openedAt && age >= 0) this.latencies.push(age);
     }
@@ -152,26 +207,37 @@ export class Feed {
       this.sink.events(fresh);
       if (this.latencies.length > 0) this.update({ latencyMs: median(this.latencies) });
     }
+    if (fault !== null) this.onFault(fault);
   }
 
   /**
-   * After a rewind, a live event already on its way may arrive before the replay; taken, it would
-   * make the feed drop the whole replay as old. A job's sequence numbers have no gaps, so until the
-   * event right after the rewind position arrives (a few seconds at most), later ones are left for
-   * the replay to bring again.
+   * After a rewind, a live item already on its way may arrive before the replay; taken, it would
+   * make the feed drop the whole replay as old. Until the item right after the rewind position
+   * arrives (a few seconds at most), later ones are left for the replay to bring again.
    */
-  private awaitingReplay(position: number): boolean {
-    if (this.rewound === null) return false;
-    if (this.target.kind === 'job' && position > this.rewound.to + 1 && this.now() - this.rewound.at < REPLAY_WAIT_MS) {
-      return true;
-    }
-    this.rewound = null;
+  private awaitingReplay(): boolean {
+    if (this.rewoundAt === null) return false;
+    if (this.now() - this.rewoundAt < REPLAY_WAIT_MS) return true;
+    this.rewoundAt = null;
     return false;
   }
 
+  /**
+   * Something was lost on the way (the server sent bytes after a hole): the subscriber hears of it,
+   * and the feed asks again from the last position it has, so what it delivers stays exact.
+   */
+  private onFault(detail: string): void {
+    const transport = this.current ?? this.chain[0];
+    this.link?.close();
+    this.link = null;
+    this.sink.problem?.({ type: OUTPUT_GAP, title: 'Output out of order', status: 0, detail: `${detail} (${transport}); resuming from ${this.position}` });
+    this.onFailure(transport, { kind: 'dropped', detail });
+  }
+
   private onFailure(transport: TransportName, failure: LinkFailure): void {
-    if (failure.kind === 'fatal') {
+    if (failure.kind === 'fatal' || (failure.kind === 'expired' && !this.kind.resync)) {
       this.update({ state: 'failed', detail: failure.detail });
+      this.sink.problem?.(failure.problem ?? { type: 'about:blank', title: failure.detail, status: 0 });
       return;
     }
     if (failure.kind === 'expired') {
@@ -198,33 +264,21 @@ export class Feed {
   }
 
   /**
-   * Too late to resume: the server no longer keeps the events after this feed's position. A job's
-   * feed takes the job as it is now (a `state` event made from its snapshot, marked `snapshot`, at
-   * its `lastSeq`) and follows on from there; the feed of all jobs starts again from the oldest
-   * event kept. Either way the status says so, and what was missed is gone.
+   * Too late to resume: the server no longer keeps the items after this feed's position. The kind
+   * says where to go on from (a job's feed: the job as it is now) and the status says so: what was
+   * missed is gone.
    */
   private async resync(why: string): Promise<void> {
     this.update({ reconnects: this.status.reconnects + 1, resynced: this.status.resynced + 1, detail: why });
-    if (this.target.kind === 'job') {
-      try {
-        const { env } = this.context;
-        const answer = await env.fetch(apiUrl(env, `/api/v1/jobs/${encodeURIComponent(this.target.jobId)}`,
-          { token: await env.tokens.get() }), { cache: 'no-store' });
-        if (!answer.ok) {
-          this.onFailure(this.current ?? this.chain[0], await failureOf(answer, env));
-          return;
-        }
-        const job = (await answer.json()) as Job;
-        if (job.lastSeq > this.position) {
-          this.position = job.lastSeq;
-          this.sink.events([snapshotEvent(job)]);
-        }
-      } catch (error) {
-        this.onFailure(this.current ?? this.chain[0], { kind: 'dropped', detail: `no snapshot of the job: ${error}` });
-        return;
-      }
-    } else {
-      this.position = 0;
+    try {
+      const { position, items } = await this.kind.resync!(this.position, this.context.env);
+      if (this.stopped) return;
+      this.position = position;
+      if (items.length > 0) this.sink.events(items);
+    } catch (error) {
+      if (this.stopped) return;
+      this.onFailure(this.current ?? this.chain[0], isFailure(error) ? error : { kind: 'dropped', detail: `no snapshot of the job: ${error}` });
+      return;
     }
     this.connect();
   }
@@ -235,13 +289,10 @@ export class Feed {
   }
 }
 
-/** A job's snapshot as the event that brings a view to it: its state now, at its last seq. */
-function snapshotEvent(job: Job): JobEvent {
-  return {
-    seq: job.lastSeq, attempt: job.attempt, tseq: 0, jobId: job.id, tenant: '', jobType: job.type, tags: job.tags,
-    type: 'state', state: job.state, percent: job.progress.percent, message: job.progress.message,
-    result: job.result, error: job.error, runAt: job.runAt, timestamp: job.updatedAt, snapshot: true,
-  } as JobEvent;
+/** Where an item starts, for a message. */
+function describe(item: unknown): string {
+  const offset = (item as { offset?: unknown }).offset;
+  return typeof offset === 'number' ? `offset ${offset}` : 'a later position';
 }
 
 function median(values: number[]): number {

@@ -15,6 +15,7 @@ export class Tabs<Message> {
   private readonly channel: BroadcastChannel;
   private readonly abort = new AbortController();
   private release?: () => void;
+  private closed = false;
 
   /** Null when the browser lacks Web Locks or BroadcastChannel: the tab then leads alone. */
   static create<M>(name: string, environment: TabsEnvironment, onLead: () => void, onMessage: (message: M) => void): Tabs<M> | null {
@@ -34,12 +35,16 @@ export class Tabs<Message> {
     // Decisions are announced on a later microtask: the caller may not hold this object yet.
     const decided = () => queueMicrotask(() => this.onLead());
     const hold = () => {
+      // Closed before the lock was granted (a page torn down at once, React's StrictMode):
+      // give it back, or the next client of this page would wait for it forever.
+      if (this.closed) return undefined;
       this.leading = true;
       decided();
       return new Promise<void>((resolve) => (this.release = resolve));
     };
     locks.request(name, { ifAvailable: true }, (lock) => {
       if (lock) return hold();
+      if (this.closed) return undefined;
       this.leading = false;
       decided();
       locks.request(name, { signal: this.abort.signal }, hold).catch(() => {
@@ -56,6 +61,7 @@ export class Tabs<Message> {
   }
 
   close(): void {
+    this.closed = true;
     this.abort.abort();
     this.release?.();
     this.channel.close();

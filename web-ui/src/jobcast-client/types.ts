@@ -26,22 +26,30 @@ export function isTerminal(event: JobEvent): boolean {
 export type TransportName = 'websocket' | 'sse' | 'long-poll' | 'poll';
 export const TRANSPORTS: readonly TransportName[] = ['websocket', 'sse', 'long-poll', 'poll'];
 
-/** What a subscription follows: one job (positions are its `seq`) or all of the tenant's jobs (`tseq`). */
-export type Target = { kind: 'job'; jobId: string } | { kind: 'all'; type?: string; tag?: string };
+/**
+ * What a subscription follows: one job (positions are its `seq`), all of the tenant's jobs
+ * (`tseq`), or one output of a job (byte offsets).
+ */
+export type Target =
+  | { kind: 'job'; jobId: string }
+  | { kind: 'all'; type?: string; tag?: string }
+  | { kind: 'output'; jobId: string; output: string };
 
 /** A subscription's identity: two subscriptions with the same key can share one feed. */
 export function keyOf(target: Target): string {
-  return target.kind === 'job' ? `job:${target.jobId}` : `all:${target.type ?? ''}|${target.tag ?? ''}`;
+  if (target.kind === 'job') return `job:${target.jobId}`;
+  if (target.kind === 'output') return `output:${target.jobId}/${target.output}`;
+  return `all:${target.type ?? ''}|${target.tag ?? ''}`;
 }
 
-/** The position of an event within a target's feed: `seq` for a job, `tseq` for all jobs. */
+/** The position of an event within an event feed: `seq` for a job, `tseq` for all jobs. */
 export function positionOf(target: Target, event: JobEvent): number {
   return target.kind === 'job' ? event.seq : event.tseq;
 }
 
 /** Whether an event belongs to a target (the server filters too; the client checks what it is handed). */
 export function matches(target: Target, event: JobEvent): boolean {
-  if (target.kind === 'job') return event.jobId === target.jobId;
+  if (target.kind !== 'all') return event.jobId === target.jobId;
   return (!target.type || event.jobType === target.type) && (!target.tag || (event.tags ?? []).includes(target.tag));
 }
 
@@ -70,6 +78,28 @@ export interface FeedStatus {
   /** Why the feed failed or retries. */
   detail?: string;
 }
+
+/*
+ * Live output (docs/transports.md, "Live output"). Written by hand until the API's OpenAPI
+ * document describes these answers; then they become aliases of its schemas like the ones above.
+ */
+
+/** Output names the server accepts. */
+export const OUTPUT_NAME = /^[a-z][a-z0-9_.-]{0,31}$/;
+
+/**
+ * A piece of an output: its UTF-8 bytes start at `offset`; it never spans two attempts. The client
+ * trims and merges frames, so it keeps no `bytes` of its own (utf8Length(text) is that).
+ */
+export type OutputFrame = Omit<Schemas['OutputFrame'], 'bytes'>;
+/** The output is complete: the job ended and every byte was delivered. */
+export type OutputEnd = Schemas['OutputEnd'];
+/** Where each attempt's text begins within an output. */
+export type OutputSection = Schemas['OutputSection'];
+/** `GET /api/v1/jobs/{id}/outputs`. */
+export type JobOutputs = Schemas['JobOutputList'];
+/** A long poll of an output (`Accept: application/json`): frames after `after`, and where to ask next. */
+export type OutputPollAnswer = Schemas['OutputPollAnswer'];
 
 export const INITIAL_STATUS: FeedStatus = {
   transport: null,

@@ -55,3 +55,10 @@ export function jobDuration(job: { startedAt?: string; finishedAt?: string }, no
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/** 512 B, 12.5 KiB, 1.0 MiB: sizes of outputs. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -21,7 +21,22 @@ const LiveContext = createContext<Live | null>(null);
 const RECENT_EVENTS = 5000;
 
 export function LiveProvider({ api, children }: { api: JobApi; children: ReactNode }) {
-  const client = useMemo(() => new JobcastClient({ token: () => api.streamToken() }), [api]);
+  // The client is made and closed by one effect: React runs effects twice in development
+  // (StrictMode), and a client made during render (useMemo) would be closed by the first
+  // cleanup and then used closed: no feed would ever connect.
+  const [client, setClient] = useState<JobcastClient | null>(null);
+  useEffect(() => {
+    const created = new JobcastClient({ token: () => api.streamToken() });
+    setClient(created);
+    return () => {
+      created.close();
+      setClient((current) => (current === created ? null : current));
+    };
+  }, [api]);
+  return client ? <LiveFeed api={api} client={client}>{children}</LiveFeed> : null;
+}
+
+function LiveFeed({ api, client, children }: { api: JobApi; client: JobcastClient; children: ReactNode }) {
   const [status, setStatus] = useState<FeedStatus>(INITIAL_STATUS);
   const bus = useMemo(() => {
     const listeners = new Set<(events: JobEvent[]) => void>();
@@ -50,8 +65,6 @@ export function LiveProvider({ api, children }: { api: JobApi; children: ReactNo
       subscription?.close();
     };
   }, [api, client, bus]);
-
-  useEffect(() => () => client.close(), [client]);
 
   // onEvents and recent stay the same functions while the client does: effects that listen
   // depend on them, not on the status, which changes often.

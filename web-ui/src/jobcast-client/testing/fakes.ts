@@ -2,7 +2,7 @@
  * Stand-ins for the browser APIs the client uses, driven by hand in tests: sockets and event
  * sources that record what the client did and let the test play the server's part.
  */
-import type { JobEvent } from '../types';
+import type { JobEvent, OutputFrame } from '../types';
 
 export function event(seq: number, over: Partial<JobEvent> = {}): JobEvent {
   return {
@@ -19,6 +19,11 @@ export function event(seq: number, over: Partial<JobEvent> = {}): JobEvent {
     timestamp: new Date().toISOString(),
     ...over,
   };
+}
+
+/** A frame of output `text` of job j1, attempt 1, at a byte offset. */
+export function frame(offset: number, text: string, over: Partial<OutputFrame> = {}): OutputFrame {
+  return { jobId: 'j1', output: 'text', attempt: 1, offset, text, ...over };
 }
 
 export class FakeWebSocket {
@@ -56,8 +61,9 @@ export class FakeWebSocket {
 
   /** Acknowledges every subscription sent so far, as the server does. */
   acknowledge() {
-    for (const frame of this.sent.filter((f) => f.op === 'subscribe')) {
-      this.receive(frame.all ? { op: 'subscribed', all: true, after: frame.after } : { op: 'subscribed', jobId: frame.jobId, after: frame.after });
+    for (const sent of this.sent.filter((f) => f.op === 'subscribe')) {
+      const { op: _op, type: _type, tag: _tag, ...subscription } = sent;
+      this.receive({ op: 'subscribed', ...subscription });
     }
   }
 
@@ -91,7 +97,12 @@ export class FakeEventSource {
   }
 
   emit(e: JobEvent) {
-    for (const listener of this.listeners.get(e.type) ?? []) listener({ data: JSON.stringify(e) } as MessageEvent);
+    this.send(e.type, e);
+  }
+
+  /** An event of the given name (`output`, `end`, …) with a JSON body. */
+  send(name: string, body: object) {
+    for (const listener of this.listeners.get(name) ?? []) listener({ data: JSON.stringify(body) } as MessageEvent);
   }
 
   fail() {
@@ -119,7 +130,9 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 
 /**
  * Just enough of the Web Locks API for leader election: exclusive locks, ifAvailable, queued
- * requests granted in order when the holder's promise settles, and abort signals.
+ * requests granted in order when the holder's promise settles, and abort signals. As in a
+ * browser, a lock is taken when it is granted but the callback runs later (a task after the
+ * request): whoever asked may have been closed by then.
  */
 export class FakeLocks {
   private readonly held = new Set<string>();
@@ -128,11 +141,11 @@ export class FakeLocks {
   request(name: string, optionsOrCallback: unknown, maybeCallback?: (lock: unknown) => unknown): Promise<unknown> {
     const options = (typeof optionsOrCallback === 'function' ? {} : optionsOrCallback) as { ifAvailable?: boolean; signal?: AbortSignal };
     const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback) as (lock: unknown) => unknown;
-    if (options.ifAvailable && this.held.has(name)) return Promise.resolve(callback(null));
+    if (options.ifAvailable && this.held.has(name)) return later(() => callback(null));
     return new Promise((resolve, reject) => {
       const grant = () => {
         this.held.add(name);
-        Promise.resolve(callback({ name })).then(resolve, reject).finally(() => {
+        later(() => callback({ name })).then(resolve, reject).finally(() => {
           this.held.delete(name);
           const next = this.queues.get(name)?.shift();
           next?.grant();
@@ -150,4 +163,9 @@ export class FakeLocks {
       });
     });
   }
+}
+
+/** What `run` returns (or the promise it returns settles to), on a later task. */
+function later<T>(run: () => T): Promise<Awaited<T>> {
+  return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(run) as Promise<Awaited<T>>;
 }

@@ -1,5 +1,5 @@
 import type { TokenSource } from '../tokens';
-import type { JobEvent, Problem, Target } from '../types';
+import type { JobEvent, OutputEnd, Problem, Target } from '../types';
 
 /**
  * Why a link stopped before its feed ended.
@@ -18,14 +18,18 @@ export interface LinkFailure {
   retryAfterMs?: number;
 }
 
-/** What a transport reports to the feed that opened it. */
-export interface LinkHandlers {
+export function isFailure(error: unknown): error is LinkFailure {
+  return typeof error === 'object' && error !== null && 'kind' in error && 'detail' in error;
+}
+
+/** What a transport reports to the feed that opened it; items are a job's events or an output's frames. */
+export interface LinkHandlers<T = JobEvent> {
   /** The transport proved it delivers: an acknowledgement, an event or an answer arrived. */
   confirmed(): void;
-  /** Events in feed order; the feed drops any it already had. */
-  events(events: JobEvent[]): void;
-  /** The job ended: nothing more will come on this link. */
-  ended(): void;
+  /** Items in feed order; the feed drops any it already had. */
+  events(items: T[]): void;
+  /** The job (or the output, which then says how long it is) ended: nothing more will come on this link. */
+  ended(end?: OutputEnd): void;
   failed(failure: LinkFailure): void;
 }
 
@@ -52,7 +56,13 @@ export interface Env {
   pollIntervalMs: number;
 }
 
-export type OpenLink = (target: Target, after: number, handlers: LinkHandlers, env: Env) => Link;
+export type OpenLink<T = JobEvent> = (target: Target, after: number, handlers: LinkHandlers<T>, env: Env) => Link;
+
+/** A link for what a transport cannot carry: it fails for good, on the next task (the feed holds it by then). */
+export function unsupported<T>(handlers: LinkHandlers<T>, detail: string): Link {
+  const timer = setTimeout(() => handlers.failed({ kind: 'fatal', detail }), 0);
+  return { close: () => clearTimeout(timer) };
+}
 
 export function apiUrl(env: Env, path: string, params: Record<string, string | number | undefined>): URL {
   const url = new URL(path.replace(/^\//, ''), env.baseUrl.href.endsWith('/') ? env.baseUrl : new URL(env.baseUrl.href + '/'));

@@ -1,6 +1,6 @@
-import { isTerminal, type Job, type JobEvent, type LongPollAnswer, type Target } from '../types';
+import { isTerminal, type Job, type JobEvent, type LongPollAnswer, type OutputEnd, type Target } from '../types';
 import type { Env, Link, LinkFailure, LinkHandlers } from './link';
-import { apiUrl, failureOf } from './link';
+import { apiUrl, failureOf, isFailure, unsupported } from './link';
 
 /**
  * Long polling: `GET /api/v1/jobs/{id}/progress?after=SEQ&wait=S` answers at once with every event
@@ -12,7 +12,7 @@ export function openLongPoll(target: Target, after: number, handlers: LinkHandle
   if (target.kind !== 'job') return unsupported(handlers, 'long polling follows one job at a time');
   return pollLoop(handlers, after, async (position, signal) => {
     const url = progressUrl(env, target.jobId, position, env.longPollWaitSeconds, await env.tokens.get());
-    return fetchAnswer(env, url, signal, (env.longPollWaitSeconds + 15) * 1000);
+    return fetchAnswer(env, url, position, signal, (env.longPollWaitSeconds + 15) * 1000);
   }, () => 0);
 }
 
@@ -29,23 +29,30 @@ export function openShortPoll(target: Target, after: number, handlers: LinkHandl
     const headers: Record<string, string> = etag ? { 'If-None-Match': etag } : {};
     const response = await withTimeout(signal, 15_000, (s) =>
       env.fetch(apiUrl(env, `/api/v1/jobs/${encodeURIComponent(target.jobId)}`, { token }), { headers, cache: 'no-store', signal: s }));
-    if (response.status === 304) return { events: [], lastSeq: position, done: false };
+    if (response.status === 304) return { items: [], next: position, done: false };
     if (!response.ok) throw await failureOf(response, env);
     etag = response.headers.get('ETag');
     const job = (await response.json()) as Job;
-    if (job.lastSeq <= position) return { events: [], lastSeq: position, done: false };
-    const missed = await fetchAnswer(env, progressUrl(env, target.jobId, position, 0, token), signal, 15_000);
+    if (job.lastSeq <= position) return { items: [], next: position, done: false };
+    const missed = await fetchAnswer(env, progressUrl(env, target.jobId, position, 0, token), position, signal, 15_000);
     return missed;
   }, () => env.pollIntervalMs);
 }
 
-type Answer = Pick<LongPollAnswer, 'events' | 'lastSeq' | 'done'>;
+/** One poll's answer: the items after the position asked for, the next position to ask from, and whether it ended. */
+export interface PollAnswer<T> {
+  items: T[];
+  next: number;
+  done: boolean;
+  /** How an output ended (output polls). */
+  end?: OutputEnd;
+}
 
-/** Polls until the job is done or the link is closed; failures end the loop and go to the feed. */
-function pollLoop(
-  handlers: LinkHandlers,
+/** Polls until the feed is done or the link is closed; failures end the loop and go to the feed. */
+export function pollLoop<T>(
+  handlers: LinkHandlers<T>,
   after: number,
-  poll: (position: number, signal: AbortSignal) => Promise<Answer>,
+  poll: (position: number, signal: AbortSignal) => Promise<PollAnswer<T>>,
   pauseMs: () => number,
 ): Link {
   const abort = new AbortController();
@@ -54,7 +61,7 @@ function pollLoop(
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const step = async () => {
-    let answer: Answer;
+    let answer: PollAnswer<T>;
     try {
       answer = await poll(position, abort.signal);
     } catch (error) {
@@ -70,11 +77,11 @@ function pollLoop(
       confirmed = true;
       handlers.confirmed();
     }
-    const fresh = answer.events.filter((event) => event.seq > position);
-    if (fresh.length > 0) handlers.events(fresh);
-    position = Math.max(position, answer.lastSeq);
-    if (answer.done || fresh.some(isTerminal)) {
-      handlers.ended();
+    if (answer.items.length > 0) handlers.events(answer.items);
+    if (abort.signal.aborted) return; // the feed closed the link on what it was handed
+    position = Math.max(position, answer.next);
+    if (answer.done) {
+      handlers.ended(answer.end);
       return;
     }
     timer = setTimeout(() => void step(), pauseMs());
@@ -92,15 +99,16 @@ function progressUrl(env: Env, jobId: string, after: number, wait: number, token
   return apiUrl(env, `/api/v1/jobs/${encodeURIComponent(jobId)}/progress`, { after, wait, token });
 }
 
-async function fetchAnswer(env: Env, url: URL, signal: AbortSignal, timeoutMs: number): Promise<Answer> {
+async function fetchAnswer(env: Env, url: URL, after: number, signal: AbortSignal, timeoutMs: number): Promise<PollAnswer<JobEvent>> {
   const response = await withTimeout(signal, timeoutMs, (s) => env.fetch(url, { cache: 'no-store', signal: s }));
   if (!response.ok) throw await failureOf(response, env);
   const answer = (await response.json()) as LongPollAnswer;
-  return { events: answer.events as JobEvent[], lastSeq: answer.lastSeq, done: answer.done };
+  const fresh = (answer.events as JobEvent[]).filter((event) => event.seq > after);
+  return { items: fresh, next: answer.lastSeq, done: answer.done || fresh.some(isTerminal) };
 }
 
 /** A request that does not answer in time is taken for one held back by a proxy. */
-async function withTimeout<T>(outer: AbortSignal, timeoutMs: number, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withTimeout<T>(outer: AbortSignal, timeoutMs: number, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const inner = new AbortController();
   const onAbort = () => inner.abort();
   outer.addEventListener('abort', onAbort);
@@ -116,13 +124,4 @@ async function withTimeout<T>(outer: AbortSignal, timeoutMs: number, request: (s
     clearTimeout(timer);
     outer.removeEventListener('abort', onAbort);
   }
-}
-
-function isFailure(error: unknown): error is LinkFailure {
-  return typeof error === 'object' && error !== null && 'kind' in error && 'detail' in error;
-}
-
-function unsupported(handlers: LinkHandlers, detail: string): Link {
-  const timer = setTimeout(() => handlers.failed({ kind: 'fatal', detail }), 0);
-  return { close: () => clearTimeout(timer) };
 }

@@ -10,6 +10,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { StateBadge } from '../components/StateBadge';
 import { formatClock, formatDuration, formatIsoDuration, useNow } from '../format';
 import { useLive } from '../live';
+import { OutputsSection } from '../output/OutputsSection';
 import { Link, navigate, paths } from '../router';
 import { Attempts } from './Attempts';
 
@@ -20,7 +21,8 @@ const TIMELINE_ROWS = 500;
 
 /**
  * One job: a large progress bar with the time left, the event timeline, attempts, payload and
- * result, cancel and retry, and the transport it is followed over, which the user may switch.
+ * result, cancel and retry, its log and outputs as they are written, and the transport it is
+ * followed over, which the user may switch.
  */
 export function JobPage({ api, id, search }: { api: JobApi; id: string; search: string }) {
   const live = useLive();
@@ -199,6 +201,9 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
           )}
         </div>
       </div>
+
+      <OutputsSection key={id} jobId={id} state={state} lastSeq={view.lastSeq} done={view.done}
+        transport={choice === 'auto' ? undefined : choice} generation={generation} />
     </section>
   );
 }
