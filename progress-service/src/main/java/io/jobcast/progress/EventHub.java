@@ -82,7 +82,7 @@ public class EventHub {
     /** Chunks read from the output streams, in order: each to the listeners of its output, on their loops. */
     public void publishChunks(List<OutputChunk> chunks) {
         Map<Loop, List<Runnable>> byLoop = new HashMap<>(4);
-        for (OutputChunk chunk : chunks) {
+        for (OutputChunk chunk : merged(chunks)) {
             Map<Consumer<OutputChunk>, Loop> forKey = chunkListeners.get(outputKey(chunk.jobId(), chunk.output()));
             if (forKey != null) {
                 forKey.forEach((listener, loop) -> {
@@ -126,6 +126,25 @@ public class EventHub {
         if (removed) {
             unfollowed(source.tenant());
         }
+    }
+
+    /** A read's chunks with each run of one output's contiguous chunks of one attempt made one: merged once, not per client. */
+    static List<OutputChunk> merged(List<OutputChunk> chunks) {
+        List<OutputChunk> merged = new ArrayList<>(chunks.size());
+        Map<String, Integer> lastOf = new HashMap<>();
+        for (OutputChunk chunk : chunks) {
+            String key = outputKey(chunk.jobId(), chunk.output());
+            Integer at = lastOf.get(key);
+            OutputChunk before = at == null ? null : merged.get(at);
+            if (before != null && before.attempt() == chunk.attempt() && before.end() == chunk.offset()) {
+                merged.set(at, new OutputChunk(chunk.tenant(), chunk.jobId(), chunk.output(), chunk.attempt(),
+                        before.offset(), before.text() + chunk.text(), before.bytes() + chunk.bytes()));
+            } else {
+                lastOf.put(key, merged.size());
+                merged.add(chunk);
+            }
+        }
+        return merged;
     }
 
     private void unfollowed(String tenant) {

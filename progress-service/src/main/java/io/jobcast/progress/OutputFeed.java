@@ -50,6 +50,7 @@ public final class OutputFeed {
     private final OutputReader reader;
     private final Sink sink;
     private final FeedSource job;
+    private final Pacer pacer;
     private final Consumer<OutputChunk> chunks = this::accept;
     private final Consumer<StreamedEvent> events = this::onEvent;
 
@@ -62,9 +63,25 @@ public final class OutputFeed {
     private boolean behind;
     private boolean jobEnded;
     private boolean closed;
+    /** A paced write waits for its time: chunks join it meanwhile. */
+    private boolean waiting;
+    /** When the next live frame may go: one per {@link Pacer#intervalNanos()} at most. */
+    private long nextWriteNanos;
+
+    /**
+     * How often live frames may go to one client. A token stream of 200 a second followed by a thousand
+     * clients would be 200,000 frames a second; at one frame per interval each client gets the chunks
+     * of the interval in one, and a lone chunk after a quiet spell goes at once.
+     */
+    public interface Pacer {
+
+        long intervalNanos();
+
+        void later(long delayNanos, Runnable task);
+    }
 
     OutputFeed(String tenant, String jobId, String output, long after, EventHub hub, OutputReader reader,
-            FeedSource job, Sink sink) {
+            FeedSource job, Pacer pacer, Sink sink) {
         this.tenant = tenant;
         this.jobId = jobId;
         this.output = output;
@@ -72,6 +89,7 @@ public final class OutputFeed {
         this.hub = hub;
         this.reader = reader;
         this.job = job;
+        this.pacer = pacer;
         this.sink = sink;
     }
 
@@ -102,7 +120,7 @@ public final class OutputFeed {
         }
         synchronized (this) {
             jobEnded = true;
-            if (closed || writing || reading) {
+            if (closed || writing || reading || waiting) {
                 return; // the step under way reads storage once more when it is done
             }
             behind = true;
@@ -115,22 +133,63 @@ public final class OutputFeed {
             if (closed || chunk.end() <= last + keptBytes) {
                 return;
             }
-            if (writing || reading || behind) {
-                if (!behind && chunk.offset() == last + keptBytes && keptBytes + chunk.bytes() <= MAX_MERGED) {
-                    kept.add(chunk);
-                    keptBytes += chunk.bytes();
-                } else {
-                    behind = true;
-                    kept.clear();
-                    keptBytes = 0;
+            if (!behind && chunk.offset() == last + keptBytes && keptBytes + chunk.bytes() <= MAX_MERGED) {
+                kept.add(chunk);
+                keptBytes += chunk.bytes();
+                if (!writing && !reading && !waiting) {
+                    sendKept();
                 }
                 return;
             }
-            if (chunk.offset() == last) {
-                write(new OutputFrame(jobId, output, chunk.attempt(), chunk.offset(), chunk.text(), chunk.bytes()));
+            // A gap, or too much kept: the client is served from storage once the step under way is done.
+            behind = true;
+            kept.clear();
+            keptBytes = 0;
+            if (writing || reading || waiting) {
                 return;
             }
-            behind = true;
+        }
+        read();
+    }
+
+    /** Writes the kept chunks of one attempt as one frame, now or when the pacer allows. Called with the lock held. */
+    private void sendKept() {
+        long wait = nextWriteNanos - System.nanoTime();
+        if (wait > 0) {
+            waiting = true;
+            pacer.later(wait, this::paced);
+            return;
+        }
+        OutputChunk first = kept.get(0);
+        int count = 0;
+        int bytes = 0;
+        StringBuilder text = new StringBuilder();
+        for (OutputChunk chunk : kept) {
+            if (chunk.attempt() != first.attempt()) {
+                break;
+            }
+            text.append(chunk.text());
+            bytes += chunk.bytes();
+            count++;
+        }
+        kept.subList(0, count).clear();
+        keptBytes -= bytes;
+        nextWriteNanos = System.nanoTime() + pacer.intervalNanos();
+        write(new OutputFrame(jobId, output, first.attempt(), first.offset(), text.toString(), bytes));
+    }
+
+    private void paced() {
+        synchronized (this) {
+            waiting = false;
+            if (closed || writing || reading) {
+                return; // the step under way goes on from here
+            }
+            if (!behind) {
+                if (!kept.isEmpty()) {
+                    sendKept();
+                }
+                return;
+            }
         }
         read();
     }
@@ -184,6 +243,9 @@ public final class OutputFeed {
             // Chunks skipped meanwhile, or the job ended after its state was read: read again.
             if (!behind && !jobEnded) {
                 sink.caughtUp();
+                if (!kept.isEmpty()) {
+                    sendKept(); // chunks that came during the read, right after what it found
+                }
                 return;
             }
         }
@@ -216,27 +278,11 @@ public final class OutputFeed {
     private void written() {
         synchronized (this) {
             writing = false;
-            if (closed) {
+            if (closed || waiting) {
                 return;
             }
             if (!behind && !kept.isEmpty()) {
-                OutputChunk first = kept.get(0);
-                List<OutputChunk> sameAttempt = new ArrayList<>();
-                for (OutputChunk chunk : kept) {
-                    if (chunk.attempt() != first.attempt()) {
-                        break;
-                    }
-                    sameAttempt.add(chunk);
-                }
-                kept.subList(0, sameAttempt.size()).clear();
-                StringBuilder text = new StringBuilder();
-                int bytes = 0;
-                for (OutputChunk chunk : sameAttempt) {
-                    text.append(chunk.text());
-                    bytes += chunk.bytes();
-                }
-                keptBytes -= bytes;
-                write(new OutputFrame(jobId, output, first.attempt(), first.offset(), text.toString(), bytes));
+                sendKept();
                 return;
             }
             if (!behind && !jobEnded) {

@@ -60,6 +60,19 @@ public interface ProgressConfig {
         int maxSubscriptionsPerTenant();
     }
 
+    /** Jobs' live outputs. */
+    Output output();
+
+    interface Output {
+
+        /**
+         * At most one live frame per client and output this often: the chunks of an interval go
+         * in one frame (a lone chunk after a quiet spell goes at once).
+         */
+        @WithDefault("PT0.05S")
+        Duration frameInterval();
+    }
+
     /** Long polling. */
     interface LongPoll {
         /** How long a poll without events is held when the client does not say. */
