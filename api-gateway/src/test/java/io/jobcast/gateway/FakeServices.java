@@ -24,14 +24,22 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         vertx = Vertx.vertx();
+        return Map.of(
+                "jobcast.gateway.job-service-url", "http://127.0.0.1:" + serve("job-service"),
+                "jobcast.gateway.progress-service-url", "http://127.0.0.1:" + serve("progress-service"),
+                "jobcast.gateway.dev-api-key", GatewayTest.KEY);
+    }
+
+    /** One stand-in; what it receives is recorded with its name ({@code service}). */
+    private int serve(String service) {
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
             if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
                 request.toWebSocket().onSuccess(FakeServices::echo);
                 return;
             }
             request.body().onSuccess(body -> {
-                JsonObject seen = new JsonObject().put("method", request.method().name()).put("uri", request.uri())
-                        .put("body", body.toString());
+                JsonObject seen = new JsonObject().put("service", service).put("method", request.method().name())
+                        .put("uri", request.uri()).put("body", body.toString());
                 request.headers().forEach(header -> seen.put("h-" + header.getKey().toLowerCase(), header.getValue()));
                 RECEIVED.add(seen);
                 if (request.path().endsWith("/missing")) {
@@ -43,17 +51,12 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 }
             });
         });
-        int port;
         try {
-            port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+            return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
                     .actualPort();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return Map.of(
-                "jobcast.gateway.job-service-url", "http://127.0.0.1:" + port,
-                "jobcast.gateway.progress-service-url", "http://127.0.0.1:" + port,
-                "jobcast.gateway.dev-api-key", GatewayTest.KEY);
     }
 
     /** Echoes frames prefixed with the tenant it was told; closes with 1007 on the frame {@code bad}. */

@@ -108,10 +108,53 @@ class GatewayTest {
     }
 
     @Test
-    void answersAnUnknownApiPathWithA404Problem() {
-        given().get("/api/v1/nothing-here")
-                .then().statusCode(404).contentType("application/problem+json")
-                .body("type", equalTo("/problems/no-such-endpoint"));
+    void sendsAPathItDoesNotKnowToJobServiceWhichAnswersForIt() {
+        given().get("/api/v1/nothing-here").then().statusCode(401).contentType("application/problem+json");
+        int before = FakeServices.RECEIVED.size();
+        given().header("X-API-Key", KEY).get("/api/v1/nothing-here").then().statusCode(202);
+        assertThat(FakeServices.RECEIVED).hasSize(before + 1);
+        assertThat(FakeServices.RECEIVED.getLast().getString("service")).isEqualTo("job-service");
+    }
+
+    /**
+     * Every operation of the API document (the snapshot job-service's own test keeps equal to what it
+     * generates) reaches the service the document names, with its path unchanged: a route dropped from
+     * the gateway, or a progress-service operation sent to job-service, fails here.
+     */
+    @Test
+    void everyOperationOfTheApiDocumentReachesTheServiceItNames() throws Exception {
+        JsonObject document = new JsonObject(java.nio.file.Files.readString(
+                java.nio.file.Path.of("../web-ui/src/api/openapi.json")));
+        int walked = 0;
+        for (String path : document.getJsonObject("paths").fieldNames()) {
+            JsonObject operations = document.getJsonObject("paths").getJsonObject(path);
+            for (String method : operations.fieldNames()) {
+                if (!java.util.List.of("get", "post", "put", "delete", "patch").contains(method)) {
+                    continue;
+                }
+                String service = operations.getJsonObject(method).getString("x-jobcast-service", "job-service");
+                String uri = path.replace("{id}", "0b2b43c6-7b2a-4a8e-9d55-5d8d1d3b5e7f").replace("{name}", "text");
+                if (uri.equals("/api/v1/ws")) {
+                    given().header("X-API-Key", KEY).get(uri).then().statusCode(400)
+                            .body("type", equalTo("/problems/websocket-required")); // it is there, and speaks WebSocket
+                    walked++;
+                    continue;
+                }
+                int before = FakeServices.RECEIVED.size();
+                var request = given().header("X-API-Key", KEY);
+                if (!method.equals("get")) {
+                    request.contentType("application/json").body("{}");
+                }
+                request.when().request(method.toUpperCase(), uri).then().statusCode(202);
+                assertThat(FakeServices.RECEIVED).as("%s %s", method, path).hasSize(before + 1);
+                JsonObject seen = FakeServices.RECEIVED.getLast();
+                assertThat(seen.getString("service")).as("%s %s", method, path).isEqualTo(service);
+                assertThat(java.net.URLDecoder.decode(seen.getString("uri"), java.nio.charset.StandardCharsets.UTF_8))
+                        .as("%s %s", method, path).startsWith(uri);
+                walked++;
+            }
+        }
+        assertThat(walked).as("operations walked").isGreaterThanOrEqualTo(19);
     }
 
     @Test
@@ -240,7 +283,7 @@ class GatewayTest {
         assertThat(FakeServices.RECEIVED.getLast().getString("h-x-request-id")).isEqualTo(id);
 
         given().header("X-Request-Id", "client-chosen-42").get("/api/v1/nothing-here")
-                .then().statusCode(404).header("X-Request-Id", "client-chosen-42")
+                .then().statusCode(401).header("X-Request-Id", "client-chosen-42")
                 .body("requestId", equalTo("client-chosen-42"));
         given().header("X-Request-Id", "bad id with spaces and far too long " + "x".repeat(80)).get("/api/v1/nothing-here")
                 .then().header("X-Request-Id", org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}"));

@@ -45,6 +45,11 @@ class WebUiServingTest {
         assertThat(noJavaScriptPage.statusCode()).isEqualTo(200);
         assertThat(noJavaScriptPage.body()).contains("<progress").doesNotContain("<div id=\"root\">");
         assertThat(get("/api/v1/nothing-here").headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        // The gateway sends what it does not route elsewhere under /api/v1/ to job-service, which says there is no such endpoint.
+        HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/nothing-here"))
+                .header("X-API-Key", RunningSuite.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.body()).contains("/problems/no-such-endpoint");
     }
 
     @Test

@@ -51,22 +51,23 @@ public class ApiProxy {
     private static final short TRY_AGAIN_LATER = 1013;
 
     private static final long PING_MILLIS = 30_000;
-    private static final int MAX_WEBSOCKETS_PER_REPLICA = 1_000_000;
+    private static final int MAX_STREAMS_PER_REPLICA = 1_000_000;
 
     /** Hop-by-hop headers, credentials, and what only the gateway may tell the services behind it. */
     private static final List<String> NOT_FORWARDED = List.of("Connection", "Keep-Alive", "Proxy-Authenticate",
             "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Authorization",
             "X-API-Key", InternalHeaders.TENANT, InternalHeaders.JOBS, InternalHeaders.REQUEST_ID);
 
-    /** Event streams, long polls, outputs and server-rendered progress of one job: progress-service's. */
+    /**
+     * Event streams, long polls, outputs and server-rendered progress of one job: progress-service's
+     * (the operations the API document marks {@code x-jobcast-service: progress-service}; GatewayRoutesTest
+     * walks the document). Everything else under /api/v1/ is job-service's: a new endpoint there needs no route here.
+     */
     private static final List<String> JOB_STREAMS = List.of("/api/v1/jobs/:id/events", "/api/v1/jobs/:id/progress",
             "/api/v1/jobs/:id/outputs", "/api/v1/jobs/:id/output/:name", "/api/v1/jobs/:id/progress.html", "/jobs/:id");
 
-    /** The job API: job-service's, for API keys only. */
-    private static final List<String> JOB_API = List.of("/api/v1/jobs*", "/api/v1/workers", "/api/v1/queues",
-            "/api/v1/job-types", "/api/v1/stream-tokens");
-
     private final HttpClient client;
+    private final HttpClient streams;
     private final URI jobService;
     private final ProgressReplicas replicas;
     private final Set<ServerWebSocket> bridged = ConcurrentHashMap.newKeySet();
@@ -83,11 +84,15 @@ public class ApiProxy {
         this.vertx = vertx;
         this.maxBodyBytes = config.maxBodySize().asLongValue();
         this.maxWebSocketMessage = config.maxWebsocketMessage();
-        // A replica that does not take the connection within seconds is passed over for the next. Every
-        // client WebSocket is one to a replica: no cap here (Vert.x's default, 50 per replica, made the
-        // 51st wait), the replicas limit connections themselves (jobcast.progress.max-connections).
+        // job-service's requests are short: they share a pool.
         this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200).setKeepAlive(true)
-                .setConnectTimeout(5000).setMaxWebSockets(MAX_WEBSOCKETS_PER_REPLICA));
+                .setConnectTimeout(5000));
+        // A replica that does not take the connection within seconds is passed over for the next. Every
+        // client's stream (SSE, long poll, WebSocket) holds a connection to a replica while it follows: no
+        // cap here (a pool of 200 made the 201st SSE client wait until another left; Vert.x's default of 50
+        // WebSockets the 51st), the replicas limit connections themselves (jobcast.progress.max-connections).
+        this.streams = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(MAX_STREAMS_PER_REPLICA)
+                .setKeepAlive(true).setConnectTimeout(5000).setMaxWebSockets(MAX_STREAMS_PER_REPLICA));
         this.jobService = config.jobServiceUrl();
         this.replicas = replicas;
         this.authenticator = authenticator;
@@ -121,13 +126,11 @@ public class ApiProxy {
         router.get("/api/v1/jobs/:id").handler(context -> authenticator.authenticate(context,
                 Authenticator.Needs.STREAM, context.pathParam("id"), access -> unchangedJobs.answer(context, access,
                         context.pathParam("id"), () -> forward(context, jobService, access, "job-service", null))));
-        // Job API bodies are small JSON: read them whole, within the limit, before anything else.
-        for (String jobApi : JOB_API) {
-            router.route(jobApi).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-                    .handler(context -> authenticator.authenticate(context, Authenticator.Needs.KEY, null,
-                            access -> forward(context, jobService, access, "job-service", null)));
-        }
-        router.route("/api/v1/*").handler(context -> problems.send(context, ProblemAnswers.NO_SUCH_ENDPOINT));
+        // The rest of the API is job-service's, for API keys only; it answers what it does not know with a 404
+        // problem. Its bodies are small JSON: read them whole, within the limit, before anything else.
+        router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+                .handler(context -> authenticator.authenticate(context, Authenticator.Needs.KEY, null,
+                        access -> forward(context, jobService, access, "job-service", null)));
     }
 
     /** Tells the WebSocket clients to come back (through another gateway, or this one restarted) and resume. */
@@ -138,15 +141,17 @@ public class ApiProxy {
     @PreDestroy
     void close() {
         client.close();
+        streams.close();
     }
 
     /** Relays the request to {@code service} (at {@code path}, or the request's own URI) for {@code access}. */
     private void forward(RoutingContext context, URI service, Access access, String serviceName, String path) {
-        send(context, service, access, path).onSuccess(answer -> relay(answer, context.response())).onFailure(failure -> {
-            LOG.warnf("%s %s: %s unreachable: %s", context.request().method(), context.request().path(), serviceName,
-                    failure.toString());
-            problems.send(context, ProblemAnswers.unavailable(serviceName));
-        });
+        send(client, context, service, access, path).onSuccess(answer -> relay(answer, context.response()))
+                .onFailure(failure -> {
+                    LOG.warnf("%s %s: %s unreachable: %s", context.request().method(), context.request().path(),
+                            serviceName, failure.toString());
+                    problems.send(context, ProblemAnswers.unavailable(serviceName));
+                });
     }
 
     /**
@@ -163,7 +168,7 @@ public class ApiProxy {
             return;
         }
         URI replica = replicas.next();
-        send(context, replica, access, null).onSuccess(answer -> {
+        send(streams, context, replica, access, null).onSuccess(answer -> {
             // A failure goes to the next replica; the last one's is relayed, except to EventSource, which would give up.
             if (answer.statusCode() >= 500 && (replicas.hasNext() || ProblemAnswers.isEventStream(context))) {
                 answer.body().onComplete(read -> toProgressService(context, access, replicas));
@@ -182,7 +187,8 @@ public class ApiProxy {
     }
 
     /** Sends the request to {@code service} (at {@code path}, or the request's own URI) for {@code access}. */
-    private Future<HttpClientResponse> send(RoutingContext context, URI service, Access access, String path) {
+    private Future<HttpClientResponse> send(HttpClient client, RoutingContext context, URI service, Access access,
+            String path) {
         HttpServerRequest request = context.request();
         HttpServerResponse response = context.response();
         RequestOptions options = new RequestOptions().setMethod(request.method())
@@ -251,7 +257,7 @@ public class ApiProxy {
         if (!access.jobs().isEmpty()) {
             options.addHeader(InternalHeaders.JOBS, String.join(",", access.jobs()));
         }
-        client.webSocket(options).onSuccess(upstream -> request.toWebSocket()
+        streams.webSocket(options).onSuccess(upstream -> request.toWebSocket()
                 .onSuccess(downstream -> splice(downstream, upstream))
                 .onFailure(failure -> upstream.close())
         ).onFailure(failure -> {

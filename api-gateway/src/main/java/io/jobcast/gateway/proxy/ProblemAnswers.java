@@ -31,8 +31,6 @@ public class ProblemAnswers {
     public static final Problem CROSS_ORIGIN = new Problem("/problems/cross-origin", "Cross-origin request refused", 403,
             "This origin may not call the API from a browser; the gateway's operator can allow it"
                     + " (jobcast.gateway.cors-origins).");
-    public static final Problem NO_SUCH_ENDPOINT = new Problem("/problems/no-such-endpoint", "No such endpoint", 404,
-            "There is no endpoint at this path; the API is described at /api/v1/openapi.json.");
     public static final Problem NOT_A_WEBSOCKET = new Problem("/problems/websocket-required", "WebSocket required", 400,
             "This endpoint speaks WebSocket: connect with a WebSocket client (Upgrade: websocket).");
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -40,6 +41,13 @@ public class ProblemMapper {
     public RestResponse<Problem> malformedJson(JsonProcessingException e, HttpHeaders headers) {
         return answer(new Problem("/problems/malformed-json", "Malformed JSON", 400,
                 "The request body is not valid JSON: " + e.getOriginalMessage()), headers);
+    }
+
+    /** A path no endpoint serves: the gateway sends whatever it does not route elsewhere under /api/v1/ here. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> noSuchEndpoint(NotFoundException e, HttpHeaders headers) {
+        return answer(new Problem("/problems/no-such-endpoint", "No such endpoint", 404,
+                "There is no endpoint at this path; the API is described at /api/v1/openapi.json."), headers);
     }
 
     @ServerExceptionMapper
