@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * Scenario 5, live output: one demo.story job appends {@value #TOKENS_PER_SEC} tokens a second to its
- * output {@code text}, each token the time it was appended (µs); {@code clients} follow the text
+ * output {@code text}, each token the time it was appended (µs), starting {@value #OPENING_SECONDS} s after
+ * it is submitted, when every client follows it; {@code clients} follow the text
  * (WebSocket and SSE, alternating) and {@value #EVENT_CLIENTS} follow the job's progress events
  * beside them. Halfway, {@value #STORM_SHARE} of the text's clients drop at once and resume from the
  * offsets they have. At the end every client's text must be byte for byte the stored output. Latency
@@ -30,6 +31,8 @@ public final class LiveOutput {
     static final int TOKENS_PER_SEC = 200;
     static final int EVENT_CLIENTS = 100;
     static final double STORM_SHARE = 0.3;
+    /** The job starts this long after it is submitted, by when every client follows it. */
+    static final int OPENING_SECONDS = 45;
 
     /** What one run measured. */
     public record Result(int clients, double seconds, long tokens, long storedBytes, long deliveredBytes,
@@ -47,7 +50,8 @@ public final class LiveOutput {
         int tokens = seconds * TOKENS_PER_SEC;
         ObjectNode payload = JobcastApi.MAPPER.createObjectNode().put("tokens", tokens)
                 .put("tokensPerSecond", TOKENS_PER_SEC).put("stamp", true);
-        String job = api.submit(JobcastApi.job("demo.story", payload, "bench-output"));
+        // It starts once every client follows it: what they measure is live, not a replay of what came before.
+        String job = api.submit(JobcastApi.job("demo.story", payload, "bench-output").put("delay", "PT" + OPENING_SECONDS + "S"));
 
         Histo progress = new Histo();
         Tracker.Stats eventStats = new Tracker.Stats();
@@ -59,17 +63,27 @@ public final class LiveOutput {
                     : new Follower.JobcastSse(net, api.gateway, tracker, "/api/v1/jobs/" + job + "/events"));
         }
         Histo latency = new Histo();
+        long[] window = {Long.MAX_VALUE}; // tokens stamped from then on count
         List<TextClient> followers = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            followers.add(new TextClient(net, api.gateway, job, i % 2 == 0, latency));
+            followers.add(new TextClient(net, api.gateway, job, i % 2 == 0, latency, window));
         }
-        Procs.Meter meter = new Procs.Meter(serverPids);
+        long openingSince = System.nanoTime();
         for (int i = 0; i < clients; i += 200) { // a few hundred at a time, as browsers arrive
             List<Future<Void>> opening = new ArrayList<>();
             followers.subList(i, Math.min(clients, i + 200)).forEach(client -> opening.add(client.open()));
             opening.forEach(JobcastApi::await);
         }
         eventFollowers.forEach(follower -> JobcastApi.await(follower.open()));
+        System.out.printf("    %d clients following after %.1f s%n", clients + EVENT_CLIENTS, (System.nanoTime() - openingSince) / 1e9);
+        eventStats.reset();
+        window[0] = EventScan.nowMicros();
+        TextClient first = followers.get(0);
+        long startBy = System.nanoTime() + (OPENING_SECONDS + 30) * 1_000_000_000L;
+        while (first.received.size() == 0 && System.nanoTime() < startBy) {
+            Thread.sleep(5);
+        }
+        Procs.Meter meter = new Procs.Meter(serverPids);
 
         Thread.sleep(seconds * 500L);
         int dropping = (int) Math.round(clients * STORM_SHARE);
@@ -136,6 +150,7 @@ public final class LiveOutput {
         private final String job;
         private final boolean webSocket;
         private final Histo latency;
+        private final long[] window;
         final ByteArrayOutputStream received = new ByteArrayOutputStream();
         volatile boolean ended;
         long frames;
@@ -147,7 +162,8 @@ public final class LiveOutput {
         private HttpClientRequest request;
         private Buffer pending = Buffer.buffer();
 
-        TextClient(Net net, Net.Endpoint endpoint, String job, boolean webSocket, Histo latency) {
+        TextClient(Net net, Net.Endpoint endpoint, String job, boolean webSocket, Histo latency, long[] window) {
+            this.window = window;
             this.net = net;
             this.endpoint = endpoint;
             this.job = job;
@@ -242,8 +258,9 @@ public final class LiveOutput {
                     token.append((char) b);
                     continue;
                 }
-                if (resumeAt < 0) {
-                    latency.record(now - Long.parseLong(token.toString()));
+                long stamp = Long.parseLong(token.toString());
+                if (resumeAt < 0 && stamp >= window[0]) {
+                    latency.record(now - stamp);
                 }
                 token.setLength(0);
             }

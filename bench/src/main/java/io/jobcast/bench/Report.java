@@ -1013,8 +1013,9 @@ public final class Report {
                 .map(r -> r.identical() + "/" + r.clients()).collect(java.util.stream.Collectors.joining(", ")), "—", "—",
                 null, null, "all", allIdentical ? "yes" : "**no**");
         md.append("## 5. Live output\n\n");
-        md.append("One `demo.story` job appends ").append(LiveOutput.TOKENS_PER_SEC).append(" tokens/s to its output `text`, "
-                + "each token the time it was appended; the clients follow the text (WebSocket and SSE alternating) and ")
+        md.append("One `demo.story` job, started once every client follows it, appends ").append(LiveOutput.TOKENS_PER_SEC)
+                .append(" tokens/s to its output `text`, each token the time it was appended; the clients follow the text "
+                + "through the gateway (WebSocket and SSE alternating) and ")
                 .append(LiveOutput.EVENT_CLIENTS).append(" more follow the job's progress events in the same run. Halfway, ")
                 .append(Math.round(LiveOutput.STORM_SHARE * 100)).append(" % of the text's clients drop at once and resume "
                 + "from their offsets. Latency is append to arrival, from the clients that never dropped. No peer: neither "

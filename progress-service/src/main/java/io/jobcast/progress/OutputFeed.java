@@ -5,6 +5,7 @@ import io.jobcast.api.ProblemException;
 import io.jobcast.progress.store.OutputReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -14,12 +15,13 @@ import java.util.function.Consumer;
  * frames, then the end once the job has ended and every byte was delivered.
  *
  * <p>As {@link Feed} does, it listens to the live chunks before it reads the output, so nothing falls
- * between. One frame is on its way to the client at a time. A live chunk that continues the
- * delivered text is written at once, or, while a write is under way, kept and merged with the
- * chunks after it into one frame; one that leaves a gap, or more than {@link #MAX_MERGED} bytes
- * kept, makes the feed read storage from where the client is instead. So a slow client gets bigger
- * frames and costs at most that much memory, and nothing is dropped: the output keeps every byte.
- * The job's terminal event makes it read storage a last time, then end.
+ * between: the chunks that come during a read continue the text from where the read ended (or show
+ * a gap, and it reads again). One frame is on its way to the client at a time, and at most one per
+ * {@link Pacer} interval: a live chunk that continues the client's text is written at once, or kept
+ * and merged with the chunks after it into the next frame. One that leaves a gap, or more than
+ * {@link #MAX_MERGED} bytes kept, makes the feed read storage from where the client is instead. So a
+ * slow client gets bigger frames and costs at most that much memory, and nothing is dropped: the
+ * output keeps every byte. The job's terminal event makes it read storage a last time, then end.
  */
 public final class OutputFeed {
 
@@ -54,12 +56,19 @@ public final class OutputFeed {
     private final Consumer<OutputChunk> chunks = this::accept;
     private final Consumer<StreamedEvent> events = this::onEvent;
 
+    /** Live chunks that continue the client's text, waiting for their frame (its time, or the write under way). */
     private final List<OutputChunk> kept = new ArrayList<>();
     private long keptBytes;
+    /** Live chunks that came while storage was read: they continue what the read finds, or tell of a gap. */
+    private final List<OutputChunk> arrived = new ArrayList<>();
+    private long arrivedBytes;
+    /** Frames of a read of storage, written one after the other. */
+    private final ArrayDeque<OutputFrame> queued = new ArrayDeque<>();
+    /** Where the client's text ends once what was handed to the sink is written. */
     private long last;
     private boolean writing;
     private boolean reading;
-    /** Live chunks were skipped (a gap, or too many kept): the next step reads storage. */
+    /** Live chunks were skipped (a gap, or too many): the next step reads storage. */
     private boolean behind;
     private boolean jobEnded;
     private boolean closed;
@@ -105,6 +114,8 @@ public final class OutputFeed {
         synchronized (this) {
             closed = true;
             kept.clear();
+            arrived.clear();
+            queued.clear();
         }
         forget();
     }
@@ -123,20 +134,33 @@ public final class OutputFeed {
             if (closed || writing || reading || waiting) {
                 return; // the step under way reads storage once more when it is done
             }
-            behind = true;
         }
         read();
     }
 
     private void accept(OutputChunk chunk) {
         synchronized (this) {
-            if (closed || chunk.end() <= last + keptBytes) {
+            if (closed) {
+                return;
+            }
+            if (reading) {
+                if (!behind && arrivedBytes + chunk.bytes() <= MAX_MERGED) {
+                    arrived.add(chunk);
+                    arrivedBytes += chunk.bytes();
+                } else {
+                    behind = true; // more came during the read than is worth keeping: read again after it
+                    arrived.clear();
+                    arrivedBytes = 0;
+                }
+                return;
+            }
+            if (chunk.end() <= last + keptBytes) {
                 return;
             }
             if (!behind && chunk.offset() == last + keptBytes && keptBytes + chunk.bytes() <= MAX_MERGED) {
                 kept.add(chunk);
                 keptBytes += chunk.bytes();
-                if (!writing && !reading && !waiting) {
+                if (!writing && !waiting) {
                     sendKept();
                 }
                 return;
@@ -145,7 +169,7 @@ public final class OutputFeed {
             behind = true;
             kept.clear();
             keptBytes = 0;
-            if (writing || reading || waiting) {
+            if (writing || waiting) {
                 return;
             }
         }
@@ -174,8 +198,10 @@ public final class OutputFeed {
         }
         kept.subList(0, count).clear();
         keptBytes -= bytes;
+        last += bytes;
         nextWriteNanos = System.nanoTime() + pacer.intervalNanos();
-        write(new OutputFrame(jobId, output, first.attempt(), first.offset(), text.toString(), bytes));
+        writing = true;
+        sink.frame(new OutputFrame(jobId, output, first.attempt(), first.offset(), text.toString(), bytes), this::written);
     }
 
     private void paced() {
@@ -201,10 +227,12 @@ public final class OutputFeed {
             if (closed) {
                 return;
             }
-            reading = true;
+            reading = true; // also from start(): the chunks that come meanwhile are kept in arrived
             behind = false;
             kept.clear();
             keptBytes = 0;
+            arrived.clear();
+            arrivedBytes = 0;
             from = last;
         }
         reader.read(tenant, jobId, output, from, MAX_READ).subscribe().with(range -> read(range), this::broke);
@@ -223,62 +251,76 @@ public final class OutputFeed {
         }
         int whole = wholeCharacters(range.bytes());
         List<OutputFrame> frames = framesOf(range, whole);
+        boolean complete = whole == range.bytes().length && range.bytes().length < MAX_READ;
         synchronized (this) {
             reading = false;
             if (closed) {
                 return;
             }
-            if (!frames.isEmpty()) {
-                // The frames go out one after the other; what follows them is read once they are written.
+            last = range.from() + whole;
+            // What came live during the read continues the text from where the read ended, or shows a gap.
+            boolean gap = !complete || behind;
+            for (OutputChunk chunk : arrived) {
+                if (gap || chunk.end() <= last + keptBytes) {
+                    continue;
+                }
+                if (chunk.offset() == last + keptBytes) {
+                    kept.add(chunk);
+                    keptBytes += chunk.bytes();
+                } else {
+                    gap = true;
+                }
+            }
+            arrived.clear();
+            arrivedBytes = 0;
+            if (gap) {
                 behind = true;
-                jobEnded |= range.state().isTerminal();
-                writeAll(frames, 0);
+                kept.clear();
+                keptBytes = 0;
+            }
+            jobEnded |= range.state().isTerminal();
+            if (!frames.isEmpty()) {
+                queued.addAll(frames);
+                writeQueued();
                 return;
             }
-            boolean all = whole == range.bytes().length;
-            if (all && range.state().isTerminal()) {
+            if (complete && range.state().isTerminal() && kept.isEmpty()) {
                 end(range.state().name());
                 return;
             }
-            // Chunks skipped meanwhile, or the job ended after its state was read: read again.
-            if (!behind && !jobEnded) {
-                sink.caughtUp();
-                if (!kept.isEmpty()) {
-                    sendKept(); // chunks that came during the read, right after what it found
+            if (!behind) {
+                if (!jobEnded) {
+                    sink.caughtUp();
                 }
-                return;
-            }
-        }
-        read();
-    }
-
-    /** Called with the lock held. */
-    private void writeAll(List<OutputFrame> frames, int index) {
-        OutputFrame frame = frames.get(index);
-        last = frame.end();
-        writing = true;
-        sink.frame(frame, () -> {
-            synchronized (this) {
-                if (index + 1 < frames.size() && !closed) {
-                    writeAll(frames, index + 1);
+                if (!kept.isEmpty()) {
+                    sendKept();
+                    return;
+                }
+                if (!jobEnded) {
                     return;
                 }
             }
-            written();
-        });
+        }
+        read(); // a gap, or the job ended after its state was read
     }
 
     /** Called with the lock held. */
-    private void write(OutputFrame frame) {
-        last = frame.end();
+    private void writeQueued() {
         writing = true;
-        sink.frame(frame, this::written);
+        sink.frame(queued.poll(), this::written);
     }
 
     private void written() {
         synchronized (this) {
             writing = false;
-            if (closed || waiting) {
+            if (closed) {
+                return;
+            }
+            if (!queued.isEmpty()) {
+                writeQueued();
+                return;
+            }
+            if (waiting) {
                 return;
             }
             if (!behind && !kept.isEmpty()) {

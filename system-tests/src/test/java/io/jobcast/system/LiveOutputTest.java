@@ -196,6 +196,35 @@ class LiveOutputTest {
                 .isEqualTo(403);
     }
 
+    /** Each stream holds a connection from the gateway to progress-service while it follows: none waits for another to end. */
+    @Test
+    void fiveHundredStreamsOfOneJobAreOpenAtOnceThroughTheGateway() throws Exception {
+        String job = storyJob(100_000, 20);
+        List<CompletableFuture<HttpResponse<java.io.InputStream>>> streams = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) { // more than 200 per replica (the suite runs two), Vert.x pool sizes
+            streams.add(HTTP.sendAsync(HttpRequest.newBuilder(OutputClients.output(job, "text", null))
+                    .header("X-API-Key", RunningSuite.apiKey()).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        try {
+            for (CompletableFuture<HttpResponse<java.io.InputStream>> stream : streams) {
+                assertThat(stream.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+            assertThat(Jobs.get(job).path("state").asText()).as("all open while the job still writes").isEqualTo("RUNNING");
+        } finally {
+            for (CompletableFuture<HttpResponse<java.io.InputStream>> stream : streams) {
+                stream.thenAccept(answer -> {
+                    try {
+                        answer.body().close();
+                    } catch (java.io.IOException ignored) {
+                        // gone already
+                    }
+                });
+            }
+            Jobs.post("/api/v1/jobs/" + job + "/cancel", "{}");
+        }
+    }
+
     @Test
     void badRequestsGetClearAnswers() throws Exception {
         String job = storyJob(10, 1000);
