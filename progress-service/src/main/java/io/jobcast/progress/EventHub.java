@@ -1,5 +1,6 @@
 package io.jobcast.progress;
 
+import io.jobcast.progress.config.ProgressConfig;
 import io.jobcast.progress.store.TenantStreams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -50,10 +52,23 @@ public class EventHub {
     private final Map<String, Integer> followers = new ConcurrentHashMap<>();
     private final TenantStreams streams;
     private final DeliveryMetrics metrics;
+    private final Vertx vertx;
+    private final long frameIntervalNanos;
+    /** Per followed output, the chunks held back until its next handover (see {@link #publishChunks}). */
+    private final Map<String, Pacing> pacings = new ConcurrentHashMap<>();
 
-    public EventHub(TenantStreams streams, DeliveryMetrics metrics) {
+    /** One output's handovers: when the next may go, and what waits for it. */
+    private static final class Pacing {
+        long nextNanos;
+        OutputChunk held;
+        boolean timerSet;
+    }
+
+    public EventHub(TenantStreams streams, DeliveryMetrics metrics, Vertx vertx, ProgressConfig config) {
         this.streams = streams;
         this.metrics = metrics;
+        this.vertx = vertx;
+        this.frameIntervalNanos = config.output().frameInterval().toNanos();
         streams.deliverTo(this::publish);
         streams.deliverChunksTo(this::publishChunks);
     }
@@ -74,27 +89,92 @@ public class EventHub {
         String key = outputKey(jobId, output);
         Map<Consumer<OutputChunk>, Loop> forKey = chunkListeners.get(key);
         if (forKey != null && forKey.remove(listener) != null) {
-            chunkListeners.computeIfPresent(key, (any, left) -> left.isEmpty() ? null : left);
+            if (chunkListeners.computeIfPresent(key, (any, left) -> left.isEmpty() ? null : left) == null) {
+                pacings.remove(key);
+            }
             unfollowed(tenant);
         }
     }
 
-    /** Chunks read from the output streams, in order: each to the listeners of its output, on their loops. */
+    /**
+     * Chunks read from the output streams, in order, to the listeners of their output, on their loops.
+     * Each output's chunks are handed over at most once per frame interval
+     * ({@code jobcast.progress.output.frame-interval}): a token stream of 200 a second followed by a
+     * thousand clients would be 200,000 frames a second; the chunks of an interval go as one (a lone
+     * chunk after a quiet spell at once). Outputs nobody follows here are skipped.
+     */
     public void publishChunks(List<OutputChunk> chunks) {
-        Map<Loop, List<Runnable>> byLoop = new HashMap<>(4);
         for (OutputChunk chunk : merged(chunks)) {
-            Map<Consumer<OutputChunk>, Loop> forKey = chunkListeners.get(outputKey(chunk.jobId(), chunk.output()));
-            if (forKey != null) {
-                forKey.forEach((listener, loop) -> {
-                    if (loop == Loop.CALLER) {
-                        listener.accept(chunk);
-                    } else {
-                        byLoop.computeIfAbsent(loop, any -> new ArrayList<>()).add(() -> listener.accept(chunk));
-                    }
-                });
+            String key = outputKey(chunk.jobId(), chunk.output());
+            if (!chunkListeners.containsKey(key)) {
+                continue;
+            }
+            Pacing pacing = pacings.computeIfAbsent(key, any -> new Pacing());
+            OutputChunk now = null;
+            OutputChunk before = null;
+            synchronized (pacing) {
+                long at = System.nanoTime();
+                if (pacing.held == null && at >= pacing.nextNanos) {
+                    pacing.nextNanos = at + frameIntervalNanos;
+                    now = chunk;
+                } else if (pacing.held != null && !follows(pacing.held, chunk)) {
+                    before = pacing.held; // another attempt's section: what waits goes first, in order
+                    pacing.held = chunk;
+                } else {
+                    pacing.held = pacing.held == null ? chunk : join(pacing.held, chunk);
+                }
+                if (now == null && !pacing.timerSet) {
+                    pacing.timerSet = true;
+                    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(pacing.nextNanos - at)),
+                            fired -> release(key, pacing));
+                }
+            }
+            if (before != null) {
+                handOverChunk(before);
+            }
+            if (now != null) {
+                handOverChunk(now);
             }
         }
-        byLoop.forEach((loop, handovers) -> loop.context().runOnContext(nothing -> handovers.forEach(Runnable::run)));
+    }
+
+    private void release(String key, Pacing pacing) {
+        OutputChunk held;
+        synchronized (pacing) {
+            held = pacing.held;
+            pacing.held = null;
+            pacing.timerSet = false;
+            pacing.nextNanos = System.nanoTime() + frameIntervalNanos;
+        }
+        if (held != null && chunkListeners.containsKey(key)) {
+            handOverChunk(held);
+        }
+    }
+
+    /** One chunk to every listener of its output, on each one's loop. */
+    private void handOverChunk(OutputChunk chunk) {
+        Map<Consumer<OutputChunk>, Loop> forKey = chunkListeners.get(outputKey(chunk.jobId(), chunk.output()));
+        if (forKey == null) {
+            return;
+        }
+        Map<Loop, List<Consumer<OutputChunk>>> byLoop = new HashMap<>(4);
+        forKey.forEach((listener, loop) -> {
+            if (loop == Loop.CALLER) {
+                listener.accept(chunk);
+            } else {
+                byLoop.computeIfAbsent(loop, any -> new ArrayList<>()).add(listener);
+            }
+        });
+        byLoop.forEach((loop, each) -> loop.context().runOnContext(nothing -> each.forEach(l -> l.accept(chunk))));
+    }
+
+    private static boolean follows(OutputChunk before, OutputChunk chunk) {
+        return before.attempt() == chunk.attempt() && before.end() == chunk.offset();
+    }
+
+    private static OutputChunk join(OutputChunk before, OutputChunk chunk) {
+        return new OutputChunk(chunk.tenant(), chunk.jobId(), chunk.output(), chunk.attempt(), before.offset(),
+                before.text() + chunk.text(), before.bytes() + chunk.bytes());
     }
 
     static String jobKey(String jobId) {
@@ -135,10 +215,8 @@ public class EventHub {
         for (OutputChunk chunk : chunks) {
             String key = outputKey(chunk.jobId(), chunk.output());
             Integer at = lastOf.get(key);
-            OutputChunk before = at == null ? null : merged.get(at);
-            if (before != null && before.attempt() == chunk.attempt() && before.end() == chunk.offset()) {
-                merged.set(at, new OutputChunk(chunk.tenant(), chunk.jobId(), chunk.output(), chunk.attempt(),
-                        before.offset(), before.text() + chunk.text(), before.bytes() + chunk.bytes()));
+            if (at != null && follows(merged.get(at), chunk)) {
+                merged.set(at, join(merged.get(at), chunk));
             } else {
                 lastOf.put(key, merged.size());
                 merged.add(chunk);

@@ -7,10 +7,7 @@ import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import io.jobcast.api.Tenants;
 import io.jobcast.progress.store.EventLogReader;
-import io.jobcast.progress.config.ProgressConfig;
 import io.jobcast.progress.store.OutputReader;
-import io.vertx.core.Vertx;
-import java.util.concurrent.TimeUnit;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,24 +21,11 @@ public class Feeds {
     private final EventHub hub;
     private final EventLogReader log;
     private final OutputReader outputs;
-    private final OutputFeed.Pacer pacer;
 
-    public Feeds(EventHub hub, EventLogReader log, OutputReader outputs, Vertx vertx, ProgressConfig config) {
+    public Feeds(EventHub hub, EventLogReader log, OutputReader outputs) {
         this.hub = hub;
         this.log = log;
         this.outputs = outputs;
-        long interval = config.output().frameInterval().toNanos();
-        this.pacer = new OutputFeed.Pacer() {
-            @Override
-            public long intervalNanos() {
-                return interval;
-            }
-
-            @Override
-            public void later(long delayNanos, Runnable task) {
-                vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos)), fired -> task.run());
-            }
-        };
     }
 
     /**
@@ -51,7 +35,7 @@ public class Feeds {
      */
     public OutputFeed followOutput(String tenant, String jobId, String output, long after, OutputFeed.Sink sink) {
         OutputFeed feed = new OutputFeed(tenant, jobId, output, after, hub, outputs, FeedSource.job(tenant, jobId, log),
-                pacer, sink);
+                sink);
         if (!JobIds.isValid(jobId) || !Tenants.isValid(tenant) || !JobOutputs.isValidName(output)) {
             sink.fail(new ProblemException(OutputFeed.notFound(jobId, output)));
             return feed;

@@ -16,9 +16,9 @@ import java.util.function.Consumer;
  *
  * <p>As {@link Feed} does, it listens to the live chunks before it reads the output, so nothing falls
  * between: the chunks that come during a read continue the text from where the read ended (or show
- * a gap, and it reads again). One frame is on its way to the client at a time, and at most one per
- * {@link Pacer} interval: a live chunk that continues the client's text is written at once, or kept
- * and merged with the chunks after it into the next frame. One that leaves a gap, or more than
+ * a gap, and it reads again). One frame is on its way to the client at a time: a live chunk (the
+ * hub hands each output's chunks over at most once per frame interval) that continues the client's
+ * text is written at once, or kept and merged with the chunks after it into the next frame. One that leaves a gap, or more than
  * {@link #MAX_MERGED} bytes kept, makes the feed read storage from where the client is instead. So a
  * slow client gets bigger frames and costs at most that much memory, and nothing is dropped: the
  * output keeps every byte. The job's terminal event makes it read storage a last time, then end.
@@ -52,11 +52,10 @@ public final class OutputFeed {
     private final OutputReader reader;
     private final Sink sink;
     private final FeedSource job;
-    private final Pacer pacer;
     private final Consumer<OutputChunk> chunks = this::accept;
     private final Consumer<StreamedEvent> events = this::onEvent;
 
-    /** Live chunks that continue the client's text, waiting for their frame (its time, or the write under way). */
+    /** Live chunks that continue the client's text, waiting for the write under way. */
     private final List<OutputChunk> kept = new ArrayList<>();
     private long keptBytes;
     /** Live chunks that came while storage was read: they continue what the read finds, or tell of a gap. */
@@ -72,25 +71,9 @@ public final class OutputFeed {
     private boolean behind;
     private boolean jobEnded;
     private boolean closed;
-    /** A paced write waits for its time: chunks join it meanwhile. */
-    private boolean waiting;
-    /** When the next live frame may go: one per {@link Pacer#intervalNanos()} at most. */
-    private long nextWriteNanos;
-
-    /**
-     * How often live frames may go to one client. A token stream of 200 a second followed by a thousand
-     * clients would be 200,000 frames a second; at one frame per interval each client gets the chunks
-     * of the interval in one, and a lone chunk after a quiet spell goes at once.
-     */
-    public interface Pacer {
-
-        long intervalNanos();
-
-        void later(long delayNanos, Runnable task);
-    }
 
     OutputFeed(String tenant, String jobId, String output, long after, EventHub hub, OutputReader reader,
-            FeedSource job, Pacer pacer, Sink sink) {
+            FeedSource job, Sink sink) {
         this.tenant = tenant;
         this.jobId = jobId;
         this.output = output;
@@ -98,7 +81,6 @@ public final class OutputFeed {
         this.hub = hub;
         this.reader = reader;
         this.job = job;
-        this.pacer = pacer;
         this.sink = sink;
     }
 
@@ -131,7 +113,7 @@ public final class OutputFeed {
         }
         synchronized (this) {
             jobEnded = true;
-            if (closed || writing || reading || waiting) {
+            if (closed || writing || reading) {
                 return; // the step under way reads storage once more when it is done
             }
         }
@@ -160,7 +142,7 @@ public final class OutputFeed {
             if (!behind && chunk.offset() == last + keptBytes && keptBytes + chunk.bytes() <= MAX_MERGED) {
                 kept.add(chunk);
                 keptBytes += chunk.bytes();
-                if (!writing && !waiting) {
+                if (!writing) {
                     sendKept();
                 }
                 return;
@@ -169,21 +151,15 @@ public final class OutputFeed {
             behind = true;
             kept.clear();
             keptBytes = 0;
-            if (writing || waiting) {
+            if (writing) {
                 return;
             }
         }
         read();
     }
 
-    /** Writes the kept chunks of one attempt as one frame, now or when the pacer allows. Called with the lock held. */
+    /** Writes the kept chunks of one attempt as one frame. Called with the lock held. */
     private void sendKept() {
-        long wait = nextWriteNanos - System.nanoTime();
-        if (wait > 0) {
-            waiting = true;
-            pacer.later(wait, this::paced);
-            return;
-        }
         OutputChunk first = kept.get(0);
         int count = 0;
         int bytes = 0;
@@ -199,25 +175,8 @@ public final class OutputFeed {
         kept.subList(0, count).clear();
         keptBytes -= bytes;
         last += bytes;
-        nextWriteNanos = System.nanoTime() + pacer.intervalNanos();
         writing = true;
         sink.frame(new OutputFrame(jobId, output, first.attempt(), first.offset(), text.toString(), bytes), this::written);
-    }
-
-    private void paced() {
-        synchronized (this) {
-            waiting = false;
-            if (closed || writing || reading) {
-                return; // the step under way goes on from here
-            }
-            if (!behind) {
-                if (!kept.isEmpty()) {
-                    sendKept();
-                }
-                return;
-            }
-        }
-        read();
     }
 
     /** Reads storage from the client's offset. */
@@ -318,9 +277,6 @@ public final class OutputFeed {
             }
             if (!queued.isEmpty()) {
                 writeQueued();
-                return;
-            }
-            if (waiting) {
                 return;
             }
             if (!behind && !kept.isEmpty()) {
