@@ -32,7 +32,7 @@ public final class LiveOutput {
     static final int EVENT_CLIENTS = 100;
     static final double STORM_SHARE = 0.3;
     /** The job starts this long after it is submitted, by when every client follows it. */
-    static final int OPENING_SECONDS = 45;
+    static final int OPENING_SECONDS = 15;
 
     /** What one run measured. */
     public record Result(int clients, double seconds, long tokens, long storedBytes, long deliveredBytes,
@@ -158,6 +158,8 @@ public final class LiveOutput {
         /** Where it resumed after it dropped (-1: never): tokens before that came as a catch-up, not live. */
         int resumeAt = -1;
         private final StringBuilder token = new StringBuilder();
+        /** Which connection is this client's now: what an older one still delivers is ignored. */
+        private volatile int generation;
         private WebSocket socket;
         private HttpClientRequest request;
         private Buffer pending = Buffer.buffer();
@@ -184,7 +186,11 @@ public final class LiveOutput {
                             return;
                         }
                         socket = connected.result();
+                        int current = generation;
                         socket.textMessageHandler(message -> {
+                            if (current != generation) {
+                                return; // a frame the dropped connection still delivered
+                            }
                             JsonNode frame = JobcastApi.read(Buffer.buffer(message));
                             String op = frame.path("op").asText();
                             if (op.equals("subscribed")) {
@@ -217,7 +223,12 @@ public final class LiveOutput {
                 if (answer.statusCode() != 200) {
                     return Future.failedFuture("HTTP " + answer.statusCode());
                 }
-                answer.handler(this::sse);
+                int current = generation;
+                answer.handler(chunk -> {
+                    if (current == generation) { // not what the dropped connection still delivers
+                        sse(chunk);
+                    }
+                });
                 answer.exceptionHandler(e -> { });
                 return Future.succeededFuture();
             });
@@ -267,6 +278,7 @@ public final class LiveOutput {
         }
 
         void drop() {
+            generation++;
             if (socket != null) {
                 socket.close();
                 socket = null;
