@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -45,8 +46,13 @@ public class JobRunner {
     private final LifecycleMetrics lifecycle;
     private final Duration lease;
     private final AttemptOutputs.Settings outputs;
+    /** Time limits and output writes. */
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "job-time-limits");
+        // Made by whichever job schedules first, whose log context (MDC) a new thread inherits: not this one's.
+        Thread thread = new Thread(() -> {
+            MDC.clear();
+            runnable.run();
+        }, "job-timers");
         thread.setDaemon(true);
         return thread;
     });
@@ -138,8 +144,10 @@ public class JobRunner {
     }
 
     private void runClaimed(Attempt attempt) {
+        Map<String, Object> logContext = MDC.getMap(); // the job, its attempt and trace: the time-out line is theirs
         ScheduledFuture<?> limit = attempt.job.timeoutMs() <= 0 ? null
-                : timers.schedule(() -> timeOut(attempt), attempt.job.timeoutMs(), TimeUnit.MILLISECONDS);
+                : timers.schedule(() -> inLogContext(logContext, () -> timeOut(attempt)), attempt.job.timeoutMs(),
+                        TimeUnit.MILLISECONDS);
         try {
             Object result = workers.handlerFor(attempt.job.type()).run(attempt);
             if (attempt.end()) {
@@ -174,6 +182,15 @@ public class JobRunner {
             String error = describe(failure);
             LOG.debugf("attempt %d of job %s failed: %s", attempt.number, attempt.job.jobId(), error);
             finish(attempt, failure(attempt, error, permanent), permanent ? "DEAD" : "FAILED");
+        }
+    }
+
+    private static void inLogContext(Map<String, Object> logContext, Runnable task) {
+        logContext.forEach((key, value) -> MDC.put(key, String.valueOf(value)));
+        try {
+            task.run();
+        } finally {
+            MDC.clear();
         }
     }
 
