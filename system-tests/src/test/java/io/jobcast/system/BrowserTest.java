@@ -1,6 +1,7 @@
 package io.jobcast.system;
 
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.PlaywrightException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,14 @@ abstract class BrowserTest {
 
     @AfterEach
     void closeProfile() {
-        context.close();
+        try {
+            context.close();
+        } catch (PlaywrightException e) {
+            // A test's route still handling a request (its page polls the job's outputs too) may find the
+            // profile closed under it; the test's assertions ran before this, anything else fails here.
+            if (!String.valueOf(e.getMessage()).contains("has been closed")) {
+                throw e;
+            }
+        }
     }
 }
