@@ -50,6 +50,8 @@ public class EventHub {
     private final Map<String, Map<Consumer<OutputChunk>, Loop>> chunkListeners = new ConcurrentHashMap<>();
     /** How many feeds follow each tenant or one of its jobs: its stream is read while there are any. */
     private final Map<String, Integer> followers = new ConcurrentHashMap<>();
+    /** How many feeds follow one of each tenant's outputs: its output stream is read while there are any. */
+    private final Map<String, Integer> outputFollowers = new ConcurrentHashMap<>();
     private final TenantStreams streams;
     private final DeliveryMetrics metrics;
     private final Vertx vertx;
@@ -82,7 +84,8 @@ public class EventHub {
         chunkListeners.computeIfAbsent(outputKey(jobId, output), key -> new ConcurrentHashMap<>())
                 .put(listener, Loop.current());
         followers.merge(tenant, 1, Integer::sum);
-        return streams.follow(tenant);
+        outputFollowers.merge(tenant, 1, Integer::sum);
+        return streams.follow(tenant).chain(() -> streams.followOutputs(tenant));
     }
 
     void forgetOutput(String tenant, String jobId, String output, Consumer<OutputChunk> listener) {
@@ -91,6 +94,9 @@ public class EventHub {
         if (forKey != null && forKey.remove(listener) != null) {
             if (chunkListeners.computeIfPresent(key, (any, left) -> left.isEmpty() ? null : left) == null) {
                 pacings.remove(key);
+            }
+            if (outputFollowers.computeIfPresent(tenant, (any, count) -> count <= 1 ? null : count - 1) == null) {
+                streams.unfollowOutputs(tenant);
             }
             unfollowed(tenant);
         }

@@ -95,9 +95,7 @@ public class TenantStreams {
         if (positions.containsKey(tenant)) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.combine().all().unis(log.tenantEnd(tenant), outputsEnd(tenant)).asTuple().invoke(ends -> {
-            long end = ends.getItem1();
-            outputPositions.putIfAbsent(tenant, ends.getItem2());
+        return log.tenantEnd(tenant).invoke(end -> {
             if (positions.putIfAbsent(tenant, end) == null) {
                 additions.incrementAndGet();
                 wake();
@@ -108,6 +106,27 @@ public class TenantStreams {
     /** Stops reading the tenant's stream (its last client left); the current read finishes first. */
     public void unfollow(String tenant) {
         positions.remove(tenant);
+    }
+
+    /**
+     * Reads the tenant's output stream too, from now on, if it is not read yet: only while a client
+     * follows one of its outputs, so that following events costs no read of it. Completes as
+     * {@link #follow} does; the tenant's events must be followed already.
+     */
+    public Uni<Void> followOutputs(String tenant) {
+        if (outputPositions.containsKey(tenant)) {
+            return Uni.createFrom().voidItem();
+        }
+        return outputsEnd(tenant).invoke(end -> {
+            if (outputPositions.putIfAbsent(tenant, end) == null) {
+                additions.incrementAndGet();
+                wake();
+            }
+        }).replaceWithVoid();
+    }
+
+    /** Stops reading the tenant's output stream (its last output's client left). */
+    public void unfollowOutputs(String tenant) {
         outputPositions.remove(tenant);
     }
 
@@ -165,9 +184,9 @@ public class TenantStreams {
             xread.arg(JobKeys.tenantLog(tenant));
             from.add(positions.getOrDefault(tenant, 0L) + "-0");
         }
-        for (String tenant : tenants) {
-            xread.arg(JobKeys.outputStream(tenant));
-            from.add(outputPositions.getOrDefault(tenant, "0-0"));
+        for (Map.Entry<String, String> output : outputPositions.entrySet()) {
+            xread.arg(JobKeys.outputStream(output.getKey()));
+            from.add(output.getValue());
         }
         from.forEach(xread::arg);
         current.send(xread).onComplete(answer -> {
