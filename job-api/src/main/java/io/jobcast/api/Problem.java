@@ -7,7 +7,7 @@ import java.util.List;
  * An RFC 9457 problem document ({@code application/problem+json}), the body of every error
  * answer of every service. The gateway passes problems from the services through unchanged.
  *
- * @param type      a stable URI naming the kind of problem, e.g. {@code /problems/unknown-job-type}
+ * @param type      a stable URI naming the kind of problem, one of {@link ProblemType}'s
  * @param title     a short summary of the kind of problem
  * @param status    the HTTP status code
  * @param detail    what happened in this case and what to do about it
@@ -30,7 +30,7 @@ public record Problem(String type, String title, int status, String detail, List
 
     /** The answer for a job that does not exist, or belongs to another tenant: the two are alike to a client. */
     public static Problem jobNotFound(String jobId) {
-        return new Problem("/problems/job-not-found", "Job not found", 404, "There is no job with id '" + jobId + "'.");
+        return ProblemType.JOB_NOT_FOUND.with("There is no job with id '" + jobId + "'.");
     }
 
     /**
@@ -39,12 +39,9 @@ public record Problem(String type, String title, int status, String detail, List
      * names the log ("job ..." or "your jobs"), {@code position} the resume point asked for.
      */
     public static Problem historyExpired(String what, long position, String recover) {
-        return new Problem(HISTORY_EXPIRED, "Too late to resume", 410, "The events of " + what + " after " + position
-                + " are no longer kept. " + recover);
+        return ProblemType.HISTORY_EXPIRED.with("The events of " + what + " after " + position + " are no longer kept. "
+                + recover);
     }
-
-    /** The type of {@link #historyExpired}: clients recognise it to recover from a snapshot. */
-    public static final String HISTORY_EXPIRED = "/problems/history-expired";
 
     /** This problem, answering the request with this id. */
     public Problem withRequestId(String requestId) {

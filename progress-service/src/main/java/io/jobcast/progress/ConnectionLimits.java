@@ -1,6 +1,7 @@
 package io.jobcast.progress;
 
 import io.jobcast.api.Problem;
+import io.jobcast.api.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,7 @@ import io.jobcast.progress.config.ProgressConfig;
 public class ConnectionLimits {
 
     /** The refusal, as a problem (SSE and long polling answer it; WebSockets close with 1013 and its detail). */
-    public static final Problem TOO_MANY = new Problem("/problems/too-many-connections", "Too many connections", 503,
+    public static final Problem TOO_MANY = ProblemType.TOO_MANY_CONNECTIONS.with(
             "This replica holds as many connections as it may, for all or for your tenant; retry shortly or close some.");
 
     private final int maxPerReplica;

@@ -1,6 +1,7 @@
 package io.jobcast.progress;
 
 import io.jobcast.api.Problem;
+import io.jobcast.api.ProblemType;
 import io.jobcast.progress.store.ReplicaRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
@@ -30,7 +31,7 @@ public class Draining {
 
     private static final Logger LOG = Logger.getLogger(Draining.class);
 
-    public static final Problem LEAVING = new Problem("/problems/replica-leaving", "This replica is stopping", 503,
+    public static final Problem LEAVING = ProblemType.REPLICA_LEAVING.with(
             "This progress-service replica is stopping; connect again to be served by another one.");
 
     /** A client this replica holds, and how to send it elsewhere. */

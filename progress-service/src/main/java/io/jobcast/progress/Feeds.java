@@ -6,6 +6,7 @@ import io.jobcast.api.JobOutputs;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import io.jobcast.api.Tenants;
+import io.jobcast.api.ProblemType;
 import io.jobcast.progress.store.EventLogReader;
 import io.jobcast.progress.store.OutputReader;
 import io.smallrye.mutiny.Uni;
@@ -15,7 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class Feeds {
 
-    private static final Problem MISSING_TENANT = new Problem("/problems/missing-tenant", "Missing tenant", 400,
+    private static final Problem MISSING_TENANT = ProblemType.MISSING_TENANT.with(
             "Requests reach progress-service through the gateway, which names the tenant.");
 
     private final EventHub hub;
@@ -102,8 +103,7 @@ public class Feeds {
         if (failure instanceof ProblemException problem) {
             return problem.problem();
         }
-        return new Problem("/problems/service-unavailable", "Events unavailable", 503,
-                "The event log cannot be read right now; resume shortly with the last sequence number received.");
+        return ProblemType.unexpected(failure);
     }
 
     private static Problem jobTooLate(String jobId, long after) {

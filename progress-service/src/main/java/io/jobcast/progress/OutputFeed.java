@@ -2,6 +2,7 @@ package io.jobcast.progress;
 
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.api.ProblemType;
 import io.jobcast.progress.store.OutputReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -203,7 +204,7 @@ public final class OutputFeed {
             return;
         }
         if (range.from() > 0 && range.bytes().length > 0 && (range.bytes()[0] & 0xC0) == 0x80) {
-            broke(new ProblemException(new Problem("/problems/invalid-resume-point", "Invalid resume point", 400,
+            broke(new ProblemException(ProblemType.INVALID_RESUME_POINT.with(
                     "after (or Last-Event-ID) must be where a frame ended: byte " + range.from() + " of output \""
                     + output + "\" is inside a character.")));
             return;
@@ -345,7 +346,7 @@ public final class OutputFeed {
     }
 
     public static Problem notFound(String jobId, String output) {
-        return new Problem("/problems/output-not-found", "Output not found", 404, "Job " + jobId + " has no output named \""
+        return ProblemType.OUTPUT_NOT_FOUND.with("Job " + jobId + " has no output named \""
                 + output + "\" (or no such job is yours). GET /api/v1/jobs/" + jobId + "/outputs lists its outputs.");
     }
 }

@@ -1,8 +1,8 @@
 package io.jobcast.progress;
 
-import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.api.ProblemType;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.logging.Logger;
@@ -16,27 +16,18 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public RestResponse<Problem> problem(ProblemException e, HttpHeaders headers) {
-        return answer(e.problem(), headers);
+        return ProblemResponses.answer(e.problem(), headers);
     }
 
     @ServerExceptionMapper
     public RestResponse<Problem> http(WebApplicationException e, HttpHeaders headers) {
-        var status = e.getResponse().getStatusInfo();
-        return answer(new Problem("/problems/http-" + status.getStatusCode(), status.getReasonPhrase(),
-                status.getStatusCode(), e.getMessage()), headers);
+        return ProblemResponses.answer(ProblemType.forStatus(e.getResponse().getStatus()), headers);
     }
 
     @ServerExceptionMapper
     public RestResponse<Problem> unexpected(Throwable e, HttpHeaders headers) {
-        LOG.error("unexpected failure", e);
-        return answer(new Problem("/problems/service-unavailable", "Progress unavailable", 503,
-                "The job's progress cannot be read right now; retry shortly."), headers);
-    }
-
-    private static RestResponse<Problem> answer(Problem problem, HttpHeaders headers) {
-        String requestId = headers.getHeaderString(InternalHeaders.REQUEST_ID);
-        return RestResponse.ResponseBuilder.<Problem>create(problem.status())
-                .entity(requestId == null ? problem : problem.withRequestId(requestId))
-                .type(Problem.MEDIA_TYPE).build();
+        Problem problem = ProblemType.unexpected(e);
+        LOG.log(problem.status() == 503 ? Logger.Level.WARN : Logger.Level.ERROR, "unexpected failure", e);
+        return ProblemResponses.answer(problem, headers);
     }
 }

@@ -2,11 +2,15 @@ package io.jobcast.progress;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
+import io.jobcast.api.ProblemType;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.jboss.resteasy.reactive.RestResponse;
 
-/** Problem answers of the Vert.x routes (SSE, long polling), with the request's id and, for a 503, Retry-After. */
+/** Problem answers, with the request's id and, for a 503, Retry-After: of the Vert.x routes (SSE, long polling) and the JAX-RS ones. */
 @ApplicationScoped
 public class ProblemResponses {
 
@@ -17,8 +21,9 @@ public class ProblemResponses {
     }
 
     public void send(HttpServerResponse response, String requestId, Problem problem) {
-        if (problem.status() == 503) {
-            response.putHeader("Retry-After", "5");
+        int retryAfter = ProblemType.retryAfterSeconds(problem);
+        if (retryAfter > 0) {
+            response.putHeader("Retry-After", Integer.toString(retryAfter));
         }
         try {
             response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
@@ -26,5 +31,16 @@ public class ProblemResponses {
         } catch (JsonProcessingException e) {
             response.setStatusCode(500).end();
         }
+    }
+
+    static RestResponse<Problem> answer(Problem problem, HttpHeaders headers) {
+        String requestId = headers.getHeaderString(InternalHeaders.REQUEST_ID);
+        RestResponse.ResponseBuilder<Problem> answer = RestResponse.ResponseBuilder.<Problem>create(problem.status())
+                .entity(requestId == null ? problem : problem.withRequestId(requestId)).type(Problem.MEDIA_TYPE);
+        int retryAfter = ProblemType.retryAfterSeconds(problem);
+        if (retryAfter > 0) {
+            answer.header("Retry-After", retryAfter);
+        }
+        return answer.build();
     }
 }

@@ -2,6 +2,7 @@ package io.jobcast.progress;
 
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.api.ProblemType;
 
 /** The sequence number a client resumes after: {@code Last-Event-ID} or {@code ?after=}, 0 for none. */
 public final class ResumePoint {
@@ -25,8 +26,7 @@ public final class ResumePoint {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new ProblemException(new Problem("/problems/invalid-resume-point", "Invalid resume point", 400,
-                name + " must be the sequence number of the last event received (an integer >= 0), was '"
-                        + value + "'."));
+        throw ProblemType.INVALID_RESUME_POINT.raise(name + " must be the sequence number of the last event received"
+                + " (an integer >= 0), was '" + value + "'.");
     }
 }

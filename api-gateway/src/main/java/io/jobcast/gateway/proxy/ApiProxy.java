@@ -104,8 +104,7 @@ public class ApiProxy {
     void install(@Observes Router router) {
         router.route().order(-1000).handler(RequestIds::assign);
         router.route("/api/v1/*").order(-900).handler(cors::handle);
-        router.route("/api/v1/*").failureHandler(context -> problems.send(context,
-                ProblemAnswers.forStatus(context.statusCode(), maxBodyBytes)));
+        router.route("/api/v1/*").failureHandler(context -> problems.sendFailure(context, maxBodyBytes));
 
         // The API's description and its explorer come from job-service, which generates them.
         router.get("/api/v1/openapi.json").handler(context -> forward(context, jobService, null, "job-service",

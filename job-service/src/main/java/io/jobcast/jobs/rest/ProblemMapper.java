@@ -5,17 +5,20 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
-import jakarta.ws.rs.NotFoundException;
+import io.jobcast.api.ProblemType;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns every failure into an {@code application/problem+json} answer; no stack trace leaves. */
+/**
+ * Turns every failure into an {@code application/problem+json} answer; no stack trace leaves. A path
+ * no endpoint serves is {@link ProblemType#NO_SUCH_ENDPOINT}: the gateway sends whatever it does not
+ * route elsewhere under /api/v1/ here.
+ */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
@@ -32,36 +35,26 @@ public class ProblemMapper {
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."));
         String expected = e.getTargetType() == null ? "another type" : describe(e.getTargetType());
-        return answer(new Problem("/problems/invalid-job", "Invalid job submission", 400,
-                "The request body does not have the expected shape; see 'errors'.",
+        return answer(ProblemType.INVALID_JOB.with("The request body does not have the expected shape; see 'errors'.",
                 List.of(new Problem.FieldError(field.isEmpty() ? "(body)" : field, "must be " + expected))), headers);
     }
 
     @ServerExceptionMapper
     public RestResponse<Problem> malformedJson(JsonProcessingException e, HttpHeaders headers) {
-        return answer(new Problem("/problems/malformed-json", "Malformed JSON", 400,
-                "The request body is not valid JSON: " + e.getOriginalMessage()), headers);
-    }
-
-    /** A path no endpoint serves: the gateway sends whatever it does not route elsewhere under /api/v1/ here. */
-    @ServerExceptionMapper
-    public RestResponse<Problem> noSuchEndpoint(NotFoundException e, HttpHeaders headers) {
-        return answer(new Problem("/problems/no-such-endpoint", "No such endpoint", 404,
-                "There is no endpoint at this path; the API is described at /api/v1/openapi.json."), headers);
+        return answer(ProblemType.MALFORMED_JSON.with("The request body is not valid JSON: " + e.getOriginalMessage()),
+                headers);
     }
 
     @ServerExceptionMapper
     public RestResponse<Problem> http(WebApplicationException e, HttpHeaders headers) {
-        Response.StatusType status = e.getResponse().getStatusInfo();
-        return answer(new Problem("/problems/http-" + status.getStatusCode(), status.getReasonPhrase(),
-                status.getStatusCode(), e.getMessage()), headers);
+        return answer(ProblemType.forStatus(e.getResponse().getStatus()), headers);
     }
 
     @ServerExceptionMapper
     public RestResponse<Problem> unexpected(Throwable e, HttpHeaders headers) {
-        LOG.error("unexpected failure", e);
-        return answer(new Problem("/problems/internal", "Internal error", 500,
-                "The request failed unexpectedly; it is logged. Try again or report it."), headers);
+        Problem problem = ProblemType.unexpected(e);
+        LOG.log(problem.status() == 503 ? Logger.Level.WARN : Logger.Level.ERROR, "unexpected failure", e);
+        return answer(problem, headers);
     }
 
     private static String describe(Class<?> type) {
@@ -78,8 +71,9 @@ public class ProblemMapper {
         String requestId = headers.getHeaderString(InternalHeaders.REQUEST_ID);
         RestResponse.ResponseBuilder<Problem> answer = RestResponse.ResponseBuilder.<Problem>create(problem.status())
                 .entity(requestId == null ? problem : problem.withRequestId(requestId)).type(Problem.MEDIA_TYPE);
-        if (problem.status() == 503) {
-            answer.header("Retry-After", "2");
+        int retryAfter = ProblemType.retryAfterSeconds(problem);
+        if (retryAfter > 0) {
+            answer.header("Retry-After", retryAfter);
         }
         return answer.build();
     }

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.api.ProblemType;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -96,8 +97,8 @@ public interface ProgressConfig {
             } catch (NumberFormatException e) {
                 // answered below
             }
-            throw new ProblemException(new Problem("/problems/invalid-wait", "Invalid wait", 400, "wait must be a number"
-                    + " of seconds >= 0 (at most " + maxWait().toSeconds() + " are used), was '" + wait + "'."));
+            throw ProblemType.INVALID_WAIT.raise("wait must be a number of seconds >= 0 (at most "
+                    + maxWait().toSeconds() + " are used), was '" + wait + "'.");
         }
     }
 

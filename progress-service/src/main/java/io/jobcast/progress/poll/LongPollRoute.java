@@ -80,7 +80,7 @@ public class LongPollRoute {
         }
         feeds.check(tenant, jobId, after).subscribe().with(ok -> {
             if (!limits.tryAcquire(tenant)) {
-                problems.send(response.putHeader("Retry-After", "5"), requestId, ConnectionLimits.TOO_MANY);
+                problems.send(response, requestId, ConnectionLimits.TOO_MANY);
                 return;
             }
             metrics.opened(TRANSPORT);

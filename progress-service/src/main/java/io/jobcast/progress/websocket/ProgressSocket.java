@@ -7,6 +7,7 @@ import io.jobcast.api.JobOutputs;
 import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import io.jobcast.api.Tenants;
+import io.jobcast.api.ProblemType;
 import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.DeliveryMetrics;
 import io.jobcast.progress.Draining;
@@ -81,8 +82,8 @@ public class ProgressSocket {
         this.mapper = mapper;
     }
 
-    private static final Problem NOT_COVERED = new Problem("/problems/not-covered-by-token", "Not covered by the token",
-            403, "This connection's stream token covers only the jobs it was issued for; ask for a token for this job"
+    private static final Problem NOT_COVERED = ProblemType.NOT_COVERED_BY_TOKEN.with(
+            "This connection's stream token covers only the jobs it was issued for; ask for a token for this job"
             + " (or for all jobs) with POST /api/v1/stream-tokens.");
 
     @OnOpen
@@ -136,7 +137,7 @@ public class ProgressSocket {
             stop(connection, message.subscription());
             return send(connection, Map.of("op", "unsubscribed", "subscription", String.valueOf(message.subscription())));
         }
-        return error(connection, message.jobId(), new Problem("/problems/unknown-operation", "Unknown operation", 400,
+        return error(connection, message.jobId(), ProblemType.UNKNOWN_OPERATION.with(
                 "op must be \"subscribe\" or \"unsubscribe\", was " + message.op() + "."));
     }
 
@@ -171,8 +172,8 @@ public class ProgressSocket {
     private Uni<Void> subscribe(WebSocketConnection connection, ClientMessage message) {
         long after = message.after() == null ? 0 : message.after();
         if (after < 0) {
-            return error(connection, message.jobId(), new Problem("/problems/invalid-resume-point",
-                    "Invalid resume point", 400, "after must be a sequence number >= 0."));
+            return error(connection, message.jobId(), ProblemType.INVALID_RESUME_POINT.with(
+                    "after must be a sequence number >= 0."));
         }
         String tenant = tenant(connection);
         String key = message.subscription();
@@ -224,8 +225,8 @@ public class ProgressSocket {
     private Uni<Void> subscribeOutput(WebSocketConnection connection, ClientMessage message) {
         long after = message.after() == null ? 0 : message.after();
         if (after < 0 || message.jobId() == null || !JobOutputs.isValidName(message.output())) {
-            return error(connection, message.jobId(), message.output(), new Problem("/problems/invalid-subscription", "Invalid subscription",
-                    400, "An output subscription names a jobId, an output (1 to 32 of a-z 0-9 _ . - starting with a"
+            return error(connection, message.jobId(), message.output(), ProblemType.INVALID_SUBSCRIPTION.with(
+                    "An output subscription names a jobId, an output (1 to 32 of a-z 0-9 _ . - starting with a"
                     + " letter) and optionally after, a byte offset >= 0."));
         }
         if (!allowed(connection, message.jobId())) {
