@@ -2,6 +2,7 @@ package io.jobcast.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.jobcast.api.JobKeys;
@@ -39,13 +40,21 @@ class GatewayTest {
         given().post("/api/v1/jobs")
                 .then().statusCode(401).contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer realm=\"jobcast\"")
-                .body("title", equalTo("API key required"));
+                .body("type", equalTo("/problems/unauthorized")).body("detail", containsString("X-API-Key header"));
+    }
+
+    @Test
+    void hasNoAdminApiWithoutAnAdminCredential() {
+        given().header("Authorization", "Bearer " + KEY).get("/admin/v1/api-keys")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo("/problems/no-such-endpoint"));
     }
 
     @Test
     void refusesAnUnknownKey() {
         given().header("X-API-Key", "jc_guess").get("/api/v1/jobs/1")
-                .then().statusCode(401).body("title", equalTo("Unknown API key"));
+                .then().statusCode(401).body("type", equalTo("/problems/unauthorized"))
+                .body("detail", containsString("not valid"));
     }
 
     @Test

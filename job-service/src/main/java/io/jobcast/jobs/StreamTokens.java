@@ -21,7 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Issues stream tokens and share links ({@link StreamToken}): read-only, short-lived, signed with the
- * secret in Redis, which the first service that needs it creates. The gateway verifies them.
+ * secret in Redis, which this service owns: it creates it when it first signs (SET NX, so replicas
+ * agree). The gateway only reads it, to verify tokens.
  */
 @ApplicationScoped
 public class StreamTokens {

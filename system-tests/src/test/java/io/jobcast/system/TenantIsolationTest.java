@@ -109,6 +109,27 @@ class TenantIsolationTest {
         assertThat(send("POST", "/api/v1/jobs/" + job + "/cancel?token=" + token, null).statusCode()).isEqualTo(401);
     }
 
+    /** The operator's side of keys: {@code ./jobcast keys} lists a key by its id, and a revoked key opens nothing. */
+    @Test
+    void aKeyListedAndRevokedWithTheCliIsRefusedAtOnce() throws Exception {
+        String doomed = RunningSuite.newApiKey("doomed", "revocation test");
+        assertThat(send("GET", "/api/v1/jobs?limit=1", doomed).statusCode()).as("the new key works").isEqualTo(200);
+        RunningSuite.Result listed = RunningSuite.jobcast("keys", "list");
+        assertThat(listed.exitCode()).as(listed.output()).isZero();
+        String id = listed.output().lines().filter(line -> line.contains(" doomed ")).map(line -> line.split(" ")[0])
+                .findFirst().orElseThrow(() -> new AssertionError("no key of tenant doomed in:\n" + listed.output()));
+        assertThat(listed.output()).as("keys are never listed").doesNotContain(doomed);
+
+        RunningSuite.Result revoked = RunningSuite.jobcast("keys", "revoke", id);
+        assertThat(revoked.exitCode()).as(revoked.output()).isZero();
+        HttpResponse<String> refused = send("GET", "/api/v1/jobs?limit=1", doomed);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        assertThat(send("GET", "/api/v1/jobs?limit=1", rivalKey).statusCode()).as("other keys still work").isEqualTo(200);
+        RunningSuite.Result again = RunningSuite.jobcast("keys", "revoke", id);
+        assertThat(again.exitCode()).isEqualTo(3);
+        assertThat(again.output()).contains("404 API key not found");
+    }
+
     private static HttpResponse<String> send(String method, String path, String key) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(RunningSuite.gateway(path)).timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.noBody());

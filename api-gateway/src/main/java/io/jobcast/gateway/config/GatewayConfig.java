@@ -28,6 +28,13 @@ public interface GatewayConfig {
      */
     Optional<String> devApiKey();
 
+    /**
+     * The admin credential: with it set, the admin API under /admin/v1/ (API keys: make, list, revoke)
+     * answers requests that send it as {@code Authorization: Bearer}; unset, that API does not exist
+     * (404). {@code ./jobcast start} sets a random one and keeps it in {@code .jobcast/admin-key}.
+     */
+    Optional<String> adminKey();
+
     /** The largest request body the job API accepts; a larger one is answered 413. */
     @WithDefault("1M")
     MemorySize maxBodySize();

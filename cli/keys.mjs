@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// ./jobcast keys: make, list and revoke API keys through the gateway's admin API (docs/problems.md
+// names its refusals). The gateway is JOBCAST_URL (default http://localhost:8080); the admin
+// credential JOBCAST_ADMIN_KEY (Authorization: Bearer), which ./jobcast sets for the suite it runs.
+const BASE_URL = (process.env.JOBCAST_URL || 'http://localhost:8080').replace(/\/+$/, '');
+const ADMIN_KEY = process.env.JOBCAST_ADMIN_KEY || '';
+const KEYS = '/admin/v1/api-keys';
+const EXIT_ERROR = 3;
+
+const USAGE = `Usage: ./jobcast keys <command>
+
+  add TENANT [NAME]   a new API key for TENANT, printed once (store it now)
+  list                the keys: id, tenant, created, name (never the keys themselves)
+  revoke ID           revoke a key by the id list shows (8 or more of its hex digits)
+
+Gateway: JOBCAST_URL (${BASE_URL}); admin credential: JOBCAST_ADMIN_KEY.`;
+
+class Refused extends Error {}
+
+async function call(method, path, body) {
+  if (!ADMIN_KEY) throw new Refused('no admin credential: set JOBCAST_ADMIN_KEY (./jobcast sets the suite\'s own)');
+  let response;
+  try {
+    response = await fetch(BASE_URL + path, {
+      method,
+      headers: { Authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch (error) {
+    throw new Refused(`the gateway at ${BASE_URL} does not answer (${error.cause?.code || error.message}); start the suite first (./jobcast start)`);
+  }
+  const text = await response.text();
+  const parsed = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const details = (parsed?.errors || []).map((e) => `\n  ${e.field}: ${e.detail}`).join('');
+    throw new Refused(`${response.status} ${parsed?.title || response.statusText}: ${parsed?.detail || text}${details}`);
+  }
+  return parsed;
+}
+
+const row = (...cells) => cells.map((cell, i) => (i < 3 ? String(cell).padEnd([14, 24, 12][i]) : cell)).join(' ');
+
+async function main(args) {
+  const [command, ...rest] = args;
+  switch (command) {
+    case 'add': {
+      if (rest.length < 1 || rest.length > 2) throw new Refused('keys add TENANT [NAME]');
+      const made = await call('POST', KEYS, { tenant: rest[0], name: rest[1] || '' });
+      console.log(made.key);
+      console.error(`A key for tenant ${made.tenant}, id ${made.id}: store it now, it is not shown again.`);
+      return;
+    }
+    case undefined:
+    case 'list': {
+      const { keys } = await call('GET', KEYS);
+      console.log(row('KEY-ID', 'TENANT', 'CREATED', 'NAME'));
+      for (const key of keys) console.log(row(key.id, key.tenant, String(key.created).slice(0, 10), key.name));
+      return;
+    }
+    case 'revoke': {
+      if (rest.length !== 1) throw new Refused('keys revoke ID (the id that keys list shows)');
+      await call('DELETE', `${KEYS}/${encodeURIComponent(rest[0])}`);
+      console.log(`revoked    key ${rest[0]} (the gateway stops accepting it at once, other gateways within 5 s)`);
+      return;
+    }
+    case '--help':
+    case 'help':
+      console.log(USAGE);
+      return;
+    default:
+      throw new Refused(`unknown command ${command}\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  console.error(`jobcast keys: ${error instanceof Refused ? error.message : error.stack}`);
+  process.exit(EXIT_ERROR);
+});
