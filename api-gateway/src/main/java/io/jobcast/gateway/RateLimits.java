@@ -1,10 +1,16 @@
 package io.jobcast.gateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.api.JobKeys;
+import io.jobcast.api.Script;
+import io.jobcast.api.ScriptRunner;
 import io.jobcast.gateway.config.GatewayConfig;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Redis;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,8 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * Requests per second per API key (or per tenant, for stream tokens), shared by every gateway
- * replica through Redis: the generic cell rate algorithm. A key may burst up to {@code burst}
- * requests, then gets {@code requests-per-second} on average.
+ * replica through Redis: the generic cell rate algorithm ({@link Script#RATE_LIMIT}). A key may burst
+ * up to {@code burst} requests, then gets {@code requests-per-second} on average.
  *
  * <p>A replica does not ask Redis for every request: it takes the cells of up to
  * {@link #STOCK_TIME} of the rate at once (as many as the key has left), spends them on the
@@ -32,23 +38,6 @@ public class RateLimits {
     static final Duration STOCK_TIME = Duration.ofMillis(50);
     static final Duration STOCK_KEPT = Duration.ofSeconds(1);
     private static final int MAX_STOCK = 1000;
-
-    /**
-     * GCRA for several cells: the key holds the theoretical arrival time of its next request, on
-     * Redis's clock. Grants as many of the cells asked for as fit, or says how long until one does.
-     */
-    private static final String SCRIPT = """
-            local ask = cjson.decode(ARGV[1])
-            local clock = redis.call('TIME')
-            local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-            local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or now), now)
-            local fit = math.floor((now + ask.tolerance - tat) / ask.interval) + 1
-            if fit < 1 then return {0, math.ceil(tat - ask.tolerance - now)} end
-            local granted = math.min(fit, ask.cells)
-            tat = tat + granted * ask.interval
-            redis.call('SET', KEYS[1], tat, 'PX', math.ceil(tat - now) + 1000)
-            return {granted, 0}
-            """;
 
     /** A key's cells in this replica, and the requests that wait for more. Guarded by itself. */
     private static final class Stock {
@@ -66,19 +55,26 @@ public class RateLimits {
         }
     }
 
-    private final ReactiveRedisDataSource redis;
+    /** The script's answer: cells granted, or none and how long until one fits. */
+    private record Grant(int granted, long waitMillis) {
+    }
+
+    private final ScriptRunner scripts;
+    private final ObjectMapper mapper;
     private final boolean on;
-    private final String ask;
+    private final byte[] ask;
     private final Map<String, Stock> stocks = new ConcurrentHashMap<>();
 
-    public RateLimits(ReactiveRedisDataSource redis, GatewayConfig config) {
-        this.redis = redis;
+    public RateLimits(Redis redis, ObjectMapper mapper, GatewayConfig config) {
+        this.scripts = new ScriptRunner(redis);
+        this.mapper = mapper;
         double perSecond = config.rateLimit().requestsPerSecond();
         int burst = config.rateLimit().burst();
         this.on = perSecond > 0;
         double interval = 1000.0 / Math.max(perSecond, Double.MIN_VALUE);
         long cells = Math.max(1, Math.min(Math.min(burst, MAX_STOCK), (long) (perSecond * STOCK_TIME.toMillis() / 1000)));
-        this.ask = "{\"interval\":%s,\"tolerance\":%s,\"cells\":%d}".formatted(interval, interval * Math.max(0, burst - 1), cells);
+        this.ask = "{\"interval\":%s,\"tolerance\":%s,\"cells\":%d}".formatted(interval, interval * Math.max(0, burst - 1), cells)
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Zero when the request may go on, else how long to wait before the next one may. */
@@ -104,16 +100,28 @@ public class RateLimits {
     }
 
     private void askRedis(String rateKey, Stock stock) {
-        redis.execute("EVAL", SCRIPT, "1", "jobcast:rate:" + rateKey, ask).subscribe().with(
-                reply -> restock(rateKey, stock, reply),
-                failure -> answerAll(stock, waiting -> waiting.completeExceptionally(failure)));
+        scripts.run(Script.RATE_LIMIT, JobKeys.rateLimit(rateKey), ask)
+                .thenApply(reply -> {
+                    try {
+                        return mapper.readValue(reply, Grant.class);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .whenComplete((grant, failure) -> {
+                    if (failure != null) {
+                        answerAll(stock, waiting -> waiting.completeExceptionally(failure));
+                    } else {
+                        restock(rateKey, stock, grant);
+                    }
+                });
     }
 
     /** Hands the granted cells to the waiting requests, refuses them all when none was, and asks again for the rest. */
-    private void restock(String rateKey, Stock stock, Response reply) {
-        int granted = reply.get(0).toInteger();
+    private void restock(String rateKey, Stock stock, Grant grant) {
+        int granted = grant.granted();
         if (granted == 0) {
-            Duration wait = Duration.ofMillis(reply.get(1).toLong());
+            Duration wait = Duration.ofMillis(grant.waitMillis());
             answerAll(stock, waiting -> waiting.complete(wait));
             return;
         }

@@ -38,12 +38,17 @@ public final class JobKeys {
     public static final String WORKERS = "jobcast:workers";
     /** The progress-service replicas that serve now, so gateways find new ones and stop sending to leaving ones. */
     public static final String PROGRESS_REPLICAS = "jobcast:progress-replicas";
-    /** The secret that signs stream tokens, created once by whichever service needs it first (SET NX). */
+    /** The secret that signs stream tokens: job-service creates it (SET NX) when it first signs; the gateway reads it. */
     public static final String STREAM_TOKEN_SECRET = "jobcast:stream-token-secret";
     /** API keys: the SHA-256 of each key to its registration (JSON: tenant, name, created). */
     public static final String API_KEYS = "jobcast:api-keys";
 
     private JobKeys() {
+    }
+
+    /** A rate limit's state ({@link Script#RATE_LIMIT}): per API key digest, or "tokens:TENANT" for stream tokens. */
+    public static String rateLimit(String rateKey) {
+        return "jobcast:rate:" + rateKey;
     }
 
     /** The prefix of all of a tenant's keys; the scripts receive it as their only key. */

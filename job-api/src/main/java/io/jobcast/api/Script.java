@@ -15,23 +15,25 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * The Lua scripts of the event log (resources under {@code io/jobcast/api/lua}), each the shared
- * {@code prelude.lua} followed by its own body. The prelude's constants are generated here from
- * {@link JobState}'s table and {@link EventLog.Refusal}'s names, so the scripts hold no state name,
- * no transition and no refusal code of their own. A script takes one JSON argument of named fields
- * and answers one JSON document; run it with {@link ScriptRunner}.
+ * Every Lua script any service runs (resources under {@code io/jobcast/api/lua}). The event log's
+ * are the shared {@code prelude.lua} followed by their own body; the prelude's constants are
+ * generated here from {@link JobState}'s table and {@link EventLog.Refusal}'s names, so the scripts
+ * hold no state name, no transition and no refusal code of their own. A script takes one key and one
+ * JSON argument of named fields and answers one JSON document; run it with {@link ScriptRunner}.
  */
 public enum Script {
     /** Applies a batch of {@link EventLog.Op}s to one tenant's jobs. */
-    CHANGE(""),
+    CHANGE("", true),
     /** Reads a job's head and a page of its log; writes nothing, so it may run on a replica. */
-    READ("#!lua flags=no-writes\n");
+    READ("#!lua flags=no-writes\n", true),
+    /** The gateway's rate limit (GCRA): grants some of the cells asked for, or says how long until one fits. */
+    RATE_LIMIT("", false);
 
     private final String source;
     private final String sha1;
 
-    Script(String shebang) {
-        this.source = shebang + read("prelude").replace("@CONSTANTS@", constants()) + "\n"
+    Script(String shebang, boolean eventLog) {
+        this.source = shebang + (eventLog ? read("prelude").replace("@CONSTANTS@", constants()) + "\n" : "")
                 + read(name().toLowerCase(Locale.ROOT));
         this.sha1 = sha1(source);
     }
