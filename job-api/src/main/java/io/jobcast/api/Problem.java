@@ -43,9 +43,17 @@ public record Problem(String type, String title, int status, String detail, List
                 + recover);
     }
 
-    /** This problem, answering the request with this id. */
+    /** This problem, answering the request with this id (none: as it is). */
     public Problem withRequestId(String requestId) {
-        return new Problem(type, title, status, detail, errors, requestId);
+        return requestId == null ? this : new Problem(type, title, status, detail, errors, requestId);
+    }
+
+    /** Seconds a client is told to wait (Retry-After) before it asks again after a 503. */
+    public static final int RETRY_AFTER_SECONDS = 2;
+
+    /** The Retry-After header's value that goes with this problem: some seconds for a 503, none (null) otherwise. */
+    public String retryAfter() {
+        return status == 503 ? Integer.toString(RETRY_AFTER_SECONDS) : null;
     }
 
     /** One bad field of a request: where it is (a JSON pointer-like path) and what is wrong. */

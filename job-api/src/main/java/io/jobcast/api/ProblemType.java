@@ -61,9 +61,6 @@ public enum ProblemType {
     REPLICA_LEAVING(503, "This replica is stopping"),
     INTERNAL(500, "Internal error");
 
-    /** Seconds a client is told to wait (Retry-After) before it asks again after a 503. */
-    public static final int RETRY_AFTER_SECONDS = 2;
-
     private static final Map<String, ProblemType> BY_URI = Arrays.stream(values())
             .collect(Collectors.toMap(ProblemType::uri, Function.identity()));
 
@@ -108,11 +105,6 @@ public enum ProblemType {
     /** The catalogue entry of a problem document's type, if it is one of ours. */
     public static Optional<ProblemType> of(String uri) {
         return Optional.ofNullable(BY_URI.get(uri));
-    }
-
-    /** The Retry-After seconds that go with a problem: some for a 503, none (0) otherwise. */
-    public static int retryAfterSeconds(Problem problem) {
-        return problem.status() == 503 ? RETRY_AFTER_SECONDS : 0;
     }
 
     /**

@@ -57,7 +57,7 @@ class ProblemTypeTest {
         }
         assertThat(ProblemType.forStatus(418).type()).isEqualTo("/problems/bad-request");
         assertThat(ProblemType.forStatus(502).type()).isEqualTo("/problems/internal");
-        assertThat(ProblemType.retryAfterSeconds(ProblemType.forStatus(503))).isPositive();
-        assertThat(ProblemType.retryAfterSeconds(ProblemType.forStatus(404))).isZero();
+        assertThat(ProblemType.forStatus(503).retryAfter()).isEqualTo(Integer.toString(Problem.RETRY_AFTER_SECONDS));
+        assertThat(ProblemType.forStatus(404).retryAfter()).isNull();
     }
 }

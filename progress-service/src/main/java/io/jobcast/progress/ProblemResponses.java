@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobcast.api.InternalHeaders;
 import io.jobcast.api.Problem;
-import io.jobcast.api.ProblemType;
 import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -21,26 +20,20 @@ public class ProblemResponses {
     }
 
     public void send(HttpServerResponse response, String requestId, Problem problem) {
-        int retryAfter = ProblemType.retryAfterSeconds(problem);
-        if (retryAfter > 0) {
-            response.putHeader("Retry-After", Integer.toString(retryAfter));
+        if (problem.retryAfter() != null) {
+            response.putHeader("Retry-After", problem.retryAfter());
         }
         try {
             response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(mapper.writeValueAsString(requestId == null ? problem : problem.withRequestId(requestId)));
+                    .end(mapper.writeValueAsString(problem.withRequestId(requestId)));
         } catch (JsonProcessingException e) {
             response.setStatusCode(500).end();
         }
     }
 
     static RestResponse<Problem> answer(Problem problem, HttpHeaders headers) {
-        String requestId = headers.getHeaderString(InternalHeaders.REQUEST_ID);
-        RestResponse.ResponseBuilder<Problem> answer = RestResponse.ResponseBuilder.<Problem>create(problem.status())
-                .entity(requestId == null ? problem : problem.withRequestId(requestId)).type(Problem.MEDIA_TYPE);
-        int retryAfter = ProblemType.retryAfterSeconds(problem);
-        if (retryAfter > 0) {
-            answer.header("Retry-After", retryAfter);
-        }
-        return answer.build();
+        return RestResponse.ResponseBuilder.<Problem>create(problem.status())
+                .entity(problem.withRequestId(headers.getHeaderString(InternalHeaders.REQUEST_ID)))
+                .type(Problem.MEDIA_TYPE).header("Retry-After", problem.retryAfter()).build();
     }
 }

@@ -91,8 +91,8 @@ public class ProblemAnswers {
         response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
         if (problem.status() == 401) {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"jobcast\"");
-        } else if (ProblemType.retryAfterSeconds(problem) > 0) {
-            response.putHeader("Retry-After", Integer.toString(ProblemType.retryAfterSeconds(problem)));
+        } else if (problem.retryAfter() != null) {
+            response.putHeader("Retry-After", problem.retryAfter());
         }
         try {
             response.end(mapper.writeValueAsString(problem.withRequestId(RequestIds.of(context))));

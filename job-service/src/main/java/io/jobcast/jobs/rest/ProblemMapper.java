@@ -68,13 +68,8 @@ public class ProblemMapper {
     }
 
     private static RestResponse<Problem> answer(Problem problem, HttpHeaders headers) {
-        String requestId = headers.getHeaderString(InternalHeaders.REQUEST_ID);
-        RestResponse.ResponseBuilder<Problem> answer = RestResponse.ResponseBuilder.<Problem>create(problem.status())
-                .entity(requestId == null ? problem : problem.withRequestId(requestId)).type(Problem.MEDIA_TYPE);
-        int retryAfter = ProblemType.retryAfterSeconds(problem);
-        if (retryAfter > 0) {
-            answer.header("Retry-After", retryAfter);
-        }
-        return answer.build();
+        return RestResponse.ResponseBuilder.<Problem>create(problem.status())
+                .entity(problem.withRequestId(headers.getHeaderString(InternalHeaders.REQUEST_ID)))
+                .type(Problem.MEDIA_TYPE).header("Retry-After", problem.retryAfter()).build();
     }
 }
