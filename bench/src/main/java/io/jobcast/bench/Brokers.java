@@ -1,5 +1,6 @@
 package io.jobcast.bench;
 
+import io.jobcast.bench.results.RedisCalls;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,12 +64,12 @@ public final class Brokers {
     }
 
     /** Per command: calls and µs in the window, only commands that were called. */
-    public static Map<String, Map<String, Long>> commandDelta(Map<String, long[]> before, Map<String, long[]> after) {
-        Map<String, Map<String, Long>> delta = new LinkedHashMap<>();
+    public static Map<String, RedisCalls> commandDelta(Map<String, long[]> before, Map<String, long[]> after) {
+        Map<String, RedisCalls> delta = new LinkedHashMap<>();
         after.forEach((k, v) -> {
             long[] b = before.getOrDefault(k, new long[2]);
             if (v[0] - b[0] > 0) {
-                delta.put(k, Map.of("calls", v[0] - b[0], "usec", v[1] - b[1]));
+                delta.put(k, new RedisCalls(v[0] - b[0], v[1] - b[1]));
             }
         });
         return delta;

@@ -1,7 +1,7 @@
 package io.jobcast.bench;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.bench.results.Json;
+import io.jobcast.bench.results.LatencyHistogram;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Several {@link FanoutClients} processes driven as one: one process holds at most
@@ -22,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 public final class ClientProcs implements AutoCloseable {
 
     static final int PER_PROCESS = 9_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final List<Process> processes = new ArrayList<>();
     private final List<PrintWriter> inputs = new ArrayList<>();
@@ -61,9 +62,9 @@ public final class ClientProcs implements AutoCloseable {
     }
 
     /** Sends a command to every process and waits for each one's answer. */
-    public List<Map<String, Object>> ask(String command, long timeoutSeconds) throws InterruptedException {
+    public List<ClientAnswer> ask(String command, long timeoutSeconds) throws InterruptedException {
         inputs.forEach(in -> in.println(command));
-        List<Map<String, Object>> answers = new ArrayList<>();
+        List<ClientAnswer> answers = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         for (BlockingQueue<String> out : outputs) {
             String line = out.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -72,7 +73,7 @@ public final class ClientProcs implements AutoCloseable {
                         + timeoutSeconds + " s");
             }
             try {
-                answers.add(MAPPER.readValue(line, new TypeReference<Map<String, Object>>() { }));
+                answers.add(Json.MAPPER.readValue(line, ClientAnswer.class));
             } catch (IOException e) {
                 throw new IllegalStateException("a client process answered '" + line + "'", e);
             }
@@ -80,15 +81,21 @@ public final class ClientProcs implements AutoCloseable {
         return answers;
     }
 
-    public static long sum(List<Map<String, Object>> answers, String field) {
-        return answers.stream().mapToLong(a -> ((Number) a.getOrDefault(field, 0)).longValue()).sum();
+    /** A field summed over the processes' answers (missing counts as 0). */
+    public static long sum(List<ClientAnswer> answers, Function<ClientAnswer, Long> field) {
+        return answers.stream().map(field).filter(Objects::nonNull).mapToLong(Long::longValue).sum();
     }
 
-    @SuppressWarnings("unchecked")
-    public static Histo merged(List<Map<String, Object>> answers, String field) {
+    /** A histogram of the processes' answers, merged. */
+    public static Histo merged(List<ClientAnswer> answers, Function<ClientAnswer, LatencyHistogram> field) {
         Histo histo = new Histo();
-        answers.forEach(a -> histo.merge(Histo.fromJson((Map<String, Object>) a.get(field))));
+        answers.forEach(a -> histo.merge(Histo.of(field.apply(a))));
         return histo;
+    }
+
+    /** The first error any process reported, null if none did. */
+    public static String firstError(List<ClientAnswer> answers) {
+        return answers.stream().map(ClientAnswer::firstError).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     @Override

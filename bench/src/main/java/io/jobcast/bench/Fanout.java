@@ -3,11 +3,17 @@ package io.jobcast.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobcast.bench.results.CpuByProcess;
+import io.jobcast.bench.results.FanoutResult;
+import io.jobcast.bench.results.FanoutResult.Resume;
+import io.jobcast.bench.results.FanoutResult.Step;
+import io.jobcast.bench.results.ProgressReadings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Scenarios 3 and 4: K subscribers (WebSocket and SSE, interleaved; Socket.IO's clients all
@@ -21,7 +27,7 @@ import java.util.Map;
  */
 public final class Fanout {
 
-    static final double P99_LIMIT_MS = 100;
+    public static final double P99_LIMIT_MS = 100;
     static final double DELIVERED_AT_LEAST = 0.97;
     /** A failed step is measured again (twice at most) when something else took this much of a core meanwhile. */
     static final double NOISY_PERCENT_OF_CORE = 35;
@@ -29,11 +35,11 @@ public final class Fanout {
      * How long a step's events may still arrive after its window: they count (delivered, latency),
      * while events created before the window (the previous step's backlog) never do.
      */
-    static final long STRAGGLERS_MS = 2000;
+    public static final long STRAGGLERS_MS = 2000;
     /** Before the reconnect storm, the server drains what the ramp left it: no event for this long (a minute at most). */
-    static final long RESTED_MS = 1000;
+    public static final long RESTED_MS = 1000;
     /** The reconnect storm's event rate: slow enough for every system, fast enough to miss a few events. */
-    static final double RESUME_EVENTS_PER_SEC = 2;
+    public static final double RESUME_EVENTS_PER_SEC = 2;
 
     /** How many jobs a source spreads {@code eventsPerSec} over: one every 2 events/s, 20 at most. */
     static int streams(double eventsPerSec) {
@@ -103,21 +109,10 @@ public final class Fanout {
 
     /** Extra measurements around each step (Jobcast: Redis commands, progress-service's own latency histogram). */
     public interface Probe {
-        Object start();
+        /** Starts a window's readings; the supplier ends the window and says what happened in it. */
+        Supplier<ProgressReadings> start();
 
-        Map<String, Object> stop(Object started);
-
-        Probe NONE = new Probe() {
-            @Override
-            public Object start() {
-                return null;
-            }
-
-            @Override
-            public Map<String, Object> stop(Object started) {
-                return Map.of();
-            }
-        };
+        Probe NONE = () -> () -> ProgressReadings.NONE;
     }
 
     /** One system under test. */
@@ -134,11 +129,7 @@ public final class Fanout {
             boolean resume, double dropFraction) {
     }
 
-    public static Map<String, Object> run(String classpath, Path logDir, Target target, Plan plan) throws Exception {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("system", target.system());
-        result.put("clients", plan.clients());
-        result.put("wsShare", target.clientTarget().equals("sio") ? 1.0 : plan.wsShare());
+    public static FanoutResult run(String classpath, Path logDir, Target target, Plan plan) throws Exception {
         Map<String, String> args = new LinkedHashMap<>();
         args.put("target", target.clientTarget());
         args.put("port", Integer.toString(target.port()));
@@ -149,42 +140,32 @@ public final class Fanout {
         args.put("loops", "2");
         long rssBefore = Procs.rssKb(target.serverPid());
         try (ClientProcs procs = new ClientProcs(classpath, logDir, plan.clients(), args)) {
-            List<Map<String, Object>> connected = procs.ask("connect", 600);
-            long ok = ClientProcs.sum(connected, "ok");
-            result.put("connected", ok);
-            result.put("connectFailed", ClientProcs.sum(connected, "failed"));
-            result.put("connectSeconds", connected.stream().mapToLong(a -> ((Number) a.get("millis")).longValue()).max()
-                    .orElse(0) / 1000.0);
-            connected.stream().map(a -> a.get("firstError")).filter(e -> e != null).findFirst()
-                    .ifPresent(e -> result.put("connectError", e));
+            List<ClientAnswer> connected = procs.ask("connect", 600);
+            long ok = ClientProcs.sum(connected, ClientAnswer::ok);
             Thread.sleep(3000);
             long rssConnected = Procs.rssKb(target.serverPid());
-            result.put("serverRssKbBefore", rssBefore);
-            result.put("serverRssKbConnected", rssConnected);
-            result.put("rssPerConnectionBytes", ok == 0 ? 0 : (rssConnected - rssBefore) * 1024.0 / ok);
 
             Map<String, Long> cpuPids = new LinkedHashMap<>(target.cpuPids());
             List<Long> clientPids = procs.pids();
             for (int i = 0; i < clientPids.size(); i++) {
-                cpuPids.put("load-generator-" + (i + 1), clientPids.get(i));
+                cpuPids.put(CpuByProcess.LOAD_GENERATOR + "-" + (i + 1), clientPids.get(i));
             }
-            List<Map<String, Object>> steps = new ArrayList<>();
-            Map<String, Object> best = null;
-            Map<String, Object> capacity = null;
+            List<Step> steps = new ArrayList<>();
+            Step best = null;
+            Step capacity = null;
             if (ok > 0 && !plan.eventRates().isEmpty()) {
                 // One unmeasured step at the lowest rate first: a fresh server's fan-out code (JIT, V8) is cold.
-                step(procs, target, plan, cpuPids, ok, plan.eventRates().get(0));
+                step(procs, target, plan, cpuPids, ok, plan.eventRates().get(0), 0);
             }
             for (double eventsPerSec : plan.eventRates()) {
                 if (ok == 0) {
                     break;
                 }
-                Map<String, Object> step = null;
+                Step step = null;
                 for (int attempt = 1; attempt <= 3; attempt++) {
-                    step = step(procs, target, plan, cpuPids, ok, eventsPerSec);
-                    step.put("attempt", attempt);
-                    double noise = noise(step);
-                    if (Boolean.TRUE.equals(step.get("pass")) || noise < NOISY_PERCENT_OF_CORE) {
+                    step = step(procs, target, plan, cpuPids, ok, eventsPerSec, attempt);
+                    double noise = step.cpu().restPercent();
+                    if (step.pass() || noise < NOISY_PERCENT_OF_CORE) {
                         break;
                     }
                     System.out.printf("    %-10s (the rest of the machine took %.0f %% of a core: measuring again)%n",
@@ -192,117 +173,84 @@ public final class Fanout {
                     Thread.sleep(3000);
                 }
                 steps.add(step);
-                if (Boolean.TRUE.equals(step.get("pass"))) {
+                if (step.pass()) {
                     best = step;
                 }
                 // The ramp goes on past the latency limit while the system still delivers everything: its capacity.
-                if (!Boolean.TRUE.equals(step.get("keptUp"))) {
+                if (!step.keptUp()) {
                     break;
                 }
                 capacity = step;
             }
-            result.put("steps", steps);
-            result.put("best", best);
-            result.put("bestDeliveriesPerSec", best == null ? 0 : best.get("deliveriesPerSec"));
-            result.put("capacityDeliveriesPerSec", capacity == null ? 0 : capacity.get("deliveriesPerSec"));
-            result.put("memoryUnderLoadKbPerConnection", ok == 0 ? 0 : (rssConnected - rssBefore) / (double) ok);
-            if (plan.resume() && ok > 0) {
-                result.put("resume", resume(procs, target, plan, ok));
-            }
+            Resume resume = plan.resume() && ok > 0 ? resume(procs, target, plan, ok) : null;
             procs.ask("close", 60);
+            return new FanoutResult(target.system(), plan.clients(),
+                    target.clientTarget().equals("sio") ? 1.0 : plan.wsShare(), ok,
+                    ClientProcs.sum(connected, ClientAnswer::failed),
+                    connected.stream().mapToLong(ClientAnswer::millis).max().orElse(0) / 1000.0,
+                    ClientProcs.firstError(connected), rssBefore, rssConnected,
+                    ok == 0 ? 0 : (rssConnected - rssBefore) * 1024.0 / ok, steps, best,
+                    best == null ? 0 : best.deliveriesPerSec(), capacity == null ? 0 : capacity.deliveriesPerSec(),
+                    ok == 0 ? 0 : (rssConnected - rssBefore) / (double) ok, resume);
         }
-        return result;
     }
 
-    private static Map<String, Object> step(ClientProcs procs, Target target, Plan plan, Map<String, Long> cpuPids,
-            long ok, double rate) throws Exception {
+    private static Step step(ClientProcs procs, Target target, Plan plan, Map<String, Long> cpuPids, long ok, double rate,
+            int attempt) throws Exception {
         double actual = target.source().start(rate, plan.settleSeconds() + plan.measureSeconds() + 2.0);
         Thread.sleep(plan.settleSeconds() * 1000L);
         procs.ask("start", 30);
         Procs.Meter meter = new Procs.Meter(cpuPids);
-        Object probed = target.probe().start();
+        Supplier<ProgressReadings> probe = target.probe().start();
         Thread.sleep(plan.measureSeconds() * 1000L);
         procs.ask("end " + STRAGGLERS_MS, 30);
         long graceEnds = System.nanoTime() + STRAGGLERS_MS * 1_000_000;
-        Map<String, Map<String, Double>> cpu = meter.stop();
-        Map<String, Object> probe = target.probe().stop(probed);
+        CpuByProcess cpu = meter.stop();
+        ProgressReadings readings = probe.get();
         target.source().stop();
         Thread.sleep(Math.max(0, (graceEnds - System.nanoTime()) / 1_000_000));
-        List<Map<String, Object>> stats = procs.ask("stop", 30);
-        Histo latency = ClientProcs.merged(stats, "latency");
-        long delivered = ClientProcs.sum(stats, "delivered");
-        long missing = ClientProcs.sum(stats, "missing");
+        List<ClientAnswer> stats = procs.ask("stop", 30);
+        Histo latency = ClientProcs.merged(stats, ClientAnswer::latency);
+        long delivered = ClientProcs.sum(stats, ClientAnswer::delivered);
+        long missing = ClientProcs.sum(stats, ClientAnswer::missing);
         // The clients' own window: a little longer than measureSeconds, by how long the commands took to reach them.
-        double window = stats.stream().mapToDouble(a -> ((Number) a.get("windowSeconds")).doubleValue()).average()
-                .orElse(plan.measureSeconds());
+        double window = stats.stream().mapToDouble(ClientAnswer::windowSeconds).average().orElse(plan.measureSeconds());
         double expected = ok * actual * window;
-        Map<String, Object> step = new LinkedHashMap<>();
-        step.put("targetEventsPerSec", rate);
-        step.put("targetDeliveriesPerSec", rate * ok);
-        step.put("eventsPerSec", actual);
-        step.put("windowSeconds", window);
-        step.put("deliveriesPerSec", delivered / window);
-        step.put("deliveredShare", expected == 0 ? 0 : delivered / expected);
-        step.put("p50ms", latency.percentileMillis(50));
-        step.put("p99ms", latency.percentileMillis(99));
-        step.put("maxMs", latency.maxMicros() / 1000.0);
-        step.put("missing", missing);
-        step.put("duplicates", ClientProcs.sum(stats, "duplicates"));
-        step.put("cpu", cpu);
-        step.putAll(probe);
-        step.put("latency", latency.toJson());
         // A window's edges cut off up to one tick of each job: at low rates that is more than 3 % of a window's events.
         double cutOff = Math.max(1 - DELIVERED_AT_LEAST, streams(rate) / Math.max(1, actual * window));
         boolean keptUp = missing == 0 && delivered >= (1 - cutOff) * expected;
         boolean pass = keptUp && latency.percentileMillis(99) <= P99_LIMIT_MS;
-        step.put("pass", pass);
-        step.put("keptUp", keptUp);
         System.out.printf("    %-10s %6d clients  %8.0f deliveries/s  p50 %6.1f ms  p99 %7.1f ms  missing %d  %s%n",
                 target.system(), ok, delivered / window, latency.percentileMillis(50),
                 latency.percentileMillis(99), missing, pass ? "ok" : keptUp ? "over 100 ms, all delivered" : "FAIL");
-        return step;
+        return new Step(rate, rate * ok, actual, window, delivered / window, expected == 0 ? 0 : delivered / expected,
+                latency.percentileMillis(50), latency.percentileMillis(99), latency.maxMicros() / 1000.0, missing,
+                ClientProcs.sum(stats, ClientAnswer::duplicates), cpu, readings, latency.snapshot(), pass, keptUp, attempt);
     }
 
-    @SuppressWarnings("unchecked")
-    private static double noise(Map<String, Object> step) {
-        Object rest = ((Map<String, Object>) step.get("cpu")).get("(rest of the machine)");
-        return rest == null ? 0 : ((Map<String, Double>) rest).get("percentOfCore");
-    }
-
-    private static Map<String, Object> resume(ClientProcs procs, Target target, Plan plan, long clients) throws Exception {
+    private static Resume resume(ClientProcs procs, Target target, Plan plan, long clients) throws Exception {
         double rate = RESUME_EVENTS_PER_SEC;
         int pauseMs = 2000;
         int timeoutMs = 30_000;
-        List<Map<String, Object>> rested = procs.ask("quiet " + RESTED_MS + " 60000", 90);
+        List<ClientAnswer> rested = procs.ask("quiet " + RESTED_MS + " 60000", 90);
         double actual = target.source().start(rate, 4 + pauseMs / 1000.0 + timeoutMs / 1000.0);
         Thread.sleep(2000);
         procs.ask("start", 30);
-        Object probed = target.probe().start();
-        List<Map<String, Object>> resumed = procs.ask("drop " + plan.dropFraction() + " " + pauseMs + " " + timeoutMs, 120);
+        Supplier<ProgressReadings> probe = target.probe().start();
+        List<ClientAnswer> resumed = procs.ask("drop " + plan.dropFraction() + " " + pauseMs + " " + timeoutMs, 120);
         Thread.sleep(1000);
-        List<Map<String, Object>> stats = procs.ask("stop", 30);
-        Map<String, Object> probe = target.probe().stop(probed);
+        List<ClientAnswer> stats = procs.ask("stop", 30);
+        ProgressReadings readings = probe.get();
         target.source().stop();
-        Histo catchUp = ClientProcs.merged(resumed, "catchUp");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("restedAfterMs", rested.stream().mapToLong(a -> ((Number) a.get("waitedMs")).longValue()).max().orElse(0));
-        out.put("eventsPerSec", actual);
-        out.put("deliveriesPerSec", actual * clients);
-        out.put("dropped", ClientProcs.sum(resumed, "clients"));
-        out.put("caughtUp", ClientProcs.sum(resumed, "caughtUp"));
-        out.put("failed", ClientProcs.sum(resumed, "failed"));
-        out.put("pauseMs", pauseMs);
-        out.put("catchUpP50ms", catchUp.percentileMillis(50));
-        out.put("catchUpP99ms", catchUp.percentileMillis(99));
-        out.put("catchUpMaxMs", catchUp.maxMicros() / 1000.0);
-        out.put("missedWhileAway", Math.round(actual * pauseMs / 1000.0));
-        out.put("lost", ClientProcs.sum(stats, "missing"));
-        out.put("duplicates", ClientProcs.sum(stats, "duplicates"));
-        out.putAll(probe);
-        resumed.stream().map(a -> a.get("firstError")).filter(e -> e != null).findFirst().ifPresent(e -> out.put("error", e));
+        Histo catchUp = ClientProcs.merged(resumed, ClientAnswer::catchUp);
+        long dropped = ClientProcs.sum(resumed, ClientAnswer::clients);
+        long caughtUp = ClientProcs.sum(resumed, ClientAnswer::caughtUp);
+        long lost = ClientProcs.sum(stats, ClientAnswer::missing);
         System.out.printf("    %-10s resume: %d of %d clients caught up, p50 %.0f ms, p99 %.0f ms, lost %d%n",
-                target.system(), ClientProcs.sum(resumed, "caughtUp"), ClientProcs.sum(resumed, "clients"),
-                catchUp.percentileMillis(50), catchUp.percentileMillis(99), ClientProcs.sum(stats, "missing"));
-        return out;
+                target.system(), caughtUp, dropped, catchUp.percentileMillis(50), catchUp.percentileMillis(99), lost);
+        return new Resume(rested.stream().mapToLong(ClientAnswer::waitedMs).max().orElse(0), actual, actual * clients,
+                dropped, caughtUp, ClientProcs.sum(resumed, ClientAnswer::failed), pauseMs, catchUp.percentileMillis(50),
+                catchUp.percentileMillis(99), catchUp.maxMicros() / 1000.0, Math.round(actual * pauseMs / 1000.0), lost,
+                ClientProcs.sum(stats, ClientAnswer::duplicates), readings, ClientProcs.firstError(resumed));
     }
 }

@@ -1,12 +1,11 @@
 package io.jobcast.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobcast.bench.results.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class FanoutClients {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int OPENING_AT_ONCE = 200;
 
     private final Map<String, String> args;
@@ -51,11 +49,11 @@ public final class FanoutClients {
                 case "connect" -> clients.reply(clients.openAll(clients.followers));
                 case "start" -> {
                     clients.stats.reset();
-                    clients.reply(Map.of("event", "started"));
+                    clients.reply(ClientAnswer.of("started"));
                 }
                 case "end" -> {
                     clients.stats.closeWindow(Long.parseLong(command[1]));
-                    clients.reply(Map.of("event", "ended"));
+                    clients.reply(ClientAnswer.of("ended"));
                 }
                 case "stop" -> clients.reply(clients.report());
                 case "quiet" -> clients.reply(clients.quiet(Long.parseLong(command[1]), Long.parseLong(command[2])));
@@ -63,14 +61,14 @@ public final class FanoutClients {
                         Long.parseLong(command[3])));
                 case "close" -> {
                     clients.followers.forEach(Follower::close);
-                    clients.reply(Map.of("event", "closed"));
+                    clients.reply(ClientAnswer.of("closed"));
                 }
                 case "quit" -> {
                     clients.followers.forEach(Follower::close);
                     clients.net.close();
                     System.exit(0);
                 }
-                default -> clients.reply(Map.of("event", "error", "detail", "unknown command " + line));
+                default -> clients.reply(ClientAnswer.error("unknown command " + line));
             }
         }
         System.exit(0);
@@ -101,7 +99,7 @@ public final class FanoutClients {
     }
 
     /** Opens the followers, at most {@value #OPENING_AT_ONCE} at a time (the servers' accept backlogs are finite). */
-    private Map<String, Object> openAll(List<Follower> which) throws InterruptedException {
+    private ClientAnswer openAll(List<Follower> which) throws InterruptedException {
         long started = System.nanoTime();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -122,13 +120,7 @@ public final class FanoutClients {
             });
         }
         done.await(300, TimeUnit.SECONDS);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("event", "connected");
-        answer.put("ok", ok.get());
-        answer.put("failed", failed.get());
-        answer.put("firstError", firstError.get());
-        answer.put("millis", (System.nanoTime() - started) / 1_000_000);
-        return answer;
+        return ClientAnswer.connected(ok.get(), failed.get(), firstError.get(), (System.nanoTime() - started) / 1_000_000);
     }
 
     private Future<Void> openWithRetry(Follower follower, int attempts) {
@@ -143,25 +135,19 @@ public final class FanoutClients {
         });
     }
 
-    private Map<String, Object> report() {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("event", "stats");
-        answer.put("delivered", stats.delivered.sum());
-        answer.put("windowSeconds", stats.windowSeconds());
-        answer.put("missing", stats.missing.sum());
-        answer.put("duplicates", stats.duplicates.sum());
-        answer.put("latency", stats.latency.toJson());
-        return answer;
+    private ClientAnswer report() {
+        return ClientAnswer.stats(stats.delivered.sum(), stats.windowSeconds(), stats.missing.sum(), stats.duplicates.sum(),
+                stats.latency.snapshot());
     }
 
     /** Waits until no event arrived for {@code quietMs} (a server's backlog drained), {@code maxMs} at most. */
-    private Map<String, Object> quiet(long quietMs, long maxMs) throws InterruptedException {
+    private ClientAnswer quiet(long quietMs, long maxMs) throws InterruptedException {
         long started = System.nanoTime();
         long deadline = started + maxMs * 1_000_000;
         while (EventScan.nowMicros() - stats.lastArrivalMicros() < quietMs * 1000 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        return Map.of("event", "quiet", "waitedMs", (System.nanoTime() - started) / 1_000_000);
+        return ClientAnswer.quiet((System.nanoTime() - started) / 1_000_000);
     }
 
     /**
@@ -170,7 +156,7 @@ public final class FanoutClients {
      * position. Catch-up: from the reconnect until the first event created after it arrives (events
      * arrive in order, so everything missed came before it).
      */
-    private Map<String, Object> drop(double fraction, long pauseMs, long timeoutMs) throws InterruptedException {
+    private ClientAnswer drop(double fraction, long pauseMs, long timeoutMs) throws InterruptedException {
         int every = (int) Math.max(1, Math.round(1 / fraction));
         List<Follower> dropped = new ArrayList<>();
         for (int i = 0; i < followers.size(); i += every) {
@@ -197,20 +183,12 @@ public final class FanoutClients {
             });
         }
         boolean all = caughtUp.await(timeoutMs, TimeUnit.MILLISECONDS);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("event", "resumed");
-        answer.put("clients", dropped.size());
-        answer.put("caughtUp", catchUp.count());
-        answer.put("failed", failed.get());
-        answer.put("firstError", firstError.get());
-        answer.put("allInTime", all);
-        answer.put("catchUp", catchUp.toJson());
-        return answer;
+        return ClientAnswer.resumed(dropped.size(), catchUp.count(), failed.get(), firstError.get(), all, catchUp.snapshot());
     }
 
-    private synchronized void reply(Map<String, Object> answer) {
+    private synchronized void reply(ClientAnswer answer) {
         try {
-            System.out.println(MAPPER.writeValueAsString(answer));
+            System.out.println(Json.MAPPER.writeValueAsString(answer));
             System.out.flush();
         } catch (Exception e) {
             System.out.println("{\"event\":\"error\"}");

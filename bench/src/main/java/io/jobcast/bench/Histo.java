@@ -1,9 +1,8 @@
 package io.jobcast.bench;
 
+import io.jobcast.bench.results.LatencyHistogram;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -91,9 +90,8 @@ public final class Histo {
         return points;
     }
 
-    /** Sparse form for JSON: bucket index to count, plus max and total. */
-    public Map<String, Object> toJson() {
-        Map<String, Object> json = new LinkedHashMap<>();
+    /** Its form in the results: the non-empty buckets as (index, count) pairs, plus count, max and percentiles. */
+    public LatencyHistogram snapshot() {
         List<long[]> buckets = new ArrayList<>();
         for (int i = 0; i < SIZE; i++) {
             long c = counts.get(i);
@@ -101,30 +99,20 @@ public final class Histo {
                 buckets.add(new long[] {i, c});
             }
         }
-        json.put("count", total.get());
-        json.put("maxMicros", max.get());
-        json.put("p50ms", percentileMillis(50));
-        json.put("p99ms", percentileMillis(99));
-        json.put("buckets", buckets);
-        return json;
+        return new LatencyHistogram(total.get(), max.get(), percentileMillis(50), percentileMillis(99), buckets);
     }
 
-    @SuppressWarnings("unchecked")
-    public static Histo fromJson(Map<String, Object> json) {
+    /** A histogram again from its form in the results (empty for null). */
+    public static Histo of(LatencyHistogram stored) {
         Histo histo = new Histo();
-        if (json == null) {
+        if (stored == null) {
             return histo;
         }
-        for (Object pair : (List<Object>) json.getOrDefault("buckets", List.of())) {
-            if (pair instanceof long[] p) {
-                histo.counts.addAndGet((int) p[0], p[1]);
-            } else {
-                List<Number> p = (List<Number>) pair;
-                histo.counts.addAndGet(p.get(0).intValue(), p.get(1).longValue());
-            }
+        for (long[] bucket : stored.buckets()) {
+            histo.counts.addAndGet((int) bucket[0], bucket[1]);
         }
-        histo.total.set(((Number) json.getOrDefault("count", 0)).longValue());
-        histo.max.set(((Number) json.getOrDefault("maxMicros", 0)).longValue());
+        histo.total.set(stored.count());
+        histo.max.set(stored.maxMicros());
         return histo;
     }
 

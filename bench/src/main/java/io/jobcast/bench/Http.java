@@ -1,5 +1,6 @@
 package io.jobcast.bench;
 
+import io.jobcast.bench.results.HttpResults.HttpLoad;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ public final class Http {
      * {@code connections} clients, each sending its next request as soon as the previous one is
      * answered (keep-alive), for {@code seconds}: requests/s, latency, and the answers' status codes.
      */
-    public static Map<String, Object> load(Net net, Net.Endpoint endpoint, String uri, Map<String, String> headers,
+    public static HttpLoad load(Net net, Net.Endpoint endpoint, String uri, Map<String, String> headers,
             int connections, int seconds) throws InterruptedException {
         java.util.concurrent.atomic.AtomicReference<Histo> latency = new java.util.concurrent.atomic.AtomicReference<>(new Histo());
         AtomicLong done = new AtomicLong();
@@ -49,14 +50,9 @@ public final class Http {
         stop.set(true);
         finished.await(30, TimeUnit.SECONDS);
         Histo measured = latency.get();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("requestsPerSec", count / elapsed);
-        result.put("connections", connections);
-        result.put("latency", measured.toJson());
         Map<String, Long> codes = new LinkedHashMap<>();
         statuses.forEach((code, n) -> codes.put(code.toString(), n.get()));
-        result.put("statuses", codes);
-        return result;
+        return new HttpLoad(count / elapsed, connections, measured.snapshot(), codes, null);
     }
 
     private static void loop(Net net, Net.Endpoint endpoint, String uri, Map<String, String> headers,

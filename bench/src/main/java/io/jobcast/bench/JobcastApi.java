@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** Jobcast's public API through the gateway, as the benchmark uses it: batches, single jobs, long polls. */
 public final class JobcastApi {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Net net;
     public final Net.Endpoint gateway;
@@ -41,7 +41,7 @@ public final class JobcastApi {
     }
 
     /** No answer within this long fails the request (counted by the caller), rather than hang a scenario. */
-    static final long REQUEST_TIMEOUT_MILLIS = 60_000;
+    public static final long REQUEST_TIMEOUT_MILLIS = 60_000;
 
     public Future<JsonNode> post(String path, JsonNode body) {
         return post(path, body, Map.of());
@@ -93,7 +93,7 @@ public final class JobcastApi {
         throw new IllegalStateException("the probe job " + id + " did not finish: is a worker running?");
     }
 
-    static <T> T await(Future<T> future) {
+    public static <T> T await(Future<T> future) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         } catch (Exception e) {

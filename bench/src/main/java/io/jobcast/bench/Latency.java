@@ -2,6 +2,8 @@ package io.jobcast.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobcast.bench.results.LatencyResults.ClientLatency;
+import io.jobcast.bench.results.LatencyResults.SystemLatency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,29 +26,23 @@ public final class Latency {
     }
 
     /** The clients of one system, each with its own stats. */
-    record Clients(Map<String, Follower> followers, Map<String, Tracker.Stats> stats) {
-        void open() {
+    public record Clients(Map<String, Follower> followers, Map<String, Tracker.Stats> stats) {
+        public void open() {
             followers.values().forEach(f -> JobcastApi.await(f.open()));
         }
 
-        void reset() {
+        public void reset() {
             stats.values().forEach(Tracker.Stats::reset);
         }
 
-        void close() {
+        public void close() {
             followers.values().forEach(Follower::close);
         }
 
-        Map<String, Object> report(double seconds) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            stats.forEach((name, s) -> {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("events", s.delivered.sum());
-                row.put("perSec", s.delivered.sum() / seconds);
-                row.put("missing", s.missing.sum());
-                row.put("latency", s.latency.toJson());
-                out.put(name, row);
-            });
+        public Map<String, ClientLatency> report(double seconds) {
+            Map<String, ClientLatency> out = new LinkedHashMap<>();
+            stats.forEach((name, s) -> out.put(name, new ClientLatency(s.delivered.sum(), s.delivered.sum() / seconds,
+                    s.missing.sum(), s.latency.snapshot())));
             return out;
         }
     }
@@ -61,11 +57,11 @@ public final class Latency {
     public interface Window {
         void started();
 
-        void ended(Map<String, Object> result);
+        void ended();
     }
 
     /** Jobcast, through the gateway. */
-    public static Map<String, Object> jobcast(Net net, JobcastApi api, int rate, int seconds, String tag,
+    public static SystemLatency jobcast(Net net, JobcastApi api, int rate, int seconds, String tag,
             Brokers brokers, Window window) throws InterruptedException {
         long head = api.headTseq();
         ObjectNode payload = JobcastApi.MAPPER.createObjectNode()
@@ -110,25 +106,18 @@ public final class Latency {
         window.started();
         long acceptedAtStart = accepted.get();
         Thread.sleep(seconds * 1000L);
-        Map<String, Object> report = clients.report(seconds);
+        Map<String, ClientLatency> report = clients.report(seconds);
         long acceptedInWindow = accepted.get() - acceptedAtStart;
         net.vertx.cancelTimer(periodic);
-        Map<String, Object> result = new LinkedHashMap<>();
-        window.ended(result);
+        window.ended();
         long succeeded = clients.stats.get("all-jobs-websocket").succeeded.sum();
         clients.close();
 
-        result.put("system", "jobcast");
-        result.put("offeredPerSec", rate);
-        result.put("acceptedPerSec", acceptedInWindow / (double) seconds);
-        result.put("succeededPerSec", succeeded / (double) seconds);
-        result.put("notOffered", notOffered.get());
-        result.put("seconds", seconds);
-        result.put("elapsed", (System.nanoTime() - start) / 1e9);
-        result.put("clients", report);
-        result.put("backlogPurged", drain(brokers, "jobcast.jobs.demo.noop", 60));
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long purged = drain(brokers, "jobcast.jobs.demo.noop", 60);
         api.post("/api/v1/jobs/" + ticker + "/cancel", JobcastApi.MAPPER.createObjectNode());
-        return result;
+        return new SystemLatency("jobcast", rate, acceptedInWindow / (double) seconds, succeeded / (double) seconds,
+                notOffered.get(), null, null, seconds, elapsed, report, purged, null, null);
     }
 
     /** Waits for a queue to empty, then purges what is left (jobs never run; they stay QUEUED in Redis). */
@@ -146,7 +135,7 @@ public final class Latency {
     }
 
     /** The bare server: its own streams stand in for the ticker job and the load's events. */
-    public static Map<String, Object> bare(Net net, int port, int rate, int seconds) throws InterruptedException {
+    public static SystemLatency bare(Net net, int port, int rate, int seconds) throws InterruptedException {
         String ticker = "ticker-" + String.format("%0" + (35 - "ticker".length()) + "d", 0);
         Net.Endpoint ep = Net.Endpoint.direct(port, "bench");
         Http.post(net, port, "/bench/stream?prefix=ticker&rate=" + 1000 / TICK_MILLIS + "&jobs=1");
@@ -162,20 +151,15 @@ public final class Latency {
         Thread.sleep(WARM_UP_MILLIS);
         clients.reset();
         Thread.sleep(seconds * 1000L);
-        Map<String, Object> report = clients.report(seconds);
+        Map<String, ClientLatency> report = clients.report(seconds);
         clients.close();
         Http.post(net, port, "/bench/stream?prefix=load&rate=0");
         Http.post(net, port, "/bench/stream?prefix=ticker&rate=0");
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("system", "bare-vertx");
-        result.put("offeredPerSec", rate);
-        result.put("seconds", seconds);
-        result.put("clients", report);
-        return result;
+        return new SystemLatency("bare-vertx", rate, null, null, null, null, null, seconds, null, report, null, null, null);
     }
 
     /** The bare server's latest tseq, so an all-events subscription does not replay its ring. */
-    static long head(Net net, int port) {
+    public static long head(Net net, int port) {
         return JobcastApi.read(io.vertx.core.buffer.Buffer.buffer(Http.get(net, port, "/bench/stats"))).path("tseq").asLong();
     }
 
@@ -188,7 +172,8 @@ public final class Latency {
                 "all-jobs-websocket", new Follower.SioWs(net, ep, new Tracker(new Tracker.Stats(), 0, false), "all")));
     }
 
-    static List<String> transports() {
+    /** The clients of each system, in the order the report's summary lists them; only Jobcast and the bare server speak SSE. */
+    public static List<String> transports() {
         return List.of("websocket", "sse", "long-poll", "all-jobs-websocket");
     }
 }

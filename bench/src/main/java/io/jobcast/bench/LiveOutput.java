@@ -2,6 +2,8 @@ package io.jobcast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobcast.bench.results.CpuByProcess;
+import io.jobcast.bench.results.LiveOutputResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -28,24 +30,16 @@ import java.util.Map;
  */
 public final class LiveOutput {
 
-    static final int TOKENS_PER_SEC = 200;
-    static final int EVENT_CLIENTS = 100;
-    static final double STORM_SHARE = 0.3;
+    public static final int TOKENS_PER_SEC = 200;
+    public static final int EVENT_CLIENTS = 100;
+    public static final double STORM_SHARE = 0.3;
     /** The job starts this long after it is submitted, by when every client follows it. */
     static final int OPENING_SECONDS = 15;
-
-    /** What one run measured. */
-    public record Result(int clients, double seconds, long tokens, long storedBytes, long deliveredBytes,
-            long deliveredFrames, double bytesPerSec, double framesPerSec, double appendToClientP50Ms,
-            double appendToClientP99Ms, double appendToClientMaxMs, double progressP50Ms, double progressP99Ms,
-            int dropped, double stormCatchUpMs, int identical, int different, Map<String, Map<String, Double>> cpu,
-            double serverCpuMicrosPerFrame, double serverCpuMicrosPerToken) {
-    }
 
     private LiveOutput() {
     }
 
-    public static Result run(Net net, JobcastApi api, int clients, int seconds, Map<String, Long> serverPids)
+    public static LiveOutputResult run(Net net, JobcastApi api, int clients, int seconds, Map<String, Long> serverPids)
             throws Exception {
         int tokens = seconds * TOKENS_PER_SEC;
         ObjectNode payload = JobcastApi.MAPPER.createObjectNode().put("tokens", tokens)
@@ -106,7 +100,7 @@ public final class LiveOutput {
         while (followers.stream().anyMatch(client -> !client.ended) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        Map<String, Map<String, Double>> cpu = meter.stop();
+        CpuByProcess cpu = meter.stop();
         double wall = meter.wallSeconds();
         byte[] stored = JobcastApi.await(net.http.request(new RequestOptions().setMethod(HttpMethod.GET)
                 .setHost(api.gateway.host()).setPort(api.gateway.port()).setURI("/api/v1/jobs/" + job + "/output/text?follow=false")
@@ -124,9 +118,9 @@ public final class LiveOutput {
 
         long frames = followers.stream().mapToLong(client -> client.frames).sum();
         long bytes = followers.stream().mapToLong(client -> client.bytes).sum();
-        double serverCpu = cpu.entrySet().stream().filter(entry -> !entry.getKey().startsWith("("))
-                .mapToDouble(entry -> entry.getValue().get("cpuSeconds")).sum();
-        return new Result(clients, wall, tokens, stored.length, bytes, frames, bytes / wall, frames / wall,
+        double serverCpu = cpu.byProcess().entrySet().stream().filter(entry -> !entry.getKey().equals(CpuByProcess.REST))
+                .mapToDouble(entry -> entry.getValue().cpuSeconds()).sum();
+        return new LiveOutputResult(clients, wall, tokens, stored.length, bytes, frames, bytes / wall, frames / wall,
                 latency.percentileMillis(50), latency.percentileMillis(99), latency.maxMicros() / 1000.0,
                 progress.percentileMillis(50), progress.percentileMillis(99), dropping, catchUpMs, identical,
                 clients - identical, cpu, frames == 0 ? 0 : serverCpu * 1e6 / frames,
@@ -288,10 +282,5 @@ public final class LiveOutput {
                 request = null;
             }
         }
-    }
-
-    /** The result as the raw results hold it. */
-    static Map<String, Object> json(Result result) {
-        return Bench.cast(JobcastApi.MAPPER.convertValue(result, Map.class));
     }
 }

@@ -1,5 +1,8 @@
 package io.jobcast.bench;
 
+import io.jobcast.bench.report.Report;
+import io.jobcast.bench.results.Json;
+import io.jobcast.bench.scenario.Bench;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +34,7 @@ public final class Main {
                 Map<String, String> kv = keyValues(rest, 0);
                 try (Net net = new Net(2)) {
                     JobcastApi api = new JobcastApi(net, Integer.parseInt(kv.get("gateway")), kv.get("key"));
-                    System.out.println(JobcastApi.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
+                    System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
                             Throughput.run(net, api, Integer.parseInt(kv.getOrDefault("jobs", "5000")),
                                     Integer.parseInt(kv.getOrDefault("batch", "500")),
                                     Integer.parseInt(kv.getOrDefault("inflight", "4")), "tp-" + System.currentTimeMillis(),

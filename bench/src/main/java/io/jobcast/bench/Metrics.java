@@ -1,5 +1,6 @@
 package io.jobcast.bench;
 
+import io.jobcast.bench.results.ServerLatency;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +52,9 @@ public final class Metrics {
     }
 
     /** Per label: count and the bucket bounds (ms) at or under which 50 % and 99 % of the window's values lie. */
-    public static Map<String, Object> window(Map<String, Map<Double, Double>> before, Map<String, Map<Double, Double>> after) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    public static Map<String, ServerLatency> window(Map<String, Map<Double, Double>> before,
+            Map<String, Map<Double, Double>> after) {
+        Map<String, ServerLatency> out = new LinkedHashMap<>();
         after.forEach((key, buckets) -> {
             Map<Double, Double> start = before.getOrDefault(key, Map.of());
             List<double[]> delta = new ArrayList<>();
@@ -61,11 +63,7 @@ public final class Metrics {
             if (total <= 0) {
                 return;
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("count", total);
-            row.put("p50ms", bound(delta, total * 0.50));
-            row.put("p99ms", bound(delta, total * 0.99));
-            out.put(key, row);
+            out.put(key, new ServerLatency(total, bound(delta, total * 0.50), bound(delta, total * 0.99)));
         });
         return out;
     }

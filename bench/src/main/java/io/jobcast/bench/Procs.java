@@ -1,5 +1,7 @@
 package io.jobcast.bench;
 
+import io.jobcast.bench.results.CpuByProcess;
+import io.jobcast.bench.results.CpuUse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,22 +77,21 @@ public final class Procs {
             return wall;
         }
 
-        public Map<String, Map<String, Double>> stop() {
+        public CpuByProcess stop() {
             wall = (System.nanoTime() - startNanos) / 1e9;
-            Map<String, Map<String, Double>> used = new LinkedHashMap<>();
+            Map<String, CpuUse> used = new LinkedHashMap<>();
             pids.forEach((name, pid) -> {
                 double now = cpuSeconds(pid);
                 if (now >= 0 && start.get(name) >= 0) {
                     double seconds = now - start.get(name);
-                    used.put(name, Map.of("cpuSeconds", round(seconds), "percentOfCore", round(100 * seconds / wall)));
+                    used.put(name, new CpuUse(round(seconds), round(100 * seconds / wall)));
                 }
             });
             // Everything else the machine did meanwhile (this benchmark's own driver included): the noise.
             double others = machineBusySeconds() - machineStart
-                    - used.values().stream().mapToDouble(u -> u.get("cpuSeconds")).sum();
-            used.put("(rest of the machine)", Map.of("cpuSeconds", round(Math.max(0, others)),
-                    "percentOfCore", round(100 * Math.max(0, others) / wall)));
-            return used;
+                    - used.values().stream().mapToDouble(CpuUse::cpuSeconds).sum();
+            used.put(CpuByProcess.REST, new CpuUse(round(Math.max(0, others)), round(100 * Math.max(0, others) / wall)));
+            return new CpuByProcess(used);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.jobcast.bench;
 
+import io.jobcast.bench.results.JfrSummary;
+import io.jobcast.bench.results.JfrSummary.Ranked;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,8 +34,8 @@ public final class Profiler {
     }
 
     /** Stops the recordings and summarizes each. */
-    public Map<String, Object> stop(String label) {
-        Map<String, Object> summary = new LinkedHashMap<>();
+    public Map<String, JfrSummary> stop(String label) {
+        Map<String, JfrSummary> summary = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
             Shell.run(60, "jcmd", Long.toString(pid), "JFR.stop", "name=bench-" + label);
             Path file = file(label, name);
@@ -52,8 +54,8 @@ public final class Profiler {
      * Reads the recording with {@code jfr print} (text, streamed line by line: the JSON form of a
      * busy recording is too large to hold) and counts samples and waits.
      */
-    public static Map<String, Object> summarize(Path recording) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    public static JfrSummary summarize(Path recording) {
+        String error = null;
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> jobcast = new HashMap<>();
         Map<String, Integer> packages = new HashMap<>();
@@ -106,16 +108,11 @@ public final class Profiler {
             }
             jfr.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
-            out.put("error", e.toString());
+            error = e.toString();
         }
-        out.put("samples", samples[0]);
-        out.put("selfTop", top(self, samples[0], 12));
-        out.put("jobcastInclusiveTop", top(jobcast, samples[0], 12));
-        out.put("areasInclusive", top(packages, samples[0], 14));
-        out.put("threads", top(threads, samples[0], 8));
-        out.put("waitsMillis", topDouble(waits, 10));
-        out.put("waitsByThreadMillis", topDouble(waitingThreads, 6));
-        return out;
+        return new JfrSummary(error, samples[0], top(self, samples[0], 12), top(jobcast, samples[0], 12),
+                top(packages, samples[0], 14), top(threads, samples[0], 8), topDouble(waits, 10),
+                topDouble(waitingThreads, 6));
     }
 
     private static void account(String type, String thread, double millis, List<String> frames, int[] samples,
@@ -167,15 +164,9 @@ public final class Profiler {
         }
     }
 
-    private static List<Map<String, Object>> topDouble(Map<String, Double> values, int n) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        values.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(n).forEach(e -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", e.getKey());
-            row.put("millis", Math.round(e.getValue()));
-            list.add(row);
-        });
-        return list;
+    private static List<Ranked> topDouble(Map<String, Double> values, int n) {
+        return values.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(n)
+                .map(e -> new Ranked(e.getKey(), null, null, Math.round(e.getValue()))).toList();
     }
 
     /** A coarse area of the code, for "where does the time go" at a glance. */
@@ -199,15 +190,10 @@ public final class Profiler {
         return dot > 0 ? type.substring(0, dot) : type;
     }
 
-    private static List<Map<String, Object>> top(Map<String, Integer> counts, int total, int n) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(n).forEach(e -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", e.getKey());
-            row.put("samples", e.getValue());
-            row.put("percent", total == 0 ? 0 : Math.round(1000.0 * e.getValue() / total) / 10.0);
-            list.add(row);
-        });
-        return list;
+    private static List<Ranked> top(Map<String, Integer> counts, int total, int n) {
+        return counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(n)
+                .map(e -> new Ranked(e.getKey(), e.getValue(), total == 0 ? 0 : Math.round(1000.0 * e.getValue() / total) / 10.0,
+                        null))
+                .toList();
     }
 }

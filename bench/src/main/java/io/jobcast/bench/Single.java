@@ -1,8 +1,8 @@
 package io.jobcast.bench;
 
+import io.jobcast.bench.results.SingleResults;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +23,7 @@ public final class Single {
     private Single() {
     }
 
-    public static Map<String, Object> run(Net net, JobcastApi api, int jobs, int clients, String tag, long timeoutSeconds)
+    public static SingleResults.Jobcast run(Net net, JobcastApi api, int jobs, int clients, String tag, long timeoutSeconds)
             throws InterruptedException {
         long after = api.headTseq();
         Map<String, Long> submitted = new ConcurrentHashMap<>();
@@ -73,19 +73,8 @@ public final class Single {
         subscriber.close();
 
         double submitSeconds = (lastAnswer.get() - start) / 1e6;
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("system", "jobcast");
-        result.put("jobs", jobs);
-        result.put("clients", clients);
-        result.put("accepted", accepted.get());
-        result.put("refused", refused.get());
-        result.put("submitSeconds", submitSeconds);
-        result.put("acceptedPerSec", accepted.get() / submitSeconds);
-        result.put("completed", done.get());
-        result.put("finished", finished);
-        result.put("seconds", (lastDone.get() - start) / 1e6);
-        result.put("e2e", e2e.toJson());
-        return result;
+        return new SingleResults.Jobcast("jobcast", jobs, clients, accepted.get(), refused.get(), submitSeconds,
+                accepted.get() / submitSeconds, done.get(), finished, (lastDone.get() - start) / 1e6, e2e.snapshot(), null);
     }
 
     /** One caller: a job at a time, the next once the previous is answered, until all are taken. */

@@ -2,9 +2,9 @@ package io.jobcast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.jobcast.bench.results.ThroughputResults;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +27,7 @@ public final class Throughput {
     private Throughput() {
     }
 
-    public static Map<String, Object> run(Net net, JobcastApi api, int jobs, int batch, int inFlight, String tag,
+    public static ThroughputResults.Jobcast run(Net net, JobcastApi api, int jobs, int batch, int inFlight, String tag,
             long timeoutSeconds) throws InterruptedException {
         long after = api.headTseq();
         Map<String, Long> submitted = new ConcurrentHashMap<>();
@@ -89,28 +89,14 @@ public final class Throughput {
         subscriber.close();
 
         double seconds = (lastDone.get() - firstSubmit.get()) / 1e6;
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("system", "jobcast");
-        result.put("jobs", jobs);
-        result.put("accepted", accepted.get());
-        result.put("rejected", rejected.get());
-        result.put("batchesUnanswered", unanswered.get());
-        result.put("completed", done.get());
-        result.put("finished", finished);
-        result.put("seconds", seconds);
-        result.put("submitSeconds", submitSeconds / 1e6);
-        result.put("jobsPerSec", done.get() / seconds);
-        result.put("e2e", e2e.toJson());
         int last = (int) Math.min(timeline.length(), (lastDone.get() - firstSubmit.get()) / 1000 / BUCKET_MILLIS + 1);
         long[] series = new long[Math.max(0, last)];
         for (int i = 0; i < series.length; i++) {
             series[i] = timeline.get(i);
         }
-        result.put("timeline", series);
-        result.put("bucketMillis", BUCKET_MILLIS);
-        result.put("subscriberEvents", stats.delivered.sum());
-        result.put("subscriberMissing", stats.missing.sum());
-        return result;
+        return new ThroughputResults.Jobcast("jobcast", jobs, accepted.get(), rejected.get(), unanswered.get(), done.get(),
+                finished, seconds, submitSeconds / 1e6, done.get() / seconds, e2e.snapshot(), series, BUCKET_MILLIS,
+                stats.delivered.sum(), stats.missing.sum(), null, null, null, null);
     }
 
     /** One lane: submits batches one after another until all jobs are taken. */

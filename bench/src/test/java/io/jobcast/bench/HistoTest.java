@@ -2,7 +2,8 @@ package io.jobcast.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
+import io.jobcast.bench.results.Json;
+import io.jobcast.bench.results.LatencyHistogram;
 import org.junit.jupiter.api.Test;
 
 class HistoTest {
@@ -32,11 +33,10 @@ class HistoTest {
         Histo histo = new Histo();
         histo.record(300);
         histo.record(40_000);
-        Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(histo.toJson()),
-                new com.fasterxml.jackson.core.type.TypeReference<>() { });
-        Histo copy = Histo.fromJson(json);
-        copy.merge(Histo.fromJson(histo.toJson()));
+        LatencyHistogram stored = Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(histo.snapshot()),
+                LatencyHistogram.class);
+        Histo copy = Histo.of(stored);
+        copy.merge(Histo.of(histo.snapshot()));
         assertThat(copy.count()).isEqualTo(4);
         assertThat(copy.percentileMillis(50)).isEqualTo(0.31);
         assertThat(copy.percentileMillis(100)).isEqualTo(40.0);

@@ -1,4 +1,4 @@
-package io.jobcast.bench;
+package io.jobcast.bench.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,11 +17,11 @@ class HeapInfoTest {
 
     @Test
     void theLiveHeapIsTheHeapsUsedNotMetaspaces() {
-        assertThat(Bench.heapUsedKb(SMALL_HEAP)).isEqualTo(10636);
+        assertThat(MemoryScenario.heapUsedKb(SMALL_HEAP)).isEqualTo(10636);
     }
 
     @Test
     void anAnswerWithoutAHeapLineIsUnknown() {
-        assertThat(Bench.heapUsedKb("28987:\nCould not find the process\n")).isEqualTo(-1);
+        assertThat(MemoryScenario.heapUsedKb("28987:\nCould not find the process\n")).isEqualTo(-1);
     }
 }
