@@ -110,14 +110,39 @@ public final class EventLog {
     public record Idempotency(String key, String bodyHash, long ttlSeconds) {
     }
 
+    /**
+     * A new job; {@code parent} and {@code weight} for a flow's child, {@code flow} for a flow's parent,
+     * which runs nothing itself: its state and progress roll up its children's (lua/flows.lua).
+     */
     public record Create(@JsonIgnore String tenant, String id, String type, JobState state, String event,
             long createdMs, long runAtMs, long ttlMs, List<String> tags, Idempotency idempotency,
-            Map<String, String> fields) implements JobChange {
+            Map<String, String> fields, String parent, Integer weight, Flow flow) implements JobChange {
 
         @Override
         public String jobType() {
             return type;
         }
+
+        /** This job as a child of {@code parent}, counting {@code weight} in its progress. */
+        public Create asChildOf(String parent, int weight) {
+            return new Create(tenant, id, type, state, event, createdMs, runAtMs, ttlMs, tags, idempotency, fields,
+                    parent, weight, flow);
+        }
+
+        /** This job as the parent of a flow. */
+        public Create asParent(Flow flow) {
+            return new Create(tenant, id, type, state, event, createdMs, runAtMs, ttlMs, tags, idempotency, fields,
+                    parent, weight, flow);
+        }
+    }
+
+    /**
+     * What a flow's parent needs to know of its children: how many, their total weight, and what a
+     * child's failure does ({@code fail-fast}: the flow fails at once and the others are cancelled;
+     * {@code continue}: the others run on and the flow fails at the end; {@code ignore}: the flow
+     * succeeds when all have ended).
+     */
+    public record Flow(String policy, int children, int weight) {
     }
 
     public record Claim(@JsonIgnore String tenant, @JsonIgnore String jobType, String id, long dispatch,
@@ -379,7 +404,7 @@ public final class EventLog {
         putEventFields(fields, first);
         return new Create(job.tenant(), job.jobId(), job.type(), first.state(), template(first, mapper),
                 job.createdAt().toEpochMilli(), scheduled ? runAt.toEpochMilli() : 0, ttl.toMillis(), job.tags(),
-                idempotency, fields);
+                idempotency, fields, null, null, null);
     }
 
     /**
@@ -535,7 +560,9 @@ public final class EventLog {
         /** RUNNING jobs by lease expiry, on Redis's clock. */
         LEASES("leases"),
         /** SCHEDULED jobs by runAt, on the caller's clock. */
-        SCHEDULED("scheduled");
+        SCHEDULED("scheduled"),
+        /** Flows' parents whose children are to be cancelled (the parent was cancelled, or failed fast), by when. */
+        CASCADE("cascade");
 
         private final String set;
 

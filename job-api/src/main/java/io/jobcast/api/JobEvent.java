@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One event of a job, as every transport delivers it.
@@ -27,9 +28,11 @@ import java.util.List;
  * @param runAt     when the job will run, on {@code SCHEDULED} only
  * @param timestamp when the emitter created the event
  * @param tags      the job's tags, as submitted (absent when none), so clients can filter live streams
+ * @param children  a flow's parent only: how many children it has ({@code total}) and how many are in
+ *                  each state (a state none is in is left out); the event log writes it
  */
 @JsonPropertyOrder({"seq", "attempt", "tseq", "jobId", "tenant", "jobType", "tags", "type", "state", "percent",
-        "message", "result", "error", "runAt", "timestamp"})
+        "message", "result", "error", "runAt", "timestamp", "children"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobEvent(
         long seq,
@@ -46,7 +49,8 @@ public record JobEvent(
         String error,
         Instant runAt,
         Instant timestamp,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> tags) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> tags,
+        Map<String, Integer> children) {
 
     public JobEvent {
         tags = tags == null ? List.of() : List.copyOf(tags);
@@ -55,31 +59,31 @@ public record JobEvent(
     /** A progress event of the job's running attempt, unsequenced: the event log completes it. */
     public static JobEvent ofProgress(JobRef job, int attempt, int percent, String message, Instant at) {
         return new JobEvent(0, attempt, 0, job.jobId(), job.tenant(), job.type(), EventType.PROGRESS,
-                JobState.RUNNING, percent, message, null, null, null, at, job.tags());
+                JobState.RUNNING, percent, message, null, null, null, at, job.tags(), null);
     }
 
     /** A state event, unsequenced: the event log completes it. */
     public static JobEvent ofState(JobRef job, int attempt, JobState state, int percent, String message, Instant at) {
         return new JobEvent(0, attempt, 0, job.jobId(), job.tenant(), job.type(), EventType.STATE, state, percent,
-                message, null, null, null, at, job.tags());
+                message, null, null, null, at, job.tags(), null);
     }
 
     /** This event with a result (on {@code SUCCEEDED}). */
     public JobEvent withResult(JsonNode result) {
         return new JobEvent(seq, attempt, tseq, jobId, tenant, jobType, type, state, percent, message, result, error,
-                runAt, timestamp, tags);
+                runAt, timestamp, tags, children);
     }
 
     /** This event with an error (on {@code FAILED}). */
     public JobEvent withError(String error) {
         return new JobEvent(seq, attempt, tseq, jobId, tenant, jobType, type, state, percent, message, result, error,
-                runAt, timestamp, tags);
+                runAt, timestamp, tags, children);
     }
 
     /** This event with the time the job will run (on {@code SCHEDULED}). */
     public JobEvent withRunAt(Instant runAt) {
         return new JobEvent(seq, attempt, tseq, jobId, tenant, jobType, type, state, percent, message, result, error,
-                runAt, timestamp, tags);
+                runAt, timestamp, tags, children);
     }
 
     /** Whether clients can stop listening after this event. */
@@ -91,6 +95,6 @@ public record JobEvent(
     /** This event without sequence and attempt numbers: the template that the event log completes. */
     JobEvent unsequenced() {
         return new JobEvent(0, 0, 0, jobId, tenant, jobType, type, state, percent, message, result, error, runAt,
-                timestamp, tags);
+                timestamp, tags, children);
     }
 }

@@ -21,6 +21,8 @@ package io.jobcast.api;
  * jobcast:{t:T}:idem:KEY          string  an idempotency key's job id and body hash
  * jobcast:{t:T}:out:ID:NAME       string  a job's output NAME (UTF-8 text; see JobOutputs)
  * jobcast:{t:T}:outputs           stream  the chunks appended to the tenant's outputs, for live clients (entry ids automatic)
+ * jobcast:{t:T}:children:ID       zset    a flow parent's children, by creation time (ms)
+ * jobcast:{t:T}:cascade           zset    flow parents whose children job-service is to cancel, by when (ms)
  * jobcast:tenants                 set     every tenant that ever submitted a job
  * jobcast:job-types               hash    job type to its registration (description, defaults)
  * jobcast:workers                 zset    worker id by last heartbeat (ms)
@@ -58,6 +60,16 @@ public final class JobKeys {
 
     public static String record(String tenant, String jobId) {
         return prefix(tenant) + "job:" + jobId;
+    }
+
+    /** A flow parent's children, by creation time. */
+    public static String children(String tenant, String parentId) {
+        return prefix(tenant) + "children:" + parentId;
+    }
+
+    /** Flow parents whose children are to be cancelled: cancelled themselves, or failed fast. */
+    public static String cascade(String tenant) {
+        return prefix(tenant) + "cascade";
     }
 
     /** A job's log is part of its record: event {@code seq} is the field {@code e<seq>}. */

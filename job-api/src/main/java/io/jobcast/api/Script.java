@@ -9,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -23,18 +22,18 @@ import java.util.stream.Collectors;
  */
 public enum Script {
     /** Applies a batch of {@link EventLog.Op}s to one tenant's jobs. */
-    CHANGE("", true),
+    CHANGE("", true, "change", "flows", "commit"),
     /** Reads a job's head and a page of its log; writes nothing, so it may run on a replica. */
-    READ("#!lua flags=no-writes\n", true),
+    READ("#!lua flags=no-writes\n", true, "read"),
     /** The gateway's rate limit (GCRA): grants some of the cells asked for, or says how long until one fits. */
-    RATE_LIMIT("", false);
+    RATE_LIMIT("", false, "rate_limit");
 
     private final String source;
     private final String sha1;
 
-    Script(String shebang, boolean eventLog) {
+    Script(String shebang, boolean eventLog, String... parts) {
         this.source = shebang + (eventLog ? read("prelude").replace("@CONSTANTS@", constants()) + "\n" : "")
-                + read(name().toLowerCase(Locale.ROOT));
+                + Arrays.stream(parts).map(Script::read).collect(Collectors.joining("\n"));
         this.sha1 = sha1(source);
     }
 
@@ -60,6 +59,8 @@ public enum Script {
         lua.append("local OUTPUT_CHUNKS_FIELD = '").append(JobOutputs.CHUNKS_FIELD).append("'\n");
         lua.append("local OUTPUT_NAMES_FIELD = '").append(JobOutputs.NAMES_FIELD).append("'\n");
         lua.append("local LOG_OUTPUT = '").append(JobOutputs.LOG).append("'\n");
+        lua.append("local STATES = {").append(Arrays.stream(JobState.values()).map(s -> "'" + s.name() + "'")
+                .collect(Collectors.joining(", "))).append("}\n");
         lua.append("local S = strict('JobState', {")
                 .append(Arrays.stream(JobState.values()).map(s -> s.name() + " = '" + s.name() + "'")
                         .collect(Collectors.joining(", ")))

@@ -23,7 +23,7 @@ class WireFormatTest {
     @Test
     void progressEventMatchesGoldenFile() throws IOException {
         JobEvent event = new JobEvent(7, 2, 41, JOB_ID, "acme", "demo.sleep", EventType.PROGRESS, JobState.RUNNING,
-                35, "step 7 of 20", null, null, null, at, List.of());
+                35, "step 7 of 20", null, null, null, at, List.of(), null);
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("progress-event.json"));
         assertThat(mapper.readValue(golden("progress-event.json").toString(), JobEvent.class)).isEqualTo(event);
     }
@@ -31,7 +31,7 @@ class WireFormatTest {
     @Test
     void succeededEventCarriesTheResult() throws IOException {
         JobEvent event = new JobEvent(22, 1, 57, JOB_ID, "acme", "demo.sleep", EventType.STATE, JobState.SUCCEEDED,
-                100, "done", mapper.readTree("{\"steps\":20}"), null, null, at, List.of("invoices"));
+                100, "done", mapper.readTree("{\"steps\":20}"), null, null, at, List.of("invoices"), null);
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("succeeded-event.json"));
         assertThat(event.isTerminal()).isTrue();
     }
@@ -39,7 +39,7 @@ class WireFormatTest {
     @Test
     void scheduledEventSaysWhenTheJobRuns() throws IOException {
         JobEvent event = new JobEvent(5, 1, 93, JOB_ID, "acme", "demo.fail", EventType.STATE, JobState.SCHEDULED,
-                50, "retry after 1000 ms", null, null, at.plusSeconds(1), at, List.of());
+                50, "retry after 1000 ms", null, null, at.plusSeconds(1), at, List.of(), null);
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("scheduled-event.json"));
         assertThat(event.isTerminal()).isFalse();
     }

@@ -120,6 +120,18 @@ final class ScriptedJob {
         }
     }
 
+    /**
+     * Created in a flow: as a child of {@code parent} (if not null) weighing {@code weight} in its
+     * progress, and as the parent of a flow of its own (if {@code flow} is not null).
+     */
+    EventLog.Outcome createInFlow(ScriptedJob parent, int weight, EventLog.Flow flow) {
+        EventLog.Create create = EventLog.create(message, Duration.ofHours(1), null, null, null, Instant.now(), mapper);
+        if (parent != null) {
+            create = create.asChildOf(parent.id(), weight);
+        }
+        return change(flow == null ? create : create.asParent(flow));
+    }
+
     EventLog.Outcome create(Instant runAt, EventLog.Idempotency idempotency) {
         return change(EventLog.create(message, Duration.ofHours(1), runAt, idempotency, null, Instant.now(), mapper));
     }

@@ -19,6 +19,8 @@ local index_adds = {}    -- key -> {score, member, ...}
 local index_removals = {}-- key -> {member, ...}
 local outbox = {}        -- job id -> true (publish its message) or false (published, or no longer to)
 local chunks = {}        -- the call's output chunks, in order, for the tenant's output stream
+local rollups = {}       -- parent id -> {counts = {STATE = delta}, weighted = delta, timestamp}: what its children changed
+local rolled = {}        -- those parent ids, in first-touch order (see flows.lua)
 
 local function add(key, score, member)
   local list = index_adds[key] or {}
@@ -57,12 +59,38 @@ local function with(fields, name, value)
   return fields
 end
 
--- Appends an event of the job: its JSON is the template completed with seq, attempt and tseq; the
--- record takes the new state, attempt and seq, the event as field e<seq>, and the given fields.
-local function append(job, attempt, to, template, fields, states)
+local function field_of(fields, name)
+  for i = 1, #fields, 2 do if fields[i] == name then return fields[i + 1] end end
+  return nil
+end
+
+-- What a job's event changes in its parent's roll-up (flows.lua): its count by state, and its share
+-- of the parent's percent (weight x percent; a finished child counts 100).
+local function roll_up(job, to, fields, body)
+  local r = rollups[job.parent]
+  if not r then
+    r = {counts = {}, weighted = 0}
+    rollups[job.parent] = r
+    rolled[#rolled + 1] = job.parent
+  end
+  local percent = tonumber(field_of(fields, 'percent') or job.percent or 0)
+  local before = job.state and (TERMINAL[job.state] and 100 or (job.percent or 0)) or 0
+  r.weighted = r.weighted + job.weight * ((TERMINAL[to] and 100 or percent) - before)
+  if job.state ~= to then
+    if job.state then r.counts[job.state] = (r.counts[job.state] or 0) - 1 end
+    r.counts[to] = (r.counts[to] or 0) + 1
+  end
+  r.timestamp = string.match(body, '"timestamp":"([^"]+)"') or r.timestamp
+  job.percent = percent
+end
+
+-- Appends an event of the job: its JSON is the body (the event's JSON after seq, attempt and tseq)
+-- completed with them; the record takes the new state, attempt and seq, the event as field e<seq>,
+-- and the given fields.
+local function append_body(job, attempt, to, body, fields, states)
+  if job.parent and job.parent ~= '' then roll_up(job, to, fields, body) end
   local seq = job.seq + 1
-  local json = '{"seq":' .. seq .. ',"attempt":' .. attempt .. ',"tseq":' .. next_tseq() .. ','
-      .. string.sub(template, PREFIX_LEN + 1)
+  local json = '{"seq":' .. seq .. ',"attempt":' .. attempt .. ',"tseq":' .. next_tseq() .. ',' .. body
   local key = record_key(job.id)
   redis.call('HSET', key, 'state', to, 'attempt', attempt, 'seq', seq, EVENT_FIELD .. seq, json, unpack(fields))
   if seq > JOB_LOG_MAX then redis.call('HDEL', key, EVENT_FIELD .. (seq - JOB_LOG_MAX)) end
@@ -74,6 +102,11 @@ local function append(job, attempt, to, template, fields, states)
   end
   job.seq, job.attempt, job.state = seq, attempt, to
   states[#states + 1] = to
+end
+
+-- The same with the event as its template (Java's JSON with seq, attempt and tseq 0).
+local function append(job, attempt, to, template, fields, states)
+  append_body(job, attempt, to, string.sub(template, PREFIX_LEN + 1), fields, states)
 end
 
 local function leased(job, lease_ms)
@@ -106,10 +139,20 @@ function handlers.create(op)
     end
   end
   if redis.call('EXISTS', record_key(op.id)) == 1 then return refused(R.ALREADY_EXISTS) end
-  local queued = op.state == S.QUEUED
+  local queued = op.state == S.QUEUED and not op.flow
   local job = {id = op.id, seq = 0, attempt = 0, state = nil, type = op.type, createdMs = op.createdMs,
-    ttlMs = op.ttlMs, runAtMs = op.runAtMs}
+    ttlMs = op.ttlMs, runAtMs = op.runAtMs, parent = op.parent, weight = op.weight, percent = 0}
   local fields = with(with(with(op.fields, 'createdMs', op.createdMs), 'runAtMs', op.runAtMs), 'dispatch', queued and 1 or 0)
+  if op.parent then
+    with(with(fields, 'parent', op.parent), 'weight', op.weight)
+    add(P .. 'children:' .. op.parent, op.createdMs, op.id)
+  end
+  if op.flow then
+    -- A parent runs nothing itself: no message, and its events are made here (flows.lua) from its head.
+    local head = string.sub(op.event, PREFIX_LEN + 1, string.find(op.event, '"type":', 1, true) - 1)
+    with(with(with(with(fields, 'flowPolicy', op.flow.policy), 'flowTotal', op.flow.children), 'flowWeight',
+        op.flow.weight), 'flowHead', head)
+  end
   local states = {}
   append(job, 0, op.state, op.event, fields, states)
   add(P .. 'jobs', op.createdMs, op.id)
@@ -125,7 +168,7 @@ end
 -- A worker claims a job it received, starting a new attempt. op: id, dispatch, redelivered, leaseMs,
 -- event, fields. A RUNNING job may be claimed again only through a redelivery (its worker died),
 -- only while attempts are left and no cancellation waits.
-local CLAIM_READS = reads(MOVE, {'dispatch', 'lastAttempt', 'cancelRequested', 'checkpoint', 'checkpointPercent'})
+local CLAIM_READS = reads(MOVE, ROLLUP, {'dispatch', 'lastAttempt', 'cancelRequested', 'checkpoint', 'checkpointPercent'})
 function handlers.claim(op)
   local job = load(op.id, CLAIM_READS)
   if not job then return refused(R.UNKNOWN_JOB) end
@@ -155,7 +198,7 @@ end
 -- Progress of the attempt a worker holds. op: id, attempt, percent, event, fields (a checkpoint
 -- saved with it, if any). Refused once a cancellation waits, so the handler stops. The lease is the
 -- heartbeat's to renew: progress moves nothing but the record.
-local PROGRESS_READS = reads({'percent', 'cancelRequested'})
+local PROGRESS_READS = reads(ROLLUP, {'cancelRequested'})
 function handlers.progress(op)
   local job = load(op.id, PROGRESS_READS)
   local refusal = running_attempt(job, op)
@@ -170,7 +213,7 @@ end
 -- The end of the attempt a worker holds: SUCCEEDED, CANCELLED (it stopped for a cancellation), or
 -- QUEUED when the worker returns it unfinished (returned: the attempt does not count). op: id,
 -- attempt, to, returned, event, fields.
-local FINISH_READS = reads(MOVE, {'lastAttempt'})
+local FINISH_READS = reads(MOVE, ROLLUP, {'lastAttempt'})
 function handlers.finish(op)
   local job = load(op.id, FINISH_READS)
   local refusal = running_attempt(job, op)
@@ -186,7 +229,7 @@ end
 -- DEAD (no attempt left, or permanent) or SCHEDULED at retryAtMs; CANCELLED instead if a cancellation
 -- waits. op: id, attempt, retryAtMs, permanent, ifLeaseExpired (the stall detector: nothing while the
 -- lease is held), events {failed, scheduled, dead, cancelled}, fields {failed, scheduled, dead, cancelled}.
-local FAIL_READS = reads(MOVE, {'lastAttempt', 'cancelRequested'})
+local FAIL_READS = reads(MOVE, ROLLUP, {'lastAttempt', 'cancelRequested'})
 function handlers.fail(op)
   local job = load(op.id, FAIL_READS)
   local refusal = running_attempt(job, op)
@@ -264,10 +307,12 @@ end
 -- Puts a job back in the queue with a new dispatch number: a SCHEDULED job that is due (nowMs on
 -- the submitter's clock, which runAt is in), or, byRequest, a retryable one with a fresh set of
 -- attempts. op: id, byRequest, nowMs, event, fields.
-local REQUEUE_READS = reads(MOVE, {'maxAttempts', 'dispatch'})
+local REQUEUE_READS = reads(MOVE, ROLLUP, {'maxAttempts', 'dispatch', 'flowTotal'})
 function handlers.requeue(op)
   local job = load(op.id, REQUEUE_READS)
   if not job then return refused(R.UNKNOWN_JOB) end
+  -- A parent runs again when a child does (flows.lua), never by itself.
+  if job.flowTotal ~= 0 then return refused(R.ILLEGAL_TRANSITION, job) end
   local allowed = op.byRequest and RETRYABLE[job.state] or job.state == S.SCHEDULED
   if not (allowed and SOURCES[S.QUEUED][job.state]) then return refused(R.ILLEGAL_TRANSITION, job) end
   local fields = op.fields
@@ -285,10 +330,17 @@ end
 
 -- Cancels a job by request: one that has not started ends CANCELLED at once; for a RUNNING one the
 -- request is stored (cancelRequested in the reply) and its worker stops it. op: id, event, fields.
-local CANCEL_READS = reads(MOVE)
+local CANCEL_READS = reads(MOVE, ROLLUP, {'flowTotal'})
 function handlers.cancel(op)
   local job = load(op.id, CANCEL_READS)
   if not job then return refused(R.UNKNOWN_JOB) end
+  if job.flowTotal ~= 0 then
+    -- A parent ends CANCELLED once its children have (flows.lua); job-service's upkeep cancels them.
+    if TERMINAL[job.state] then return refused(R.ILLEGAL_TRANSITION, job) end
+    redis.call('HSET', record_key(op.id), 'cancelRequested', '1')
+    add(P .. 'cascade', NOW, op.id)
+    return applied(job, {}, {cancelRequested = true})
+  end
   if job.state == S.RUNNING then
     redis.call('HSET', record_key(op.id), 'cancelRequested', '1')
     return applied(job, {}, {cancelRequested = true})
@@ -345,7 +397,7 @@ function handlers.sweep(op)
 end
 
 -- Deletes up to op.limit finished jobs whose time is up, with their index entries.
-local EXPIRE_READS = reads({'type', 'tags', OUTPUT_NAMES_FIELD})
+local EXPIRE_READS = reads({'type', 'tags', 'parent', OUTPUT_NAMES_FIELD})
 function handlers.expire(op)
   local due = redis.call('ZRANGEBYSCORE', P .. 'expiring', '-inf', NOW, 'LIMIT', 0, op.limit)
   for _, id in ipairs(due) do
@@ -356,11 +408,12 @@ function handlers.expire(op)
       redis.call('ZREM', P .. 'type:' .. job.type, id)
       for _, tag in ipairs(cjson.decode(job.tags or '[]')) do redis.call('ZREM', P .. 'tag:' .. tag, id) end
       for name in string.gmatch(job[OUTPUT_NAMES_FIELD] or '', '[^,]+') do redis.call('DEL', P .. 'out:' .. id .. ':' .. name) end
+      if job.parent then redis.call('ZREM', P .. 'children:' .. job.parent, id) end
     end
     for _, set in ipairs({'jobs', 'expiring', 'leases', 'scheduled', 'outbox'}) do
       redis.call('ZREM', P .. set, set == 'outbox' and ('j:' .. id) or id)
     end
-    redis.call('DEL', record_key(id))
+    redis.call('DEL', record_key(id), P .. 'children:' .. id)
   end
   return {expired = {count = #due}}
 end
@@ -382,63 +435,3 @@ function handlers.trim(op)
   return {trimmed = {before = before}}
 end
 
-local function apply_in_chunks(command, key, args, step)
-  local chunk = 1000 * step
-  for i = 1, #args, chunk do
-    redis.call(command, key, unpack(args, i, math.min(i + chunk - 1, #args)))
-  end
-end
-
--- What the ops share, once per call.
-local function flush()
-  local counts = {}
-  local function count(field, delta) counts[field] = (counts[field] or 0) + delta end
-  for _, id in ipairs(moved) do
-    local move = moves[id]
-    local from, to = move.from, move.to
-    if from ~= to then
-      if from then
-        remove(P .. 'state:' .. from, id)
-        count(move.type .. ':' .. from, -1)
-        if from == S.RUNNING then remove(P .. 'leases', id) end
-        if from == S.SCHEDULED then remove(P .. 'scheduled', id) end
-        if TERMINAL[from] then remove(P .. 'expiring', id) end
-      end
-      add(P .. 'state:' .. to, move.created, id)
-      count(move.type .. ':' .. to, 1)
-      if TERMINAL[to] then add(P .. 'expiring', NOW + move.ttl, id) end
-      if to == S.SCHEDULED then add(P .. 'scheduled', move.runAt, id) end
-    end
-    if to == S.RUNNING and move.lease then add(P .. 'leases', move.lease, id) end
-  end
-  for id, publish in pairs(outbox) do
-    if publish then add(P .. 'outbox', NOW + OUTBOX_GRACE_MS, 'j:' .. id) else remove(P .. 'outbox', 'j:' .. id) end
-  end
-  for key, members in pairs(index_removals) do apply_in_chunks('ZREM', key, members, 1) end
-  for key, scored in pairs(index_adds) do apply_in_chunks('ZADD', key, scored, 2) end
-  for field, delta in pairs(counts) do
-    if delta ~= 0 then redis.call('HINCRBY', P .. 'counts', field, delta) end
-  end
-  if #events > 0 then
-    redis.call('SET', P .. 'tseq', tseq)
-    local body = #events == 1 and events[1] or ('[' .. table.concat(events, ',') .. ']')
-    if input.traceparent then
-      redis.call('XADD', P .. 'events', tseq .. '-0', STREAM_FIELD, body, STREAM_TRACE_FIELD, input.traceparent)
-    else
-      redis.call('XADD', P .. 'events', tseq .. '-0', STREAM_FIELD, body)
-    end
-  end
-  if #chunks > 0 then
-    redis.call('XADD', P .. 'outputs', 'MAXLEN', '~', OUTPUT_STREAM_MAX, '*', OUTPUT_CHUNKS_FIELD,
-        '[' .. table.concat(chunks, ',') .. ']')
-  end
-end
-
-local results = {}
-for i, op in ipairs(input.ops) do
-  local handler = handlers[op.op]
-  if not handler then error('unknown op ' .. tostring(op.op)) end
-  results[i] = handler(op)
-end
-flush()
-return cjson.encode({results = results})

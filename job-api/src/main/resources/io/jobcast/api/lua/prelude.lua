@@ -24,8 +24,11 @@ local function record_key(id) return P .. 'job:' .. id end
 -- What a change reads of a job: state, attempt and seq, and the record fields it needs besides (a
 -- change that moves the job between states needs MOVE's). Each list is made once per call.
 local NUMERIC = {attempt = true, seq = true, createdMs = true, ttlMs = true, runAtMs = true, lastAttempt = true,
-  maxAttempts = true, percent = true, dispatch = true, checkpointPercent = true}
+  maxAttempts = true, percent = true, dispatch = true, checkpointPercent = true, weight = true, flowTotal = true,
+  flowWeight = true, flowWeighted = true}
 local MOVE = {'type', 'createdMs', 'ttlMs', 'runAtMs'}
+-- What an event of a flow's child needs to roll up into its parent (see flows.lua).
+local ROLLUP = {'parent', 'weight', 'percent'}
 local function reads(...)
   local names = {'state', 'attempt', 'seq'}
   for _, list in ipairs({...}) do

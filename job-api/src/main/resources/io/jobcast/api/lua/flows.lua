@@ -1,0 +1,132 @@
+-- Flows: a parent job whose state and progress are its children's (docs/workflows.md). A child's
+-- record names its parent and weight; the parent's record holds its children's counts by state
+-- (fields n:<STATE>), flowWeighted (the sum of weight x percent, a finished child counting 100),
+-- flowWeight (the total weight), flowTotal (how many children), flowPolicy (what a child's failure
+-- does: fail-fast, continue or ignore) and flowHead (its events' JSON between tseq and type). Each
+-- child's event reaches its parent through append (change.lua) only once the log accepted it, so the
+-- roll-up is as exact as the log: a fenced-off attempt's event is refused and changes nothing.
+-- A parent gets its events here, after the call's ops: the state moves its children's counts call
+-- for, or else one progress event, so a call that moves many children makes one event per parent.
+
+local COUNTS = {}
+for i, state in ipairs(STATES) do COUNTS[i] = 'n:' .. state end
+local PARENT_READS = reads(MOVE, ROLLUP, COUNTS,
+  {'flowPolicy', 'flowTotal', 'flowWeight', 'flowWeighted', 'flowHead', 'cancelRequested'})
+
+-- The shortest way from one state to another along JobState's table (SOURCES), without `from`; nil
+-- if there is none (a SUCCEEDED parent stays so). Never an error: that would fail the whole call.
+local function path(from, to)
+  local previous, queue, head = {[from] = from}, {from}, 1
+  while queue[head] do
+    local state = queue[head]
+    head = head + 1
+    for _, next_state in ipairs(STATES) do
+      if not previous[next_state] and SOURCES[next_state][state] then
+        previous[next_state] = state
+        if next_state == to then
+          local steps, step = {}, to
+          while step ~= from do
+            table.insert(steps, 1, step)
+            step = previous[step]
+          end
+          return steps
+        end
+        queue[#queue + 1] = next_state
+      end
+    end
+  end
+  return nil
+end
+
+-- Redis's clock as an ISO-8601 instant, for a parent's event when no child's event gave a time.
+local function iso(ms)
+  local days, rest = math.floor(ms / 86400000), ms % 86400000
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local day, month = doy - math.floor((153 * mp + 2) / 5) + 1, mp < 10 and mp + 3 or mp - 9
+  local year = yoe + era * 400 + (month <= 2 and 1 or 0)
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', year, month, day, math.floor(rest / 3600000),
+      math.floor(rest / 60000) % 60, math.floor(rest / 1000) % 60, rest % 1000)
+end
+
+-- Where the parent belongs, given its children's counts n.
+local function target_of(parent, n)
+  local done = n[S.SUCCEEDED] + n[S.DEAD] + n[S.CANCELLED]
+  local failed = n[S.DEAD] + n[S.CANCELLED]
+  if done == parent.flowTotal then
+    if parent.cancelRequested == '1' then return S.CANCELLED end
+    if failed == 0 or parent.flowPolicy == 'ignore' then return S.SUCCEEDED end
+    return S.DEAD
+  end
+  if parent.cancelRequested == '1' then return parent.state end
+  -- fail-fast: FAILED at the first failure while job-service cancels the siblings; DEAD when they ended
+  if failed > 0 and parent.flowPolicy == 'fail-fast' then return S.FAILED end
+  local started = 0
+  for _, state in ipairs(STATES) do started = started + n[state] end
+  started = started - n[S.QUEUED] - n[S.SCHEDULED]
+  if parent.state == S.QUEUED and started == 0 then return S.QUEUED end
+  return S.RUNNING
+end
+
+local function counts_json(parent, n)
+  local json = '{"total":' .. parent.flowTotal
+  for _, state in ipairs(STATES) do
+    if n[state] > 0 then json = json .. ',"' .. state .. '":' .. n[state] end
+  end
+  return json .. '}'
+end
+
+local function settle(id)
+  local r = rollups[id]
+  rollups[id] = nil
+  local parent = load(id, PARENT_READS)
+  if not parent or parent.flowTotal == 0 then return end
+  local key = record_key(id)
+  for state, delta in pairs(r.counts) do
+    if delta ~= 0 then parent['n:' .. state] = redis.call('HINCRBY', key, 'n:' .. state, delta) end
+  end
+  if r.weighted ~= 0 then parent.flowWeighted = redis.call('HINCRBY', key, 'flowWeighted', r.weighted) end
+  local n = {}
+  for _, state in ipairs(STATES) do n[state] = tonumber(parent['n:' .. state] or 0) end
+  local percent = math.floor(parent.flowWeighted / math.max(parent.flowWeight, 1))
+  local done = n[S.SUCCEEDED] + n[S.DEAD] + n[S.CANCELLED]
+  local message = done .. ' of ' .. parent.flowTotal .. ' done'
+  local timestamp = r.timestamp or iso(NOW)
+  local function event(kind, state)
+    return parent.flowHead .. '"type":"' .. kind .. '","state":"' .. state .. '","percent":' .. percent
+        .. ',"message":"' .. message .. '","timestamp":"' .. timestamp .. '","children":' .. counts_json(parent, n) .. '}'
+  end
+  local fields = {'percent', percent, 'message', message, 'updatedAt', timestamp}
+  local target = target_of(parent, n)
+  local steps = target ~= parent.state and path(parent.state, target)
+  local states = {}
+  if not steps then
+    target = parent.state
+    if percent ~= parent.percent or next(r.counts) then
+      append_body(parent, parent.attempt, target, event('progress', target), fields, states)
+    end
+    return
+  end
+  for _, state in ipairs(steps) do
+    local step_fields = {unpack(fields)}
+    if state == S.RUNNING and parent.attempt == 0 then with(step_fields, 'startedAt', timestamp) end
+    if TERMINAL[state] then with(step_fields, 'finishedAt', timestamp) end
+    if state == S.FAILED and parent.cancelRequested ~= '1' then add(P .. 'cascade', NOW, id) end
+    append_body(parent, math.max(parent.attempt, state == S.RUNNING and 1 or 0), state, event('state', state),
+        step_fields, states)
+  end
+end
+
+-- Settles every parent the call's events moved; a parent's own event may move its parent, which
+-- then comes later in the same queue.
+local function settle_parents()
+  local i = 1
+  while rolled[i] do
+    if rollups[rolled[i]] then settle(rolled[i]) end
+    i = i + 1
+  end
+end
