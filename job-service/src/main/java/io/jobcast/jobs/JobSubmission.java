@@ -99,7 +99,7 @@ public record JobSubmission(String type, JsonNode payload, Integer priority, Ins
     }
 
     /** Reads typed fields, recording an error for each one that is there but wrong. */
-    private record Reader(JsonNode body, String path, List<FieldError> errors) {
+    record Reader(JsonNode body, String path, List<FieldError> errors) {
 
         String string(String name, Pattern pattern, String rule) {
             JsonNode value = present(name);

@@ -264,17 +264,23 @@ public class Submissions {
     private Stored create(String tenant, Candidate candidate, JobTypeInfo type, Instant now, String traceparent) {
         JobSubmission submission = candidate.submission();
         JobMessage job = message(tenant, submission, type, now);
-        Instant runAt = submission.runAt() != null ? submission.runAt()
-                : submission.delay() != null ? now.plus(submission.delay()) : null;
-        Duration ttl = submission.ttl() != null ? submission.ttl() : config.resultTtl();
         EventLog.Idempotency idempotency = candidate.idempotencyKey() == null ? null
                 : new EventLog.Idempotency(candidate.idempotencyKey(), Canonical.hash(candidate.body()),
                         Math.max(1, config.idempotencyKeyTtl().toSeconds()));
-        return new Stored(candidate, job, EventLog.create(job, ttl, runAt, idempotency, traceparent, now, mapper));
+        return new Stored(candidate, job, create(job, submission, idempotency, traceparent, now));
+    }
+
+    /** The op that stores a job as submitted: when it runs (now, or after its delay) and how long it is kept. */
+    EventLog.Create create(JobMessage job, JobSubmission submission, EventLog.Idempotency idempotency,
+            String traceparent, Instant now) {
+        Instant runAt = submission.runAt() != null ? submission.runAt()
+                : submission.delay() != null ? now.plus(submission.delay()) : null;
+        Duration ttl = submission.ttl() != null ? submission.ttl() : config.resultTtl();
+        return EventLog.create(job, ttl, runAt, idempotency, traceparent, now, mapper);
     }
 
     /** The job message, each option from the submission, else the type's registration, else job-service's default. */
-    private JobMessage message(String tenant, JobSubmission submission, JobTypeInfo type, Instant now) {
+    JobMessage message(String tenant, JobSubmission submission, JobTypeInfo type, Instant now) {
         int maxAttempts = submission.maxAttempts() != null ? submission.maxAttempts()
                 : type.maxAttempts() > 0 ? Math.min(type.maxAttempts(), config.maxAttemptsLimit())
                 : config.defaultMaxAttempts();

@@ -38,6 +38,7 @@ public class Upkeep {
     private final JobPublisher publisher;
     private final ObjectMapper mapper;
     private final JobMetrics metrics;
+    private final Flows flows;
     private final JobServiceConfig.Upkeep config;
     private final Duration history;
     private final AtomicBoolean scheduling = new AtomicBoolean();
@@ -45,8 +46,9 @@ public class Upkeep {
     private long scheduleTimer = -1;
     private long sweepTimer = -1;
 
-    public Upkeep(JobStore store, JobPublisher publisher, ObjectMapper mapper, JobMetrics metrics,
+    public Upkeep(JobStore store, JobPublisher publisher, ObjectMapper mapper, JobMetrics metrics, Flows flows,
             JobServiceConfig config) {
+        this.flows = flows;
         this.store = store;
         this.publisher = publisher;
         this.mapper = mapper;
@@ -91,7 +93,7 @@ public class Upkeep {
     }
 
     private Uni<Void> sweep(String tenant) {
-        return recoverStalled(tenant).chain(() -> republish(tenant)).chain(() -> expire(tenant))
+        return recoverStalled(tenant).chain(() -> republish(tenant)).chain(() -> cascade(tenant)).chain(() -> expire(tenant))
                 .chain(() -> store.apply(EventLog.trim(tenant, history)).replaceWithVoid());
     }
 
@@ -126,6 +128,12 @@ public class Upkeep {
                         : publisher.publish(job.toMessage(swept.dispatch()), job.traceparent()).onFailure().recoverWithNull()))
                 .merge(CONCURRENCY)
                 .collect().last().replaceWithVoid();
+    }
+
+    /** The children of flows that were cancelled, or failed fast, are cancelled. */
+    Uni<Void> cascade(String tenant) {
+        return each(tenant, EventLog.due(tenant, EventLog.DueSet.CASCADE, config.batch(), null),
+                parent -> flows.cascade(tenant, parent));
     }
 
     /** Finished jobs whose TTL ran out are deleted with their logs and index entries. */

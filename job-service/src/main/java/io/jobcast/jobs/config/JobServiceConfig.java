@@ -41,6 +41,10 @@ public interface JobServiceConfig {
     @WithDefault("1000")
     int maxBatch();
 
+    /** The most children one flow ({@code POST /api/v1/flows}) may have. */
+    @WithDefault("10000")
+    int maxFlowChildren();
+
     /** The most jobs one page of {@code GET /api/v1/jobs} holds. */
     @WithDefault("100")
     int maxPageSize();

@@ -91,6 +91,16 @@ public class JobStore {
         return hashes.hmget(JobKeys.record(tenant, jobId), JobRecord.FIELDS).map(hash -> JobRecord.fromHash(hash, mapper));
     }
 
+    /** A flow parent's children, oldest first. */
+    public Uni<List<String>> children(String tenant, String parentId) {
+        return sortedSets.zrange(JobKeys.children(tenant, parentId), 0, -1);
+    }
+
+    /** The parent's children were cancelled: it leaves the cascade set. */
+    public Uni<Void> cascaded(String tenant, String parentId) {
+        return sortedSets.zrem(JobKeys.cascade(tenant), parentId).replaceWithVoid();
+    }
+
     /** Records in the order of the ids, a few at a time; missing ones (expired meanwhile) are left out. */
     public Uni<List<JobRecord>> findAll(String tenant, List<String> jobIds) {
         return Multi.createFrom().range(0, jobIds.size())

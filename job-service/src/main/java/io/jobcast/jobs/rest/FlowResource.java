@@ -1,0 +1,64 @@
+package io.jobcast.jobs.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jobcast.api.InternalHeaders;
+import io.jobcast.jobs.Flows;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** Flows: a group of jobs under one parent job, submitted in one request (docs/workflows.md). */
+@Path("/api/v1/flows")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Flows")
+public class FlowResource {
+
+    private final Flows flows;
+
+    public FlowResource(Flows flows) {
+        this.flows = flows;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "submitFlow", summary = "Submit a flow: child jobs under one parent job",
+            description = "Stores the parent and every child in one step and answers once the broker confirmed each"
+                    + " child's message. The parent (type `flow`) runs nothing: its state, percent (the children's,"
+                    + " weighted) and counts by state follow its children's, on every transport, exactly. Cancelling"
+                    + " it cancels its children. A flow refused for bad input stores nothing.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "FlowSubmission"),
+            examples = @ExampleObject(name = "group", value = "{\"children\":[{\"type\":\"demo.sleep\",\"payload\":"
+                    + "{\"steps\":5}},{\"type\":\"demo.sleep\",\"payload\":{\"steps\":10},\"weight\":2}],"
+                    + "\"onChildFailure\":\"fail-fast\"}")))
+    @APIResponse(responseCode = "202", description = "Accepted: the parent job as stored, and its children's ids in order.",
+            headers = @Header(name = "Location", description = "The parent job's URL.",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Flows.Accepted.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "413", ref = "TooLarge")
+    @APIResponse(responseCode = "422", ref = "UnknownType")
+    @APIResponse(responseCode = "429", ref = "TooManyRequests")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
+    public Uni<RestResponse<Flows.Accepted>> submit(
+            @Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant, JsonNode body) {
+        return flows.submit(TenantHeader.require(tenant), body).map(accepted -> RestResponse.ResponseBuilder
+                .accepted(accepted).header("Location", accepted.flow().links().get("self")).build());
+    }
+}

@@ -1,0 +1,112 @@
+package io.jobcast.system;
+
+import static io.jobcast.system.EventClients.MAPPER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Flows through the running suite: a group's parent, followed over SSE like any job, rolls its
+ * children's progress and states up exactly; fail-fast and cancelling a flow end its children.
+ */
+@Order(3)
+@ExtendWith(RunningSuite.class)
+class FlowTest {
+
+    @Test
+    void aGroupsParentFollowedOverSseReachesSucceededWithExactCountsAndAWeightedPercentThatOnlyGrows() throws Exception {
+        StringBuilder children = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            children.append(i == 0 ? "" : ",").append("{\"type\":\"demo.sleep\",\"payload\":{\"steps\":4,\"stepMillis\":")
+                    .append(20 + 10 * i).append("},\"weight\":").append(1 + i % 3).append('}');
+        }
+        JsonNode accepted = submit("{\"children\":[" + children + "],\"tags\":[\"flow-test\"]}");
+        String flow = accepted.path("flow").path("id").asText();
+        assertThat(accepted.path("flow").path("type").asText()).isEqualTo("flow");
+        assertThat(accepted.path("children")).hasSize(8);
+        CompletableFuture<List<EventClients.SseEvent>> followed = CompletableFuture.supplyAsync(() -> {
+            try {
+                return EventClients.sse(flow);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<EventClients.SseEvent> events = followed.get(60, TimeUnit.SECONDS);
+
+        JsonNode last = events.get(events.size() - 1).data();
+        assertThat(last.path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(last.path("percent").asInt()).isEqualTo(100);
+        assertThat(last.path("children").toString()).isEqualTo("{\"total\":8,\"SUCCEEDED\":8}");
+        List<Integer> percents = events.stream().map(event -> event.data().path("percent").asInt()).toList();
+        assertThat(percents).as("the roll-up never goes back").isSorted();
+        assertThat(events).extracting(event -> event.data().path("state").asText()).contains("RUNNING");
+        for (JsonNode child : accepted.path("children")) {
+            assertThat(Jobs.get(child.asText()).path("state").asText()).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
+    void failFastEndsTheFlowDeadAndCancelsTheChildrenStillWaiting() throws Exception {
+        JsonNode accepted = submit("{\"onChildFailure\":\"fail-fast\",\"children\":["
+                + "{\"type\":\"demo.fail\",\"payload\":{\"failTimes\":5},\"maxAttempts\":1},"
+                + "{\"type\":\"demo.sleep\",\"payload\":{\"steps\":100,\"stepMillis\":100}},"
+                + "{\"type\":\"demo.sleep\",\"payload\":{\"steps\":100,\"stepMillis\":100},\"delay\":\"1h\"}]}");
+        String flow = accepted.path("flow").path("id").asText();
+        JsonNode dead = Jobs.await(flow, Duration.ofSeconds(60), Jobs.inState("DEAD"));
+        assertThat(dead.path("state").asText()).isEqualTo("DEAD");
+        List<String> states = new ArrayList<>();
+        for (JsonNode child : accepted.path("children")) {
+            states.add(Jobs.get(child.asText()).path("state").asText());
+        }
+        assertThat(states).containsExactly("DEAD", "CANCELLED", "CANCELLED");
+        List<EventClients.SseEvent> events = EventClients.sse(flow);
+        assertThat(events).extracting(event -> event.data().path("state").asText()).containsSubsequence("FAILED", "DEAD");
+        assertThat(events.get(events.size() - 1).data().path("children").toString())
+                .isEqualTo("{\"total\":3,\"CANCELLED\":2,\"DEAD\":1}");
+    }
+
+    @Test
+    void cancellingAFlowCancelsItsChildrenAndEndsItCancelled() throws Exception {
+        JsonNode accepted = submit("{\"children\":[{\"type\":\"demo.sleep\",\"payload\":{\"steps\":200,\"stepMillis\":100}},"
+                + "{\"type\":\"demo.sleep\",\"payload\":{\"steps\":200,\"stepMillis\":100}}]}");
+        String flow = accepted.path("flow").path("id").asText();
+        Jobs.await(flow, Duration.ofSeconds(30), Jobs.inState("RUNNING"));
+        HttpResponse<String> cancelled = Jobs.post("/api/v1/jobs/" + flow + "/cancel", "");
+        assertThat(cancelled.statusCode()).as("a running flow ends once its children have").isEqualTo(202);
+
+        Jobs.await(flow, Duration.ofSeconds(60), Jobs.inState("CANCELLED"));
+        for (JsonNode child : accepted.path("children")) {
+            assertThat(Jobs.get(child.asText()).path("state").asText()).isEqualTo("CANCELLED");
+        }
+    }
+
+    @Test
+    void aBadFlowIsRefusedNamingTheChildAndNothingOfItIsStored() throws Exception {
+        HttpResponse<String> invalid = Jobs.post("/api/v1/flows", "{\"children\":[{\"type\":\"demo.sleep\"},"
+                + "{\"type\":\"demo.sleep\",\"weight\":0,\"priority\":99}],\"onChildFailure\":\"maybe\"}");
+        assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(400);
+        assertThat(MAPPER.readTree(invalid.body()).path("errors").findValuesAsText("field"))
+                .containsExactlyInAnyOrder("onChildFailure", "children[1].weight", "children[1].priority");
+        HttpResponse<String> unknown = Jobs.post("/api/v1/flows", "{\"children\":[{\"type\":\"demo.sleep\"},"
+                + "{\"type\":\"no.such.type\"}],\"tags\":[\"refused-flow\"]}");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(422);
+        assertThat(MAPPER.readTree(unknown.body()).path("errors").findValuesAsText("field")).containsExactly("children[1].type");
+        assertThat(Jobs.getPath("/api/v1/jobs?tag=refused-flow").path("jobs")).as("nothing stored").isEmpty();
+    }
+
+    private static JsonNode submit(String body) throws Exception {
+        HttpResponse<String> accepted = Jobs.post("/api/v1/flows", body);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.headers().firstValue("Location")).isPresent();
+        return MAPPER.readTree(accepted.body());
+    }
+}
