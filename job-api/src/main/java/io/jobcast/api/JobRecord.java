@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A job as stored in its Redis hash ({@link JobKeys#record(String, String)}). The hash is written
@@ -22,6 +25,9 @@ import java.util.Map;
  * @param checkpoint      the latest checkpoint a handler saved, for the next attempt to resume from
  * @param traceparent     the W3C trace context of the submission: every publication of the job
  *                        continues its trace, so all attempts of a job are one trace
+ * @param parent          the flow parent the job is a child of, if any
+ * @param children        a flow parent's children: {@code total}, and how many are in each state (a
+ *                        state none is in is left out); null for any other job
  */
 public record JobRecord(
         String id,
@@ -52,7 +58,9 @@ public record JobRecord(
         String worker,
         boolean cancelRequested,
         JsonNode checkpoint,
-        String traceparent) {
+        String traceparent,
+        String parent,
+        Map<String, Integer> children) {
 
     /** The field of the hash that holds {@link #seq}. */
     public static final String SEQ_FIELD = "seq";
@@ -61,10 +69,11 @@ public record JobRecord(
      * The hash fields a record is read from: the hash holds the job's log as well ({@code e<seq>}),
      * which a record never needs, so read these rather than the whole hash.
      */
-    public static final String[] FIELDS = {"id", "tenant", "type", "payload", "state", "attempt", "maxAttempts",
-            "lastAttempt", "percent", "message", "result", "error", SEQ_FIELD, "createdAt", "updatedAt", "startedAt",
-            "finishedAt", "tags", "priority", "timeoutMs", "ttlMs", "backoffMs", "backoffMaxMs", "runAtMs", "dispatch",
-            "worker", "cancelRequested", "checkpoint", "traceparent"};
+    public static final String[] FIELDS = Stream.concat(Stream.of("id", "tenant", "type", "payload", "state", "attempt",
+            "maxAttempts", "lastAttempt", "percent", "message", "result", "error", SEQ_FIELD, "createdAt", "updatedAt",
+            "startedAt", "finishedAt", "tags", "priority", "timeoutMs", "ttlMs", "backoffMs", "backoffMaxMs", "runAtMs",
+            "dispatch", "worker", "cancelRequested", "checkpoint", "traceparent", "parent", "flowTotal"),
+            Arrays.stream(JobState.values()).map(state -> "n:" + state.name())).toArray(String[]::new);
 
     /**
      * A job changes only together with its seq, so the seq is its entity tag: a short poll with
@@ -114,7 +123,25 @@ public record JobRecord(
                 blankToNull(hash.get("worker")),
                 "1".equals(hash.get("cancelRequested")),
                 json(hash.get("checkpoint"), mapper),
-                blankToNull(hash.get("traceparent")));
+                blankToNull(hash.get("traceparent")),
+                blankToNull(hash.get("parent")),
+                children(hash));
+    }
+
+    /** A flow parent's counts of children by state (the event log keeps them as fields n:STATE). */
+    private static Map<String, Integer> children(Map<String, String> hash) {
+        if (longOf(hash.get("flowTotal")) == 0) {
+            return null;
+        }
+        Map<String, Integer> children = new LinkedHashMap<>();
+        children.put("total", (int) longOf(hash.get("flowTotal")));
+        for (JobState state : JobState.values()) {
+            long count = longOf(hash.get("n:" + state.name()));
+            if (count > 0) {
+                children.put(state.name(), (int) count);
+            }
+        }
+        return children;
     }
 
     /** The id of the job's trace (from its traceparent), or null when it was not traced. */

@@ -29,7 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 /**
- * Flows: a parent job and its children, stored by one script call and answered once the broker
+ * Flows: a parent job and its children, stored parent first (in script calls of up to
+ * {@link io.jobcast.api.EventLogWriter#MAX_OPS_PER_CALL} jobs) and answered once the broker
  * confirmed every child's message. The parent runs nothing: the event log rolls its children's
  * states and progress up into it (lua/flows.lua). Cancelling it, or a child's failure under
  * {@code fail-fast}, puts it in the log's cascade set, and {@link #cascade} cancels its children.

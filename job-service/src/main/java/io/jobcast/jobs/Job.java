@@ -22,6 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param ttl             how long the job is kept once it ended
  * @param traceId         the OpenTelemetry trace of the job: its submission and every attempt
  * @param lastSeq         the sequence number of its latest event (its ETag)
+ * @param parent          the flow this job is a child of (its parent job's id), if any
+ * @param children        a flow's parent only: how many children it has ({@code total}) and how many are
+ *                        in each state
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "A job: its state, progress, attempts, options, result or error.", requiredProperties = {"id",
@@ -51,6 +54,8 @@ public record Job(
         Instant updatedAt,
         Instant startedAt,
         Instant finishedAt,
+        String parent,
+        Map<String, Integer> children,
         Map<String, String> links) {
 
     /** Progress of the current attempt. */
@@ -68,7 +73,7 @@ public record Job(
                 record.cancelRequested(), scheduled ? record.runAt() : null,
                 record.timeoutMs() > 0 ? Duration.ofMillis(record.timeoutMs()) : null, Duration.ofMillis(record.ttlMs()),
                 record.worker(), record.traceId(), record.seq(), record.createdAt(), record.updatedAt(), record.startedAt(),
-                record.finishedAt(),
+                record.finishedAt(), record.parent(), record.children(),
                 Map.of("self", self, "events", self + "/events", "progress", self + "/progress",
                         "cancel", self + "/cancel", "retry", self + "/retry", "websocket", "/api/v1/ws"));
     }
@@ -77,6 +82,6 @@ public record Job(
     Job summary() {
         return new Job(id, type, state, progress, attempt, maxAttempts, attemptsLeft, priority, tags, null, null, error,
                 cancelRequested, runAt, timeout, ttl, worker, traceId, lastSeq, createdAt, updatedAt, startedAt, finishedAt,
-                links);
+                parent, children, links);
     }
 }

@@ -1,5 +1,6 @@
 package io.jobcast.jobs;
 
+import io.jobcast.api.JobIds;
 import io.jobcast.api.JobState;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,20 +14,21 @@ import java.util.Locale;
  * @param state       only jobs in this state
  * @param type        only jobs of this type
  * @param tag         only jobs with this tag
+ * @param parent      only the children of this flow (its parent job's id)
  * @param from        only jobs created at or after this instant
  * @param to          only jobs created at or before this instant
  * @param limit       the most jobs on the page
  * @param cursorMs    the creation time (ms) of the last job of the previous page, or null for the first page
  * @param cursorId    the id of that job
  */
-public record JobQuery(JobState state, String type, String tag, Instant from, Instant to, int limit, Long cursorMs,
-        String cursorId) {
+public record JobQuery(JobState state, String type, String tag, String parent, Instant from, Instant to, int limit,
+        Long cursorMs, String cursorId) {
 
     static final int DEFAULT_LIMIT = 20;
 
     /** Reads the query parameters; a bad one is a 400 problem naming it. */
-    public static JobQuery parse(String state, String type, String tag, String from, String to, String limit, String cursor,
-            int maxLimit) {
+    public static JobQuery parse(String state, String type, String tag, String parent, String from, String to,
+            String limit, String cursor, int maxLimit) {
         JobState parsedState = null;
         if (state != null) {
             try {
@@ -40,6 +42,9 @@ public record JobQuery(JobState state, String type, String tag, Instant from, In
         }
         if (tag != null && !JobSubmission.TAG.matcher(tag).matches()) {
             throw JobProblems.invalidQuery("tag", "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
+        }
+        if (parent != null && !JobIds.isValid(parent)) {
+            throw JobProblems.invalidQuery("parent", "must be a flow's job id");
         }
         int pageSize = DEFAULT_LIMIT;
         if (limit != null) {
@@ -64,7 +69,8 @@ public record JobQuery(JobState state, String type, String tag, Instant from, In
                 throw JobProblems.invalidQuery("cursor", "must be the 'next' value of a previous page, unchanged");
             }
         }
-        return new JobQuery(parsedState, type, tag, instant("from", from), instant("to", to), pageSize, cursorMs, cursorId);
+        return new JobQuery(parsedState, type, tag, parent, instant("from", from), instant("to", to), pageSize, cursorMs,
+                cursorId);
     }
 
     /** The cursor that continues after a job created at {@code createdMs} with this id. */

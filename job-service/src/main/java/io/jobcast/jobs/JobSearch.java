@@ -34,7 +34,8 @@ public class JobSearch {
     }
 
     public Uni<Page> list(String tenant, JobQuery query) {
-        String index = query.tag() != null ? JobKeys.byTag(tenant, query.tag())
+        String index = query.parent() != null ? JobKeys.children(tenant, query.parent())
+                : query.tag() != null ? JobKeys.byTag(tenant, query.tag())
                 : query.type() != null ? JobKeys.byType(tenant, query.type())
                 : query.state() != null ? JobKeys.byState(tenant, query.state())
                 : JobKeys.jobs(tenant);
@@ -110,6 +111,7 @@ public class JobSearch {
             return (query.state() == null || record.state() == query.state())
                     && (query.type() == null || record.type().equals(query.type()))
                     && (query.tag() == null || record.tags().contains(query.tag()))
+                    && (query.parent() == null || query.parent().equals(record.parent()))
                     && created >= min && created <= max;
         }
     }

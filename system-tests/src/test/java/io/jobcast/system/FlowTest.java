@@ -50,8 +50,16 @@ class FlowTest {
         assertThat(percents).as("the roll-up never goes back").isSorted();
         assertThat(events).extracting(event -> event.data().path("state").asText()).contains("RUNNING");
         for (JsonNode child : accepted.path("children")) {
-            assertThat(Jobs.get(child.asText()).path("state").asText()).isEqualTo("SUCCEEDED");
+            JsonNode job = Jobs.get(child.asText());
+            assertThat(job.path("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(job.path("parent").asText()).isEqualTo(flow);
         }
+        assertThat(Jobs.get(flow).path("children").toString()).isEqualTo("{\"total\":8,\"SUCCEEDED\":8}");
+        List<String> ids = new ArrayList<>();
+        accepted.path("children").forEach(id -> ids.add(id.asText()));
+        JsonNode listed = Jobs.getPath("/api/v1/jobs?parent=" + flow + "&limit=100");
+        assertThat(listed.path("jobs").findValuesAsText("id")).as("the flow's children, listed by it")
+                .containsExactlyInAnyOrderElementsOf(ids);
     }
 
     @Test

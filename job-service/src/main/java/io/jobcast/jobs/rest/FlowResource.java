@@ -37,14 +37,14 @@ public class FlowResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "submitFlow", summary = "Submit a flow: child jobs under one parent job",
-            description = "Stores the parent and every child in one step and answers once the broker confirmed each"
+            description = "Stores the parent, then every child, and answers once the broker confirmed each"
                     + " child's message. The parent (type `flow`) runs nothing: its state, percent (the children's,"
                     + " weighted) and counts by state follow its children's, on every transport, exactly. Cancelling"
                     + " it cancels its children. A flow refused for bad input stores nothing.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "FlowSubmission"),
             examples = @ExampleObject(name = "group", value = "{\"children\":[{\"type\":\"demo.sleep\",\"payload\":"
-                    + "{\"steps\":5}},{\"type\":\"demo.sleep\",\"payload\":{\"steps\":10},\"weight\":2}],"
+                    + "{\"steps\":5}},{\"type\":\"demo.sleep\",\"payload\":{\"steps\":10}}],"
                     + "\"onChildFailure\":\"fail-fast\"}")))
     @APIResponse(responseCode = "202", description = "Accepted: the parent job as stored, and its children's ids in order.",
             headers = @Header(name = "Location", description = "The parent job's URL.",

@@ -142,6 +142,8 @@ public class JobResource {
             @QueryParam("state") String state,
             @Parameter(description = "Only jobs of this type.") @QueryParam("type") String type,
             @Parameter(description = "Only jobs with this tag.") @QueryParam("tag") String tag,
+            @Parameter(description = "Only the children of this flow (its parent job's id).", schema = @Schema(format = "uuid"))
+            @QueryParam("parent") String parent,
             @Parameter(description = "Created at or after (ISO-8601).", schema = @Schema(format = "date-time"))
             @QueryParam("from") String from,
             @Parameter(description = "Created at or before (ISO-8601).", schema = @Schema(format = "date-time"))
@@ -149,7 +151,7 @@ public class JobResource {
             @Parameter(description = "Jobs per page, 1-100 (default 20).", schema = @Schema(type = SchemaType.INTEGER))
             @QueryParam("limit") String limit,
             @Parameter(description = "The previous page's next.") @QueryParam("cursor") String cursor) {
-        JobQuery query = JobQuery.parse(state, type, tag, from, to, limit, cursor, config.maxPageSize());
+        JobQuery query = JobQuery.parse(state, type, tag, parent, from, to, limit, cursor, config.maxPageSize());
         return search.list(TenantHeader.require(tenant), query);
     }
 
