@@ -38,7 +38,7 @@ public final class ConfirmedOutbox implements AutoCloseable {
 
     /** The publication {@code member} (see {@link EventLog#outboxEvent}, {@link EventLog#outboxJob}) was confirmed. */
     public synchronized void confirmed(String tenant, String member) {
-        pending.computeIfAbsent(EventLog.outboxKey(tenant), key -> new ArrayList<>()).add(member);
+        pending.computeIfAbsent(JobKeys.outbox(tenant), key -> new ArrayList<>()).add(member);
     }
 
     /** Removes what was confirmed so far. */

@@ -596,11 +596,6 @@ public final class EventLog {
         return "j:" + jobId;
     }
 
-    /** The tenant's outbox (a sorted set), for removing confirmed entries. */
-    public static String outboxKey(String tenant) {
-        return JobKeys.prefix(tenant) + "outbox";
-    }
-
     /** The record fields that every event updates. */
     private static void putEventFields(Map<String, String> fields, JobEvent event) {
         fields.put("percent", Integer.toString(event.percent()));

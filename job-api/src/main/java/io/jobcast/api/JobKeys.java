@@ -67,6 +67,21 @@ public final class JobKeys {
         return prefix(tenant) + "children:" + parentId;
     }
 
+    /** RUNNING jobs by when their lease runs out (Redis's clock, ms). */
+    public static String leases(String tenant) {
+        return prefix(tenant) + "leases";
+    }
+
+    /** Finished jobs by when they expire (Redis's clock, ms). */
+    public static String expiring(String tenant) {
+        return prefix(tenant) + "expiring";
+    }
+
+    /** Job messages not yet confirmed by the broker (members j:ID), by when to publish them again. */
+    public static String outbox(String tenant) {
+        return prefix(tenant) + "outbox";
+    }
+
     /** Flow parents whose children are to be cancelled: cancelled themselves, or failed fast. */
     public static String cascade(String tenant) {
         return prefix(tenant) + "cascade";

@@ -404,7 +404,7 @@ class EventLogScriptTest {
     void unconfirmedJobMessagesAreHandedOverAgainWithANewDispatch() {
         ScriptedJob job = aJob().create();
         ScriptedJob started = aJob().running();
-        redis.sortedSet(String.class).zadd(EventLog.outboxKey(tenant), Map.of("j:" + job.id(), 1.0, "j:" + started.id(), 1.0));
+        redis.sortedSet(String.class).zadd(JobKeys.outbox(tenant), Map.of("j:" + job.id(), 1.0, "j:" + started.id(), 1.0));
 
         List<EventLog.Dispatch> swept = store.apply(EventLog.sweepOutbox(tenant, 1000)).await().atMost(WAIT);
 
@@ -462,7 +462,7 @@ class EventLogScriptTest {
         job.append(1, "text", "written", 1000);
         job.appended(job.succeed());
         long succeededBefore = count("demo.sleep:SUCCEEDED");
-        redis.sortedSet(String.class).zadd(JobKeys.prefix(tenant) + "expiring", 1, job.id());
+        redis.sortedSet(String.class).zadd(JobKeys.expiring(tenant), 1, job.id());
 
         store.apply(EventLog.expire(tenant, 1000)).await().atMost(WAIT);
 

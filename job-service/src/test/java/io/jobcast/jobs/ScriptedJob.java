@@ -220,7 +220,7 @@ final class ScriptedJob {
 
     /** Makes the job's lease run out now, as if its worker had stopped renewing it. */
     void expireLease() {
-        redis.sortedSet(String.class).zadd(JobKeys.prefix(message.tenant()) + "leases", 1, message.jobId());
+        redis.sortedSet(String.class).zadd(JobKeys.leases(message.tenant()), 1, message.jobId());
     }
 
     JobRecord record() {

@@ -212,7 +212,7 @@ class JobRunnerTest {
                 mapper))).isInstanceOf(EventLog.Applied.class);
         store.apply(EventLog.progress(first.ref(), 1, 70, "step 7 of 10", mapper.valueToTree(Map.of("steps", 7)),
                 Instant.now(), mapper));
-        redis.sortedSet(String.class).zadd(JobKeys.prefix(JobServiceStandIn.TENANT) + "leases", 1, id);
+        redis.sortedSet(String.class).zadd(JobKeys.leases(JobServiceStandIn.TENANT), 1, id);
         EventLog.Outcome stalled = store.apply(EventLog.fail(first.ref(), 1, 70, new EventLog.Failure("stalled", false,
                 Instant.now()), true, Instant.now(), mapper));
         assertThat(stalled).isInstanceOf(EventLog.Applied.class);

@@ -118,7 +118,7 @@ public class JobStore {
     public Uni<Void> forget(String tenant, String jobId, String idempotencyKey) {
         Uni<Void> key = idempotencyKey == null ? Uni.createFrom().voidItem()
                 : redis.key().del(JobKeys.idempotencyKey(tenant, idempotencyKey)).replaceWithVoid();
-        return sortedSets.zadd(JobKeys.prefix(tenant) + "expiring", 0, jobId)
+        return sortedSets.zadd(JobKeys.expiring(tenant), 0, jobId)
                 .chain(() -> apply(EventLog.expire(tenant, 1))).chain(() -> key);
     }
 
