@@ -14,6 +14,9 @@ export type BatchResult = Schemas['BatchResult'];
 export type Problem = Schemas['Problem'];
 export type Page = Schemas['Page'];
 export type Issued = Schemas['Issued'];
+/** A flow parent's children counted by state, with their total: `{"total": 8, "RUNNING": 3, "SUCCEEDED": 5}`. */
+export type ChildCounts = Schemas['FlowChildCounts'];
+export type FlowSubmission = Schemas['FlowSubmission'];
 export type ListFilter = { state?: JobState; type?: string; tag?: string };
 
 export const STATES: readonly JobState[] = ['QUEUED', 'SCHEDULED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD'];
@@ -31,9 +34,14 @@ export function jobApi(apiKey: string, baseUrl = '') {
   return {
     listJobs: async (filter: ListFilter, cursor?: string, limit = 20) =>
       orProblem(await client.GET('/api/v1/jobs', { params: { query: { ...filter, cursor, limit } } })),
+    /** A page of a flow's children (the parent job's id), newest first. */
+    listChildren: async (parent: string, cursor?: string, limit = 100) =>
+      orProblem(await client.GET('/api/v1/jobs', { params: { query: { parent, cursor, limit } } })),
     getJob: async (id: string) => orProblem(await client.GET('/api/v1/jobs/{id}', { params: { path: { id } } })),
     submit: async (submission: JobSubmission) => orProblem(await client.POST('/api/v1/jobs', { body: submission })),
     submitBatch: async (jobs: JobSubmission[]) => orProblem(await client.POST('/api/v1/jobs:batch', { body: { jobs } })),
+    /** A parent job (type `flow`) and its children, which run in parallel; answers the parent and the children's ids. */
+    submitFlow: async (flow: FlowSubmission) => orProblem(await client.POST('/api/v1/flows', { body: flow })),
     cancel: async (id: string) => orProblem(await client.POST('/api/v1/jobs/{id}/cancel', { params: { path: { id } } })),
     retry: async (id: string) => orProblem(await client.POST('/api/v1/jobs/{id}/retry', { params: { path: { id } } })),
     share: async (id: string) => orProblem(await client.POST('/api/v1/jobs/{id}/share', { params: { path: { id } }, body: {} })),

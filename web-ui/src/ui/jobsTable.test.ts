@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { event } from '../jobcast-client/testing/fakes';
-import type { Job } from './api';
 import { applyToRows } from './jobsTable';
-
-const row = (id: string, over: Partial<Job> = {}): Job => ({
-  id, type: 'demo.sleep', state: 'RUNNING', progress: { percent: 30, message: 'step 3' }, attempt: 1, maxAttempts: 3,
-  attemptsLeft: 2, priority: 5, tags: [], cancelRequested: false, ttl: 'PT168H', lastSeq: 5,
-  createdAt: '2026-11-24T10:00:00Z', updatedAt: '2026-11-24T10:00:05Z', startedAt: '2026-11-24T10:00:01Z', links: {}, ...over,
-});
+import { jobRow as row } from './testing/jobs';
 
 describe('applyToRows', () => {
   it('moves a row on with newer events and ignores those it already reflects', () => {
@@ -36,5 +30,15 @@ describe('applyToRows', () => {
     const next = applyToRows([dead], [event(6, { type: 'state', state: 'QUEUED', attempt: 2, percent: 0 }),
       event(7, { type: 'state', state: 'RUNNING', attempt: 3, percent: 0, timestamp: '2026-11-24T10:01:00Z' })], {}, true);
     expect(next[0]).toMatchObject({ state: 'RUNNING', attempt: 3, startedAt: '2026-11-24T10:01:00Z', finishedAt: undefined });
+  });
+
+  it('keeps a flow\'s counts of its children by state from its events, new rows included', () => {
+    const counts = { total: 8, RUNNING: 3, SUCCEEDED: 5 };
+    const flow = row('f1', { type: 'flow', children: { total: 8, RUNNING: 8 } });
+    expect(applyToRows([flow], [event(6, { jobId: 'f1', jobType: 'flow', children: counts })], {}, true)[0].children).toEqual(counts);
+    expect(applyToRows([flow], [event(6, { jobId: 'f1', jobType: 'flow' })], {}, true)[0].children).toEqual({ total: 8, RUNNING: 8 });
+
+    const fresh = event(1, { jobId: 'f2', jobType: 'flow', type: 'state', state: 'QUEUED', children: { total: 2, QUEUED: 2 } });
+    expect(applyToRows([], [fresh], {}, true)[0]).toMatchObject({ id: 'f2', type: 'flow', children: { total: 2, QUEUED: 2 } });
   });
 });

@@ -37,6 +37,7 @@ export function applyToJob(job: Job, event: JobEvent): Job {
     progress: { percent: event.percent, message: event.message },
     updatedAt: event.timestamp,
   };
+  if (event.children) changed.children = event.children; // a flow's counts of its children by state
   if (event.type === 'state') {
     if (event.state === 'RUNNING') {
       changed.startedAt = event.timestamp;
@@ -73,5 +74,6 @@ function newRow(event: JobEvent): Job {
     createdAt: event.timestamp,
     updatedAt: event.timestamp,
     links: {},
+    ...(event.children ? { children: event.children } : {}),
   };
 }

@@ -13,6 +13,11 @@ export interface Live {
   onEvents(listener: (events: JobEvent[]) => void): () => void;
   /** Events of the all-jobs feed received in the last minutes (for views that load after they came). */
   recent(): readonly JobEvent[];
+  /**
+   * Resolves once the feed follows from its starting position: a list read after that misses no
+   * later event (read before, it could: the feed starts after what it shows).
+   */
+  following(): Promise<void>;
   status: FeedStatus;
 }
 
@@ -41,9 +46,15 @@ function LiveFeed({ api, client, children }: { api: JobApi; client: JobcastClien
   const bus = useMemo(() => {
     const listeners = new Set<(events: JobEvent[]) => void>();
     const recent: JobEvent[] = [];
+    let started = () => {};
+    const following = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     return {
       listeners,
       recent,
+      following,
+      started: () => started(),
       publish(events: JobEvent[]) {
         recent.push(...events);
         if (recent.length > RECENT_EVENTS) recent.splice(0, recent.length - RECENT_EVENTS);
@@ -59,6 +70,7 @@ function LiveFeed({ api, client, children }: { api: JobApi; client: JobcastClien
       if (cancelled) return;
       // Conflated: under a flood the table needs every state change, not every percent.
       subscription = client.followAll({ after, conflate: true, onEvents: bus.publish, onStatus: setStatus });
+      bus.started();
     });
     return () => {
       cancelled = true;
@@ -70,6 +82,7 @@ function LiveFeed({ api, client, children }: { api: JobApi; client: JobcastClien
   // depend on them, not on the status, which changes often.
   const feed = useMemo(() => ({
     recent: () => bus.recent,
+    following: () => bus.following,
     onEvents(listener: (events: JobEvent[]) => void) {
       bus.listeners.add(listener);
       return () => {

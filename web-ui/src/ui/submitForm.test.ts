@@ -28,11 +28,12 @@ describe('jsonError', () => {
 });
 
 describe('serverFieldErrors', () => {
-  it('puts the API\'s errors next to the form\'s fields, batch items included', () => {
+  it('puts the API\'s errors next to the form\'s fields, batch items and flow children included', () => {
     expect(serverFieldErrors([
       { field: 'payload.steps', detail: 'must be at least 1' },
       { field: 'jobs[0].priority', detail: 'must be 0-9' },
+      { field: 'children[3].timeout', detail: 'too long' },
       { field: 'idempotencyKey', detail: 'too long' },
-    ])).toEqual({ fields: { payload: 'must be at least 1', priority: 'must be 0-9' }, other: ['idempotencyKey: too long'] });
+    ])).toEqual({ fields: { payload: 'must be at least 1', priority: 'must be 0-9', timeout: 'too long' }, other: ['idempotencyKey: too long'] });
   });
 });

@@ -70,13 +70,13 @@ function integer(text: string, min: number, max: number): number | undefined | n
   return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
 }
 
-/** Maps the API's per-field errors (`payload`, `jobs[0].priority`, ...) onto the form's fields. */
+/** Maps the API's per-field errors (`payload`, `jobs[0].priority`, `children[0].payload.steps`, ...) onto the form's fields. */
 export function serverFieldErrors(errors: { field?: string; detail?: string }[] | undefined): { fields: FieldErrors; other: string[] } {
   const fields: FieldErrors = {};
   const other: string[] = [];
   const known: (keyof SubmitFields)[] = ['type', 'payload', 'priority', 'delay', 'maxAttempts', 'timeout', 'tags'];
   for (const error of errors ?? []) {
-    const name = (error.field ?? '').replace(/^jobs\[\d+\]\./, '').split(/[.[]/)[0];
+    const name = (error.field ?? '').replace(/^(jobs|children)\[\d+\]\./, '').split(/[.[]/)[0];
     const field = known.find((candidate) => candidate === name) ?? (name === 'runAt' ? 'delay' : undefined);
     if (field) fields[field] = [fields[field], error.detail].filter(Boolean).join(' ');
     else other.push(`${error.field}: ${error.detail}`);

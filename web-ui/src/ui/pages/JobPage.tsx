@@ -8,6 +8,9 @@ import { FeedIndicator, TRANSPORT_LABELS } from '../components/FeedIndicator';
 import { JsonBlock } from '../components/JsonBlock';
 import { ProgressBar } from '../components/ProgressBar';
 import { StateBadge } from '../components/StateBadge';
+import { FlowChildren } from '../flow/FlowChildren';
+import { isFlow, latestChildCounts } from '../flow/flowChildren';
+import { PartOfFlow } from '../flow/PartOfFlow';
 import { formatClock, formatDuration, formatIsoDuration, useNow } from '../format';
 import { useLive } from '../live';
 import { OutputsSection } from '../output/OutputsSection';
@@ -96,8 +99,11 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
 
   const remaining = estimateRemainingMs(view);
   const state = view.lastSeq > 0 ? view.state : job?.state ?? 'QUEUED';
+  const childCounts = latestChildCounts(view.events, job);
+  // A flow's parent runs nothing: its children (listed live here) are what is retried.
+  const flow = isFlow(job) || childCounts !== undefined;
   const cancellable = state === 'QUEUED' || state === 'SCHEDULED' || state === 'RUNNING';
-  const retryable = state === 'DEAD' || state === 'CANCELLED' || state === 'FAILED';
+  const retryable = !flow && (state === 'DEAD' || state === 'CANCELLED' || state === 'FAILED');
   const result = view.result ?? job?.result;
   const error = view.error ?? job?.error;
 
@@ -110,6 +116,7 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
         </h1>
         <StateBadge state={state} testId="job-state" />
       </div>
+      {job?.parent && <PartOfFlow parent={job.parent} />}
 
       <div className="card">
         <ProgressBar percent={view.percent} state={state} label={`Progress of job ${id}`} message={view.message} large testId="job-progress" />
@@ -130,6 +137,8 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
         {notice && <p className="notice">Share link (works without JavaScript): <a href={notice} data-testid="share-link">{notice}</a></p>}
         {problem && <p role="alert" className="problem">{problem}</p>}
       </div>
+
+      {flow && <FlowChildren api={api} parentId={id} counts={childCounts} />}
 
       <fieldset className="card transports">
         <legend>Follow over</legend>

@@ -3,6 +3,9 @@ import { STATES, describeFailure, type Job, type JobApi, type JobState, type Lis
 import { FeedIndicator } from '../components/FeedIndicator';
 import { ProgressBar } from '../components/ProgressBar';
 import { StateBadge } from '../components/StateBadge';
+import { FlowCounts } from '../flow/FlowCounts';
+import { childCountsOf, groupUnderParents, isFlow } from '../flow/flowChildren';
+import { PartOfFlow } from '../flow/PartOfFlow';
 import { formatAge, jobDuration, shortId, useNow } from '../format';
 import { applyToRows } from '../jobsTable';
 import { useLive } from '../live';
@@ -145,7 +148,7 @@ function JobsTable({ rows, now, onAction }: { rows: Job[]; now: number; onAction
   };
   return (
     <table className="jobs" data-testid="jobs-table">
-      <caption className="visually-hidden">Jobs, newest first; arrow keys move between rows</caption>
+      <caption className="visually-hidden">Jobs, newest first, a flow's children under it; arrow keys move between rows</caption>
       <thead>
         <tr>
           <th scope="col">Job</th>
@@ -158,12 +161,15 @@ function JobsTable({ rows, now, onAction }: { rows: Job[]; now: number; onAction
         </tr>
       </thead>
       <tbody onKeyDown={moveFocus}>
-        {rows.map((job) => (
-          <tr key={job.id} data-job-id={job.id} data-state={job.state}>
+        {groupUnderParents(rows).map(({ job, depth }) => (
+          <tr key={job.id} data-job-id={job.id} data-state={job.state} className={depth > 0 ? 'flow-child' : undefined}>
             <td data-label="Job">
+              {depth > 0 && <span className="flow-branch" aria-hidden="true">↳</span>}
               <Link to={paths.job(job.id)} className="row-link"><code>{shortId(job.id)}</code></Link>{' '}
               <span className="job-type">{job.type}</span>
+              {job.parent && <PartOfFlow parent={job.parent} compact />}
               {job.tags.length > 0 && <span className="tags">{job.tags.map((tag) => <span key={tag} className="tag">{tag}</span>)}</span>}
+              <FlowCounts counts={childCountsOf(job)} />
             </td>
             <td data-label="State"><StateBadge state={job.state} /></td>
             <td data-label="Progress" className="col-progress">
@@ -176,7 +182,7 @@ function JobsTable({ rows, now, onAction }: { rows: Job[]; now: number; onAction
               {CANCELLABLE.has(job.state) && !job.cancelRequested && (
                 <button type="button" className="small secondary" onClick={() => onAction('cancel', job.id)} aria-label={`Cancel job ${shortId(job.id)}`}>Cancel</button>
               )}
-              {RETRYABLE.has(job.state) && (
+              {RETRYABLE.has(job.state) && !isFlow(job) && (
                 <button type="button" className="small secondary" onClick={() => onAction('retry', job.id)} aria-label={`Retry job ${shortId(job.id)}`}>Retry</button>
               )}
             </td>

@@ -13,6 +13,7 @@ function fakeApi(over: Partial<JobApi> = {}): JobApi {
     ],
     submit: vi.fn(),
     submitBatch: vi.fn(),
+    submitFlow: vi.fn(async () => ({ flow: { id: 'f1', type: 'flow' }, children: [] })),
     ...over,
   } as unknown as JobApi;
 }
@@ -58,5 +59,16 @@ describe('SubmitPage', () => {
     expect(await screen.findByText('must be at least 1')).toBeTruthy();
     expect(screen.getByLabelText('Payload (JSON)').getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByRole('alert').textContent).toContain('Invalid job');
+  });
+
+  it('submits a flow of 10 copies of the job as typed and opens the flow', async () => {
+    const api = fakeApi();
+    render(<SubmitPage api={api} />);
+    await waitFor(() => expect((screen.getByLabelText('Payload (JSON)') as HTMLTextAreaElement).value).toContain('steps'));
+
+    await userEvent.click(screen.getByRole('button', { name: 'Submit a flow of 10' }));
+
+    expect(api.submitFlow).toHaveBeenCalledWith({ children: Array(10).fill({ type: 'demo.sleep', payload: { steps: 10, stepMillis: 500 } }) });
+    await waitFor(() => expect(window.location.pathname).toBe('/ui/jobs/f1'));
   });
 });

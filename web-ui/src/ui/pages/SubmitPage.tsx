@@ -5,6 +5,10 @@ import { buildSubmission, jsonError, serverFieldErrors, type FieldErrors, type S
 import { useJobTypes } from './useJobTypes';
 
 const DEMO_BATCH = 100;
+const DEMO_FLOW = 10;
+
+/** One job, a batch of DEMO_BATCH copies, or a flow of DEMO_FLOW copies under one parent. */
+type HowMany = 'one' | 'batch' | 'flow';
 
 const EMPTY: SubmitFields = { type: '', payload: '{}', priority: '', delay: '', maxAttempts: '', timeout: '', tags: '' };
 
@@ -31,7 +35,7 @@ export function SubmitPage({ api }: { api: JobApi }) {
     setErrors((current) => ({ ...current, [name]: name === 'payload' ? jsonError(value) ?? undefined : undefined }));
   };
 
-  const submit = async (event: FormEvent<HTMLFormElement>, copies: number) => {
+  const submit = async (event: FormEvent<HTMLFormElement>, how: HowMany) => {
     event.preventDefault();
     setProblem(null);
     setBatch(null);
@@ -40,15 +44,20 @@ export function SubmitPage({ api }: { api: JobApi }) {
     if (!submission) return;
     setBusy(true);
     try {
-      if (copies === 1) {
+      if (how === 'one') {
         const job = await api.submit(submission);
         navigate(paths.job(job.id));
+        return;
+      }
+      if (how === 'flow') {
+        const accepted = await api.submitFlow({ children: Array.from({ length: DEMO_FLOW }, () => submission) });
+        navigate(paths.job(accepted.flow.id));
         return;
       }
       // A tag of their own, so the list can show just this batch.
       const tag = `demo-${Date.now().toString(36)}`;
       const tagged = { ...submission, tags: [...(submission.tags ?? []).slice(0, 9), tag] };
-      const result = await api.submitBatch(Array.from({ length: copies }, () => tagged));
+      const result = await api.submitBatch(Array.from({ length: DEMO_BATCH }, () => tagged));
       setBatch({ accepted: result.accepted ?? 0, rejected: result.rejected ?? 0, tag });
       const firstProblem = result.results?.find((item) => item.problem)?.problem;
       if (firstProblem) showProblem(new ProblemError(firstProblem));
@@ -72,7 +81,7 @@ export function SubmitPage({ api }: { api: JobApi }) {
   return (
     <section aria-labelledby="submit-title">
       <h1 id="submit-title">Submit a job</h1>
-      <form className="card submit-form" noValidate onSubmit={(e) => submit(e, 1)}>
+      <form className="card submit-form" noValidate onSubmit={(e) => submit(e, 'one')}>
         <Field label="Job type" error={errors.type}>
           {(props) => (
             <select {...props} value={fields.type} onChange={(e) => {
@@ -113,8 +122,12 @@ export function SubmitPage({ api }: { api: JobApi }) {
         <div className="actions">
           <button type="submit" disabled={busy || !fields.type}>Submit</button>
           <button type="button" className="secondary" disabled={busy || !fields.type}
-            onClick={(e) => submit(e as unknown as FormEvent<HTMLFormElement>, DEMO_BATCH)}>
+            onClick={(e) => submit(e as unknown as FormEvent<HTMLFormElement>, 'batch')}>
             Submit {DEMO_BATCH}
+          </button>
+          <button type="button" className="secondary" disabled={busy || !fields.type}
+            onClick={(e) => submit(e as unknown as FormEvent<HTMLFormElement>, 'flow')}>
+            Submit a flow of {DEMO_FLOW}
           </button>
         </div>
         {problem && <p role="alert" className="problem">{problem}</p>}
