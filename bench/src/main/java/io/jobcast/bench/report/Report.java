@@ -55,16 +55,18 @@ public final class Report {
         FanoutSection fanout = new FanoutSection(runs, charts);
         MemorySection memory = new MemorySection(runs);
         HttpSection http = new HttpSection(runs);
+        FlowSection flows = new FlowSection(runs);
         // The sections are written first: they fill the summary, which comes before them.
         StringBuilder body = new StringBuilder();
-        for (Section section : List.of(throughput, single, latency, fanout, new LiveOutputSection(runs), memory, http)) {
+        for (Section section : List.of(throughput, single, latency, fanout, new LiveOutputSection(runs), flows, memory,
+                http)) {
             section.write(body, summary);
         }
         StringBuilder md = new StringBuilder(preamble());
         md.append(summary.markdown());
         List<String> misses = new ArrayList<>();
         // The misses in the order of their weight: throughput first, as it explains the latency misses.
-        for (Section section : List.of(throughput, single, http, latency, fanout, memory)) {
+        for (Section section : List.of(throughput, single, http, latency, fanout, flows, memory)) {
             misses.addAll(section.misses());
         }
         if (!misses.isEmpty()) {

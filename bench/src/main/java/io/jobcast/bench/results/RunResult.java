@@ -4,40 +4,46 @@ import java.util.Map;
 
 /**
  * One interleaved run: each scenario's results, null where the run did not get to it (or was not
- * asked to). The fan-out results are keyed by subscriber count ("1000", "10000").
+ * asked to, or came before the scenario existed). The fan-out results are keyed by subscriber count
+ * ("1000", "10000").
  */
 public record RunResult(int run, ThroughputResults throughput, SingleResults single, LatencyResults latency,
-        LiveOutputResult output, Map<String, FanoutSystems> fanout, HttpResults http, MemoryResults memory) {
+        LiveOutputResult output, Map<String, FanoutSystems> fanout, HttpResults http, MemoryResults memory,
+        FlowResults flows) {
 
     public static RunResult numbered(int run) {
-        return new RunResult(run, null, null, null, null, null, null, null);
+        return new RunResult(run, null, null, null, null, null, null, null, null);
     }
 
     public RunResult withThroughput(ThroughputResults results) {
-        return new RunResult(run, results, single, latency, output, fanout, http, memory);
+        return new RunResult(run, results, single, latency, output, fanout, http, memory, flows);
     }
 
     public RunResult withSingle(SingleResults results) {
-        return new RunResult(run, throughput, results, latency, output, fanout, http, memory);
+        return new RunResult(run, throughput, results, latency, output, fanout, http, memory, flows);
     }
 
     public RunResult withLatency(LatencyResults results) {
-        return new RunResult(run, throughput, single, results, output, fanout, http, memory);
+        return new RunResult(run, throughput, single, results, output, fanout, http, memory, flows);
     }
 
     public RunResult withOutput(LiveOutputResult results) {
-        return new RunResult(run, throughput, single, latency, results, fanout, http, memory);
+        return new RunResult(run, throughput, single, latency, results, fanout, http, memory, flows);
     }
 
     public RunResult withFanout(Map<String, FanoutSystems> results) {
-        return new RunResult(run, throughput, single, latency, output, results, http, memory);
+        return new RunResult(run, throughput, single, latency, output, results, http, memory, flows);
     }
 
     public RunResult withHttp(HttpResults results) {
-        return new RunResult(run, throughput, single, latency, output, fanout, results, memory);
+        return new RunResult(run, throughput, single, latency, output, fanout, results, memory, flows);
     }
 
     public RunResult withMemory(MemoryResults results) {
-        return new RunResult(run, throughput, single, latency, output, fanout, http, results);
+        return new RunResult(run, throughput, single, latency, output, fanout, http, results, flows);
+    }
+
+    public RunResult withFlows(FlowResults results) {
+        return new RunResult(run, throughput, single, latency, output, fanout, http, memory, results);
     }
 }

@@ -66,7 +66,7 @@ public final class Bench {
     }
 
     private Path runAll() throws Exception {
-        if (wanted("throughput") || wanted("single") || wanted("latency") || wanted("fanout")) {
+        if (wanted("throughput") || wanted("single") || wanted("latency") || wanted("fanout") || wanted("flows")) {
             warmUp = new WarmUp(suite, plan).run();
             save();
         }
@@ -104,6 +104,9 @@ public final class Bench {
             }
             if (wanted("http")) {
                 record(index, new HttpScenario(suite, plan).run(run), RunResult::withHttp);
+            }
+            if (wanted("flows") && timeLeft()) {
+                record(index, new FlowScenario(suite, plan).run(run), RunResult::withFlows);
             }
         }
         if (timeLeft() || plan.quick()) {

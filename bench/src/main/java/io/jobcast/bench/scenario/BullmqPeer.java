@@ -14,11 +14,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The peer of scenarios 1 and 1b: BullMQ on the suite's Redis, its workers at concurrency 50 like
- * Jobcast's (bench/node/bullmq-worker.mjs), its producer (bullmq-producer.mjs) doing what Jobcast's
- * load does and printing its results as its last line.
+ * The peer of scenarios 1, 1b and 6: BullMQ on the suite's Redis, its workers at concurrency 50 like
+ * Jobcast's (bench/node/bullmq-worker.mjs), its producer (bullmq-producer.mjs; bullmq-flow.mjs for
+ * flows) doing what Jobcast's load does and printing its results as its last line.
  */
 final class BullmqPeer {
+
+    /** Jobcast's worker runs with JOBCAST_WORKER_CONCURRENCY=50 (bench/run.sh). */
+    private static final String CONCURRENCY = "50";
 
     private final Suite suite;
 
@@ -29,7 +32,7 @@ final class BullmqPeer {
     /** Its workers under {@code prefix}; they log "ready" once they take jobs. */
     Peers.Proc startWorker(String prefix) throws Exception {
         return suite.startNode("bullmq-worker.mjs", "--redis-port", Integer.toString(suite.redisPort), "--prefix", prefix,
-                "--concurrency", "50");
+                "--concurrency", CONCURRENCY);
     }
 
     /** Scenario 1 on BullMQ: {@code jobs} trivial jobs through {@code addBulk}, with the CPU and Redis commands they cost. */
@@ -76,6 +79,21 @@ final class BullmqPeer {
             try (Peers.Proc producer = suite.startNode("bullmq-producer.mjs", "--mode", "single", "--redis-port",
                     Integer.toString(suite.redisPort), "--prefix", prefix, "--jobs", Integer.toString(jobs),
                     "--clients", Integer.toString(Plan.SINGLE_CLIENTS))) {
+                producer.process.waitFor(600, TimeUnit.SECONDS);
+                return lastLine(producer.output());
+            }
+        }
+    }
+
+    /**
+     * Scenario 6 on BullMQ: one {@code FlowProducer} flow of {@code children} trivial jobs, run by the same
+     * worker as scenario 1's, under a parent whose own worker runs in bullmq-flow.mjs.
+     */
+    BullmqRun flow(String prefix, int children) throws Exception {
+        try (Peers.Proc worker = startWorker(prefix)) {
+            worker.awaitLog("ready", 30);
+            try (Peers.Proc producer = suite.startNode("bullmq-flow.mjs", "--redis-port", Integer.toString(suite.redisPort),
+                    "--prefix", prefix, "--children", Integer.toString(children), "--concurrency", CONCURRENCY)) {
                 producer.process.waitFor(600, TimeUnit.SECONDS);
                 return lastLine(producer.output());
             }
