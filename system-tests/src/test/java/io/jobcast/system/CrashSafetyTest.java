@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +58,37 @@ class CrashSafetyTest {
                     rerun, subscriber.events.size());
             assertThat(rerun).as("jobs the killed worker had taken were run again").isPositive();
         }
+    }
+
+    /** A flow's roll-up stays exact when a worker dies under its children: no count off by one. */
+    @Test
+    void aFlowsCountsStayExactWhenAWorkerIsKilledUnderItsChildren() throws Exception {
+        String child = "{\"type\":\"demo.sleep\",\"payload\":{\"steps\":5,\"stepMillis\":100},\"tags\":[\"" + tag + "\"]}";
+        HttpResponse<String> answer = Jobs.post("/api/v1/flows", "{\"onChildFailure\":\"continue\",\"children\":["
+                + String.join(",", java.util.Collections.nCopies(100, child)) + "]}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        JsonNode accepted = EventClients.MAPPER.readTree(answer.body());
+        String flow = accepted.path("flow").path("id").asText();
+
+        awaitRunningOn("worker-1");
+        Processes.signal("worker-1", "KILL");
+        JsonNode done = Jobs.await(flow, Duration.ofSeconds(120), Jobs::isFinished);
+
+        assertThat(done.path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(done.path("children").toString()).isEqualTo("{\"total\":100,\"SUCCEEDED\":100}");
+        List<EventClients.SseEvent> events = EventClients.sse(flow);
+        JsonNode last = events.get(events.size() - 1).data();
+        assertThat(last.path("percent").asInt()).isEqualTo(100);
+        assertThat(last.path("children").toString()).isEqualTo("{\"total\":100,\"SUCCEEDED\":100}");
+        long rerun = 0;
+        for (JsonNode id : accepted.path("children")) {
+            JsonNode job = Jobs.get(id.asText());
+            assertThat(job.path("state").asText()).isEqualTo("SUCCEEDED");
+            rerun += job.path("attempt").asInt() > 1 ? 1 : 0;
+        }
+        System.out.printf("kill -9 of worker-1 under a flow of 100: %d children ran again, %d parent events%n", rerun,
+                events.size());
+        assertThat(rerun).as("children the killed worker had taken ran again").isPositive();
     }
 
     /**
