@@ -1,7 +1,5 @@
 package io.jobcast.progress;
 
-import io.jobcast.api.Problem;
-import io.jobcast.api.ProblemException;
 import io.jobcast.api.ProblemType;
 
 /** The sequence number a client resumes after: {@code Last-Event-ID} or {@code ?after=}, 0 for none. */

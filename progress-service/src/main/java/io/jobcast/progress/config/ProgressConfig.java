@@ -3,8 +3,6 @@ package io.jobcast.progress.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
-import io.jobcast.api.Problem;
-import io.jobcast.api.ProblemException;
 import io.jobcast.api.ProblemType;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,7 +1,6 @@
 package io.jobcast.progress.poll;
 
 import io.jobcast.api.InternalHeaders;
-import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
 import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.DeliveryMetrics;
@@ -19,7 +18,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
