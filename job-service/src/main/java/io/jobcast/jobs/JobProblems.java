@@ -75,6 +75,11 @@ final class JobProblems {
                 + "; only DEAD, CANCELLED or FAILED jobs can be retried.");
     }
 
+    static ProblemException flowNotRetryable(String jobId) {
+        return ProblemType.JOB_NOT_RETRYABLE.raise("Job " + jobId + " is a flow: it runs again when its children do."
+                + " Retry the ones that failed or were cancelled (GET /api/v1/jobs?parent=" + jobId + "&state=DEAD).");
+    }
+
     static ProblemException tooManyJobs(int count, int max) {
         return ProblemType.BATCH_TOO_LARGE.raise("The batch has " + count + " jobs; at most " + max
                 + " are accepted in one request. Split it.");

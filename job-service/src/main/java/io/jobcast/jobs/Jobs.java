@@ -65,8 +65,9 @@ public class Jobs {
         return record(tenant, jobId)
                 .chain(job -> store.apply(EventLog.retry(job, Instant.now(), mapper)).chain(outcome -> {
                     if (outcome instanceof EventLog.Refused refused) {
-                        return Uni.createFrom().failure(refused.state() == null
-                                ? JobProblems.notFound(jobId) : JobProblems.notRetryable(jobId, refused.state()));
+                        return Uni.createFrom().failure(refused.state() == null ? JobProblems.notFound(jobId)
+                                : job.children() != null ? JobProblems.flowNotRetryable(jobId)
+                                : JobProblems.notRetryable(jobId, refused.state()));
                     }
                     EventLog.Applied queued = (EventLog.Applied) outcome;
                     return find(tenant, jobId) // as queued, before a worker can take it

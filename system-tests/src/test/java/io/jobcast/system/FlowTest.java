@@ -95,6 +95,9 @@ class FlowTest {
         for (JsonNode child : accepted.path("children")) {
             assertThat(Jobs.get(child.asText()).path("state").asText()).isEqualTo("CANCELLED");
         }
+        HttpResponse<String> retried = Jobs.post("/api/v1/jobs/" + flow + "/retry", "");
+        assertThat(retried.statusCode()).isEqualTo(409);
+        assertThat(MAPPER.readTree(retried.body()).path("detail").asText()).contains("Retry the ones that failed");
     }
 
     @Test
