@@ -160,6 +160,12 @@ class FlowScriptTest {
         assertThat(parent.states()).endsWith("RUNNING@1", "CANCELLED@1");
         assertThat(parent.retry()).isInstanceOf(Refused.class)
                 .extracting(outcome -> ((Refused) outcome).reason()).isEqualTo(ILLEGAL_TRANSITION);
+
+        int logged = parent.log().size();
+        queued.appended(queued.retry());
+        assertThat(queued.record().state()).as("the sentinel: the child was retried").isEqualTo(JobState.QUEUED);
+        assertThat(parent.log()).as("nothing follows the cancelled flow's last event").hasSize(logged);
+        assertThat(parent.record().children()).containsEntry("QUEUED", 1).containsEntry("CANCELLED", 1);
     }
 
     @Test

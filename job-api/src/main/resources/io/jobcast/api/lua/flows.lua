@@ -105,6 +105,9 @@ local function settle(id)
   local steps = target ~= parent.state and path(parent.state, target)
   local states = {}
   if not steps then
+    -- An ended parent that stays ended (a child of a cancelled flow, or of one that ignored a
+    -- failure, retried) keeps its counts but gets no event: nothing follows a terminal event.
+    if TERMINAL[parent.state] then return end
     target = parent.state
     if percent ~= parent.percent or next(r.counts) then
       append_body(parent, parent.attempt, target, event('progress', target), fields, states)
