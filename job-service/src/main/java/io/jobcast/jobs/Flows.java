@@ -42,6 +42,8 @@ public class Flows {
     public static final String PARENT_TYPE = "flow";
 
     private static final Logger LOG = Logger.getLogger(Flows.class);
+    /** Children cancelled at once: enough to fill the writer's script calls. */
+    private static final int CASCADE_CONCURRENCY = 200;
 
     /** A flow as accepted: its parent job, and its children's ids in the order submitted. */
     @Schema(requiredProperties = {"flow", "children"})
@@ -140,12 +142,17 @@ public class Flows {
                 });
     }
 
-    /** Cancels the children of the parents in the cascade set (cancelled, or failed under fail-fast). */
+    /**
+     * Cancels the children of a parent in the cascade set (cancelled, or failed under fail-fast): those
+     * that have not ended, many at once, so that their cancellations share script calls.
+     */
     Uni<Void> cascade(String tenant, JobRecord parent) {
         return store.children(tenant, parent.id())
-                .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
-                .onItem().transformToUniAndConcatenate(child -> jobs.cancel(tenant, child)
-                        .onFailure(ProblemException.class).recoverWithNull().replaceWithVoid())
+                .chain(ids -> store.findAll(tenant, ids))
+                .onItem().transformToMulti(children -> Multi.createFrom().iterable(children))
+                .select().where(child -> !child.state().isTerminal())
+                .onItem().transformToUni(jobs::cancelled)
+                .merge(CASCADE_CONCURRENCY)
                 .collect().last()
                 .chain(() -> store.cascaded(tenant, parent.id()));
     }

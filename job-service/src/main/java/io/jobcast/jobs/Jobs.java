@@ -41,20 +41,30 @@ public class Jobs {
     /** Cancels by request: at once if the job has not started, at the handler's next check if it runs. */
     public Uni<Job> cancel(String tenant, String jobId) {
         return record(tenant, jobId)
-                .chain(job -> store.apply(EventLog.cancel(job, Instant.now(), mapper)).chain(outcome -> {
-                    if (outcome instanceof EventLog.Refused refused) {
-                        return Uni.createFrom().failure(refused.state() == null
-                                ? JobProblems.notFound(jobId) : JobProblems.notCancellable(jobId, refused.state()));
-                    }
-                    EventLog.Applied cancelled = (EventLog.Applied) outcome;
-                    if (cancelled.waitsForCancellation()) {
-                        return publisher.publishControl(ControlMessage.cancel(tenant, jobId)); // its worker ends it
-                    }
-                    metrics.appended(job.type(), cancelled, job.createdAt(), job.startedAt());
-                    return Uni.createFrom().voidItem();
-                }))
+                .chain(job -> cancelled(job).chain(outcome -> outcome instanceof EventLog.Refused refused
+                        ? Uni.createFrom().failure(refused.state() == null
+                                ? JobProblems.notFound(jobId) : JobProblems.notCancellable(jobId, refused.state()))
+                        : Uni.createFrom().voidItem()))
                 .chain(() -> find(tenant, jobId))
                 .onFailure(Jobs::isOutage).transform(JobProblems::unavailable);
+    }
+
+    /**
+     * Applies the cancellation of a job whose record was read: counted if it ended at once, sent to
+     * the workers if its running attempt is to stop. Concurrent calls share script calls (the writer
+     * gathers them), so a flow's children are cancelled together.
+     */
+    Uni<EventLog.Outcome> cancelled(JobRecord job) {
+        return store.apply(EventLog.cancel(job, Instant.now(), mapper)).call(outcome -> {
+            if (!(outcome instanceof EventLog.Applied cancelled)) {
+                return Uni.createFrom().voidItem();
+            }
+            if (cancelled.waitsForCancellation()) {
+                return publisher.publishControl(ControlMessage.cancel(job.tenant(), job.id())); // its worker ends it
+            }
+            metrics.appended(job.type(), cancelled, job.createdAt(), job.startedAt());
+            return Uni.createFrom().voidItem();
+        });
     }
 
     /**
