@@ -80,9 +80,11 @@ public final class EventLog {
             @JsonSubTypes.Type(value = Due.class, name = "due"),
             @JsonSubTypes.Type(value = Sweep.class, name = "sweep"),
             @JsonSubTypes.Type(value = Expire.class, name = "expire"),
-            @JsonSubTypes.Type(value = Trim.class, name = "trim")})
+            @JsonSubTypes.Type(value = Trim.class, name = "trim"),
+            @JsonSubTypes.Type(value = TakeWebhooks.class, name = "takeWebhooks"),
+            @JsonSubTypes.Type(value = WebhookAttempt.class, name = "webhookAttempt")})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public sealed interface Op<R> permits JobChange, Append, Renew, Due, Sweep, Expire, Trim {
+    public sealed interface Op<R> permits JobChange, Append, Renew, Due, Sweep, Expire, Trim, TakeWebhooks {
 
         /** The tenant whose keys the op changes: the call's only key is its prefix. */
         @JsonIgnore
@@ -94,7 +96,7 @@ public final class EventLog {
 
     /** An op that changes one job, and whose result is {@link Applied} or {@link Refused}. */
     public sealed interface JobChange extends Op<Outcome> permits Create, Claim, Progress, Finish, Fail, Checkpoint,
-            Requeue, Cancel {
+            Requeue, Cancel, WebhookAttempt {
 
         /** The job's type, for the counts of events appended (the script reads it from the record). */
         @JsonIgnore
@@ -111,36 +113,54 @@ public final class EventLog {
     }
 
     /**
-     * A new job; {@code parent} and {@code weight} for a flow's child, {@code flow} for a flow's parent,
-     * which runs nothing itself: its state and progress roll up its children's (lua/flows.lua).
+     * A new job; {@code member} for a job of a flow (a child of a parent), {@code flow} for a flow's
+     * parent, which runs nothing itself: its state and progress roll up its children's (lua/flows.lua).
      */
     public record Create(@JsonIgnore String tenant, String id, String type, JobState state, String event,
             long createdMs, long runAtMs, long ttlMs, List<String> tags, Idempotency idempotency,
-            Map<String, String> fields, String parent, Integer weight, Flow flow) implements JobChange {
+            Map<String, String> fields, Member member, Flow flow) implements JobChange {
 
         @Override
         public String jobType() {
             return type;
         }
 
-        /** This job as a child of {@code parent}, counting {@code weight} in its progress. */
-        public Create asChildOf(String parent, int weight) {
+        /** This job as a member of a flow. */
+        public Create in(Member member) {
             return new Create(tenant, id, type, state, event, createdMs, runAtMs, ttlMs, tags, idempotency, fields,
-                    parent, weight, flow);
+                    member, flow);
         }
 
         /** This job as the parent of a flow. */
         public Create asParent(Flow flow) {
             return new Create(tenant, id, type, state, event, createdMs, runAtMs, ttlMs, tags, idempotency, fields,
-                    parent, weight, flow);
+                    member, flow);
         }
+
+        /** This job with one more record field. */
+        public Create withField(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(fields);
+            more.put(name, value);
+            return new Create(tenant, id, type, state, event, createdMs, runAtMs, ttlMs, tags, idempotency, more,
+                    member, flow);
+        }
+    }
+
+    /**
+     * Where a job stands in a flow: its {@code parent}, its {@code weight} in the parent's percent, its
+     * {@code position} among the parent's children; for a step of a chain, the step it waits for
+     * ({@code after}, whose result becomes its input) and the one that waits for it ({@code next});
+     * {@code flow}, the ids of the flows it is in, outermost first, which its events carry.
+     */
+    public record Member(String parent, int weight, int position, String after, String next, List<String> flow) {
     }
 
     /**
      * What a flow's parent needs to know of its children: how many, their total weight, and what a
      * child's failure does ({@code fail-fast}: the flow fails at once and the others are cancelled;
      * {@code continue}: the others run on and the flow fails at the end; {@code ignore}: the flow
-     * succeeds when all have ended).
+     * succeeds when all have ended; {@code chain}: the children are steps that run one after another,
+     * and a failed step fails the flow as {@code fail-fast} does).
      */
     public record Flow(String policy, int children, int weight) {
     }
@@ -236,11 +256,44 @@ public final class EventLog {
         }
     }
 
+    /**
+     * Takes up to {@code limit} completion webhooks that are due, each held for {@code holdMs} so that
+     * other deliverers do not take it meanwhile; each comes with its delivery attempt's number.
+     */
+    public record TakeWebhooks(@JsonIgnore String tenant, int limit, long holdMs) implements Op<List<WebhookDue>> {
+
+        @Override
+        public List<WebhookDue> read(Reply reply) {
+            return reply.webhooks().due();
+        }
+    }
+
+    /** A completion webhook to deliver: the job, and which attempt to deliver it this is (from 1). */
+    public record WebhookDue(String id, int attempt) {
+    }
+
+    /**
+     * How an attempt to deliver a job's completion webhook went: {@code event} (a {@code webhook} event,
+     * the job's state unchanged) goes to its log, and the webhook is due again at {@code retryAtMs}, or
+     * (null) done with.
+     */
+    public record WebhookAttempt(@JsonIgnore String tenant, @JsonIgnore String jobType, String id, String event,
+            Map<String, String> fields, Long retryAtMs) implements JobChange {
+    }
+
     // ------------------------------------------------------------------ results
 
     /** The script's result for one op: exactly one of its fields is set, the one its op gives. */
     public record Reply(Applied applied, Refused refused, Appended appended, Renewed renewed, Ids due, Swept swept,
-            Count expired, Before trimmed) {
+            Count expired, Before trimmed, Webhooks webhooks) {
+    }
+
+    /** The completion webhooks a {@link TakeWebhooks} took. */
+    public record Webhooks(List<WebhookDue> due) {
+
+        public Webhooks {
+            due = due == null ? List.of() : due;
+        }
     }
 
     /**
@@ -385,6 +438,21 @@ public final class EventLog {
         JobEvent first = scheduled
                 ? JobEvent.ofState(job.ref(), 0, JobState.SCHEDULED, 0, "scheduled", now).withRunAt(runAt)
                 : JobEvent.ofState(job.ref(), 0, JobState.QUEUED, 0, "queued", now);
+        return create(job, first, ttl, scheduled ? runAt.toEpochMilli() : 0, idempotency, traceparent, mapper);
+    }
+
+    /**
+     * Creates a flow's job that waits for an earlier step ({@code SCHEDULED} with no time: the step's
+     * success queues it), as {@code create} does otherwise.
+     */
+    public static Create createWaiting(JobMessage job, Duration ttl, String waitsFor, String traceparent, Instant now,
+            ObjectMapper mapper) {
+        JobEvent first = JobEvent.ofState(job.ref(), 0, JobState.SCHEDULED, 0, "waits for " + waitsFor, now);
+        return create(job, first, ttl, 0, null, traceparent, mapper);
+    }
+
+    private static Create create(JobMessage job, JobEvent first, Duration ttl, long runAtMs, Idempotency idempotency,
+            String traceparent, ObjectMapper mapper) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("id", job.jobId());
         fields.put("tenant", job.tenant());
@@ -403,8 +471,7 @@ public final class EventLog {
         fields.put("traceparent", traceparent == null ? "" : traceparent);
         putEventFields(fields, first);
         return new Create(job.tenant(), job.jobId(), job.type(), first.state(), template(first, mapper),
-                job.createdAt().toEpochMilli(), scheduled ? runAt.toEpochMilli() : 0, ttl.toMillis(), job.tags(),
-                idempotency, fields, null, null, null);
+                job.createdAt().toEpochMilli(), runAtMs, ttl.toMillis(), job.tags(), idempotency, fields, null, null);
     }
 
     /**
@@ -562,7 +629,9 @@ public final class EventLog {
         /** SCHEDULED jobs by runAt, on the caller's clock. */
         SCHEDULED("scheduled"),
         /** Flows' parents whose children are to be cancelled (the parent was cancelled, or failed fast), by when. */
-        CASCADE("cascade");
+        CASCADE("cascade"),
+        /** Flow steps whose previous step succeeded, to be queued with its result, by when. */
+        READY("ready");
 
         private final String set;
 
@@ -579,6 +648,23 @@ public final class EventLog {
     /** Up to {@code limit} job messages that were not confirmed in time, each as a new dispatch. */
     public static Sweep sweepOutbox(String tenant, int limit) {
         return new Sweep(tenant, limit);
+    }
+
+    /** Takes up to {@code limit} due completion webhooks, holding each for {@code hold}. */
+    public static TakeWebhooks takeWebhooks(String tenant, int limit, Duration hold) {
+        return new TakeWebhooks(tenant, limit, hold.toMillis());
+    }
+
+    /**
+     * An attempt to deliver the job's completion webhook: {@code outcome} says how it went (the job's
+     * {@code webhook} field shows it), {@code error} why it failed (null if delivered), and the webhook
+     * is due again at {@code retryAt}, or (null) done with.
+     */
+    public static WebhookAttempt webhookAttempt(JobRecord job, String outcome, String error, Instant retryAt, Instant now,
+            ObjectMapper mapper) {
+        JobEvent event = JobEvent.ofWebhook(job.ref(), job.attempt(), job.state(), job.percent(), outcome, error, now);
+        return new WebhookAttempt(job.tenant(), job.type(), job.id(), template(event, mapper), Map.of("webhook", outcome),
+                retryAt == null ? null : retryAt.toEpochMilli());
     }
 
     /** Deletes up to {@code limit} finished jobs whose TTL ran out. */

@@ -21,8 +21,10 @@ package io.jobcast.api;
  * jobcast:{t:T}:idem:KEY          string  an idempotency key's job id and body hash
  * jobcast:{t:T}:out:ID:NAME       string  a job's output NAME (UTF-8 text; see JobOutputs)
  * jobcast:{t:T}:outputs           stream  the chunks appended to the tenant's outputs, for live clients (entry ids automatic)
- * jobcast:{t:T}:children:ID       zset    a flow parent's children, by creation time (ms)
+ * jobcast:{t:T}:children:ID       zset    a flow parent's children, by position (0, 1, ...)
  * jobcast:{t:T}:cascade           zset    flow parents whose children job-service is to cancel, by when (ms)
+ * jobcast:{t:T}:ready             zset    flow steps whose previous step succeeded, for job-service to queue, by when (ms)
+ * jobcast:{t:T}:webhooks          zset    jobs whose completion webhook is to be delivered, by when next (ms)
  * jobcast:tenants                 set     every tenant that ever submitted a job
  * jobcast:job-types               hash    job type to its registration (description, defaults)
  * jobcast:workers                 zset    worker id by last heartbeat (ms)
@@ -62,7 +64,7 @@ public final class JobKeys {
         return prefix(tenant) + "job:" + jobId;
     }
 
-    /** A flow parent's children, by creation time. */
+    /** A flow parent's children, by position. */
     public static String children(String tenant, String parentId) {
         return prefix(tenant) + "children:" + parentId;
     }
@@ -85,6 +87,16 @@ public final class JobKeys {
     /** Flow parents whose children are to be cancelled: cancelled themselves, or failed fast. */
     public static String cascade(String tenant) {
         return prefix(tenant) + "cascade";
+    }
+
+    /** Flow steps whose previous step succeeded: job-service queues them with its result. */
+    public static String ready(String tenant) {
+        return prefix(tenant) + "ready";
+    }
+
+    /** Jobs whose completion webhook is to be delivered, by when next (Redis's clock, ms). */
+    public static String webhooks(String tenant) {
+        return prefix(tenant) + "webhooks";
     }
 
     /** A job's log is part of its record: event {@code seq} is the field {@code e<seq>}. */

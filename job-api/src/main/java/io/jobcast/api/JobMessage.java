@@ -1,5 +1,6 @@
 package io.jobcast.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,8 @@ import java.util.Objects;
  * @param timeoutMs    the hard time limit of one attempt in ms; 0 for none
  * @param backoffMs    the delay before the first retry in ms; each further retry waits twice as long
  * @param backoffMaxMs the longest delay between retries in ms
+ * @param input        a flow's step after another only: the result of the step before it (a job's
+ *                     result, or for a group the list of its children's), absent otherwise
  */
 public record JobMessage(
         String jobId,
@@ -48,7 +51,8 @@ public record JobMessage(
         int priority,
         long timeoutMs,
         long backoffMs,
-        long backoffMaxMs) {
+        long backoffMaxMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode input) {
 
     public JobMessage {
         tags = tags == null ? List.of() : List.copyOf(tags);
@@ -79,7 +83,13 @@ public record JobMessage(
     /** This message as publication number {@code dispatch} of the job. */
     public JobMessage withDispatch(long dispatch) {
         return new JobMessage(jobId, tenant, type, payload, maxAttempts, createdAt, tags, dispatch, priority, timeoutMs,
-                backoffMs, backoffMaxMs);
+                backoffMs, backoffMaxMs, input);
+    }
+
+    /** This message with the result of the flow step before it. */
+    public JobMessage withInput(JsonNode input) {
+        return new JobMessage(jobId, tenant, type, payload, maxAttempts, createdAt, tags, dispatch, priority, timeoutMs,
+                backoffMs, backoffMaxMs, input);
     }
 
     /** How the job's events name it. */

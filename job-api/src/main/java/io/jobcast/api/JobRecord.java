@@ -28,6 +28,11 @@ import java.util.stream.Stream;
  * @param parent          the flow parent the job is a child of, if any
  * @param children        a flow parent's children: {@code total}, and how many are in each state (a
  *                        state none is in is left out); null for any other job
+ * @param after           a flow step after another: the step whose result it takes as input (it
+ *                        waits, {@code SCHEDULED}, until that one succeeded)
+ * @param onComplete      the URL its completion webhook is delivered to, if any
+ * @param webhook         how the latest delivery of that webhook went, e.g. {@code "delivered (HTTP 200) on attempt 3"}
+ * @param webhookOf       the seq of the terminal event the pending or latest webhook reports
  */
 public record JobRecord(
         String id,
@@ -60,7 +65,11 @@ public record JobRecord(
         JsonNode checkpoint,
         String traceparent,
         String parent,
-        Map<String, Integer> children) {
+        Map<String, Integer> children,
+        String after,
+        String onComplete,
+        String webhook,
+        long webhookOf) {
 
     /** The field of the hash that holds {@link #seq}. */
     public static final String SEQ_FIELD = "seq";
@@ -72,7 +81,8 @@ public record JobRecord(
     public static final String[] FIELDS = Stream.concat(Stream.of("id", "tenant", "type", "payload", "state", "attempt",
             "maxAttempts", "lastAttempt", "percent", "message", "result", "error", SEQ_FIELD, "createdAt", "updatedAt",
             "startedAt", "finishedAt", "tags", "priority", "timeoutMs", "ttlMs", "backoffMs", "backoffMaxMs", "runAtMs",
-            "dispatch", "worker", "cancelRequested", "checkpoint", "traceparent", "parent", "flowTotal"),
+            "dispatch", "worker", "cancelRequested", "checkpoint", "traceparent", "parent", "flowTotal", "after",
+            "onComplete", "webhook", "webhookOf"),
             Arrays.stream(JobState.values()).map(state -> "n:" + state.name())).toArray(String[]::new);
 
     /**
@@ -125,7 +135,11 @@ public record JobRecord(
                 json(hash.get("checkpoint"), mapper),
                 blankToNull(hash.get("traceparent")),
                 blankToNull(hash.get("parent")),
-                children(hash));
+                children(hash),
+                blankToNull(hash.get("after")),
+                blankToNull(hash.get("onComplete")),
+                blankToNull(hash.get("webhook")),
+                longOf(hash.get("webhookOf")));
     }
 
     /** A flow parent's counts of children by state (the event log keeps them as fields n:STATE). */
@@ -154,10 +168,13 @@ public record JobRecord(
         return new JobRef(tenant, id, type, tags);
     }
 
-    /** The message that puts this job in its queue, as publication number {@code dispatch}. */
+    /**
+     * The message that puts this job in its queue, as publication number {@code dispatch}; a flow step
+     * {@link #after} another also needs that one's result ({@link JobMessage#withInput}).
+     */
     public JobMessage toMessage(long dispatch) {
         return new JobMessage(id, tenant, type, payload, maxAttempts, createdAt, tags, dispatch, priority, timeoutMs,
-                backoffMs, backoffMaxMs);
+                backoffMs, backoffMaxMs, null);
     }
 
     /** How many attempts of the current run failed, counting the latest: the exponent of the backoff. */

@@ -23,7 +23,7 @@ class WireFormatTest {
     @Test
     void progressEventMatchesGoldenFile() throws IOException {
         JobEvent event = new JobEvent(7, 2, 41, JOB_ID, "acme", "demo.sleep", EventType.PROGRESS, JobState.RUNNING,
-                35, "step 7 of 20", null, null, null, at, List.of(), null);
+                35, "step 7 of 20", null, null, null, at, List.of(), null, List.of());
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("progress-event.json"));
         assertThat(mapper.readValue(golden("progress-event.json").toString(), JobEvent.class)).isEqualTo(event);
     }
@@ -31,7 +31,7 @@ class WireFormatTest {
     @Test
     void succeededEventCarriesTheResult() throws IOException {
         JobEvent event = new JobEvent(22, 1, 57, JOB_ID, "acme", "demo.sleep", EventType.STATE, JobState.SUCCEEDED,
-                100, "done", mapper.readTree("{\"steps\":20}"), null, null, at, List.of("invoices"), null);
+                100, "done", mapper.readTree("{\"steps\":20}"), null, null, at, List.of("invoices"), null, List.of());
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("succeeded-event.json"));
         assertThat(event.isTerminal()).isTrue();
     }
@@ -39,7 +39,7 @@ class WireFormatTest {
     @Test
     void scheduledEventSaysWhenTheJobRuns() throws IOException {
         JobEvent event = new JobEvent(5, 1, 93, JOB_ID, "acme", "demo.fail", EventType.STATE, JobState.SCHEDULED,
-                50, "retry after 1000 ms", null, null, at.plusSeconds(1), at, List.of(), null);
+                50, "retry after 1000 ms", null, null, at.plusSeconds(1), at, List.of(), null, List.of());
         assertThat(mapper.readTree(mapper.writeValueAsString(event))).isEqualTo(golden("scheduled-event.json"));
         assertThat(event.isTerminal()).isFalse();
     }
@@ -48,7 +48,7 @@ class WireFormatTest {
     void jobMessageMatchesGoldenFile() throws IOException {
         JobMessage message = new JobMessage(JOB_ID, "acme", "demo.sleep",
                 mapper.readTree("{\"steps\":20,\"stepMillis\":200}"), 3, at, List.of("invoices", "eu"), 2, 7, 60_000,
-                1_000, 600_000);
+                1_000, 600_000, null);
         assertThat(mapper.readTree(mapper.writeValueAsString(message))).isEqualTo(golden("job-message.json"));
         assertThat(mapper.readValue(golden("job-message.json").toString(), JobMessage.class)).isEqualTo(message);
     }
@@ -57,9 +57,9 @@ class WireFormatTest {
     void aMessageOfSeveralJobsIsAnArrayOfJobMessagesAndOneJobIsItsObject() throws IOException {
         JobMessage first = new JobMessage(JOB_ID, "acme", "demo.sleep",
                 mapper.readTree("{\"steps\":20,\"stepMillis\":200}"), 3, at, List.of("invoices", "eu"), 2, 7, 60_000,
-                1_000, 600_000);
+                1_000, 600_000, null);
         JobMessage second = new JobMessage("7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", "acme", "demo.sleep",
-                mapper.createObjectNode(), 3, at, List.of(), 1, 7, 0, 1_000, 600_000);
+                mapper.createObjectNode(), 3, at, List.of(), 1, 7, 0, 1_000, 600_000, null);
         String two = JobMessage.writeAll(List.of(first, second), mapper);
         assertThat(mapper.readTree(two)).isEqualTo(golden("job-messages.json"));
         assertThat(JobMessage.readAll(two.getBytes(StandardCharsets.UTF_8), mapper)).containsExactly(first, second);

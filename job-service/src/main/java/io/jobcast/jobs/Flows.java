@@ -40,6 +40,8 @@ public class Flows {
 
     /** The type of every flow's parent; no worker runs it. */
     public static final String PARENT_TYPE = "flow";
+    /** The policy of a chain's parent: its children are steps, each started by the previous one's success. */
+    static final String CHAIN = "chain";
 
     private static final Logger LOG = Logger.getLogger(Flows.class);
     /** Children cancelled at once: enough to fill the writer's script calls. */
@@ -68,10 +70,10 @@ public class Flows {
         this.jobs = jobs;
         this.config = config;
         this.mapper = mapper;
-        this.limits = new JobSubmission.Limits(config.maxAttemptsLimit(), config.maxDuration());
+        this.limits = JobSubmission.Limits.of(config);
     }
 
-    /** Stores the flow and publishes its children; nothing of a flow refused for bad input is stored. */
+    /** Stores the flow and publishes its jobs that may start; nothing of a flow refused for bad input is stored. */
     public Uni<Accepted> submit(String tenant, JsonNode body) {
         FlowSubmission.Parsed parsed = FlowSubmission.parse(body, config.maxFlowChildren(), limits);
         if (!parsed.errors().isEmpty()) {
@@ -79,44 +81,87 @@ public class Flows {
         }
         FlowSubmission flow = parsed.flow();
         Set<String> typeNames = new LinkedHashSet<>();
-        flow.children().forEach(child -> typeNames.add(child.submission().type()));
+        flow.root().forEachJob(job -> typeNames.add(job.submission().type()));
         return store.jobTypes(typeNames).chain(types -> {
-            List<FieldError> unknown = unknownTypes(flow, types);
+            List<FieldError> unknown = new ArrayList<>();
+            flow.root().forEachJob(job -> {
+                if (!types.containsKey(job.submission().type())) {
+                    unknown.add(new FieldError(job.path() + "type", "no worker runs the job type '"
+                            + job.submission().type() + "'"));
+                }
+            });
             if (!unknown.isEmpty()) {
                 return store.jobTypes().chain(known -> Uni.createFrom().failure(new ProblemException(
-                        ProblemType.UNKNOWN_JOB_TYPE.with("No worker has registered these children's types. Known types: "
+                        ProblemType.UNKNOWN_JOB_TYPE.with("No worker has registered these jobs' types. Known types: "
                                 + known.stream().map(JobTypeInfo::type).toList() + ".", unknown))));
             }
             return queues.ensure(types.keySet()).chain(() -> store.addTenant(tenant)).chain(() -> stored(tenant, flow, types));
         }).onFailure(failure -> !(failure instanceof ProblemException)).transform(JobProblems::unavailable);
     }
 
-    private static List<FieldError> unknownTypes(FlowSubmission flow, Map<String, JobTypeInfo> types) {
-        List<FieldError> unknown = new ArrayList<>();
-        for (int i = 0; i < flow.children().size(); i++) {
-            String type = flow.children().get(i).submission().type();
-            if (!types.containsKey(type)) {
-                unknown.add(new FieldError("children[" + i + "].type", "no worker runs the job type '" + type + "'"));
+    /** The flow's jobs as they are created, parents before their children; a job's message is null for a parent. */
+    private final class Plan {
+        final String tenant;
+        final FlowSubmission flow;
+        final Map<String, JobTypeInfo> types;
+        final Instant now = Instant.now();
+        final String traceparent = TraceHeaders.currentTraceparent();
+        final List<EventLog.Create> creates = new ArrayList<>();
+        final List<JobMessage> messages = new ArrayList<>();
+
+        Plan(String tenant, FlowSubmission flow, Map<String, JobTypeInfo> types) {
+            this.tenant = tenant;
+            this.flow = flow;
+            this.types = types;
+        }
+
+        /**
+         * Adds the node as job {@code id}: {@code member} places it in its parent (null for the root);
+         * {@code waitsFor} is the step whose success starts it (null: it starts now).
+         */
+        void add(FlowSubmission.Node node, String id, EventLog.Member member, String waitsFor) {
+            if (node instanceof FlowSubmission.JobNode job) {
+                JobMessage message = submissions.message(id, tenant, job.submission(), types.get(job.submission().type()), now);
+                created(submissions.create(message, job.submission(), null, traceparent, waitsFor, now), member, message);
+                return;
+            }
+            List<FlowSubmission.Node> children = node instanceof FlowSubmission.Group group ? group.children()
+                    : ((FlowSubmission.Chain) node).steps();
+            String policy = node instanceof FlowSubmission.Group group ? group.onChildFailure() : CHAIN;
+            boolean root = member == null; // the root carries the flow's tags and webhook
+            JobMessage parent = new JobMessage(id, tenant, PARENT_TYPE, mapper.createObjectNode(), 1, now,
+                    root ? flow.tags() : List.of(), 0, 0, 0, 0, 0, null);
+            EventLog.Create create = waitsFor == null
+                    ? EventLog.create(parent, config.resultTtl(), null, null, traceparent, now, mapper)
+                    : EventLog.createWaiting(parent, config.resultTtl(), waitsFor, traceparent, now, mapper);
+            if (root && flow.onComplete() != null) {
+                create = create.withField("onComplete", flow.onComplete());
+            }
+            created(create.asParent(new EventLog.Flow(policy, children.size(),
+                    children.stream().mapToInt(FlowSubmission.Node::weight).sum())), member, null);
+            List<String> ids = children.stream().map(child -> JobIds.newId()).toList();
+            List<String> flows = new ArrayList<>(root ? List.of() : member.flow());
+            flows.add(id);
+            for (int i = 0; i < children.size(); i++) {
+                boolean later = policy.equals(CHAIN) && i > 0;
+                String after = later ? ids.get(i - 1) : waitsFor;
+                String next = policy.equals(CHAIN) && i + 1 < ids.size() ? ids.get(i + 1) : null;
+                add(children.get(i), ids.get(i), new EventLog.Member(id, children.get(i).weight(), i, after, next,
+                        List.copyOf(flows)), after);
             }
         }
-        return unknown;
+
+        private void created(EventLog.Create create, EventLog.Member member, JobMessage message) {
+            creates.add(member == null ? create : create.in(member));
+            messages.add(message);
+        }
     }
 
     private Uni<Accepted> stored(String tenant, FlowSubmission flow, Map<String, JobTypeInfo> types) {
-        Instant now = Instant.now();
-        String traceparent = TraceHeaders.currentTraceparent();
-        JobMessage parent = new JobMessage(JobIds.newId(), tenant, PARENT_TYPE, mapper.createObjectNode(), 1, now,
-                flow.tags(), 0, 0, 0, 0, 0);
-        List<EventLog.Create> creates = new ArrayList<>();
-        creates.add(EventLog.create(parent, config.resultTtl(), null, null, traceparent, now, mapper).asParent(flow.flow()));
-        List<JobMessage> children = new ArrayList<>();
-        for (FlowSubmission.Child child : flow.children()) {
-            JobMessage message = submissions.message(tenant, child.submission(), types.get(child.submission().type()), now);
-            children.add(message);
-            creates.add(submissions.create(message, child.submission(), null, traceparent, now)
-                    .asChildOf(parent.jobId(), child.weight()));
-        }
-        List<CompletableFuture<EventLog.Outcome>> outcomes = store.applyAllNow(List.copyOf(creates));
+        Plan plan = new Plan(tenant, flow, types);
+        String rootId = JobIds.newId();
+        plan.add(flow.root(), rootId, null, null);
+        List<CompletableFuture<EventLog.Outcome>> outcomes = store.applyAllNow(List.copyOf(plan.creates));
         CompletableFuture<Void> published = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
                 .thenCompose(done -> {
                     List<JobMessage> toPublish = new ArrayList<>();
@@ -124,21 +169,20 @@ public class Flows {
                         if (!(outcomes.get(i).join() instanceof EventLog.Applied applied)) {
                             throw new IllegalStateException("a new flow's job was refused: " + outcomes.get(i).join());
                         }
-                        if (i > 0 && applied.dispatch() > 0) {
-                            toPublish.add(children.get(i - 1).withDispatch(applied.dispatch()));
+                        if (plan.messages.get(i) != null && applied.dispatch() > 0) {
+                            toPublish.add(plan.messages.get(i).withDispatch(applied.dispatch()));
                         }
                     }
-                    return CompletableFuture.allOf(publisher.publishAllNow(toPublish, TraceHeaders.contextOf(traceparent))
-                            .toArray(CompletableFuture[]::new));
+                    return CompletableFuture.allOf(publisher.publishAllNow(toPublish,
+                            TraceHeaders.contextOf(plan.traceparent)).toArray(CompletableFuture[]::new));
                 });
-        List<String> ids = children.stream().map(JobMessage::jobId).toList();
         return CallerContext.resume(() -> published)
-                .chain(() -> jobs.find(tenant, parent.jobId()))
-                .map(job -> new Accepted(job, ids))
+                .chain(() -> store.children(tenant, rootId))
+                .chain(children -> jobs.find(tenant, rootId).map(job -> new Accepted(job, children)))
                 .onFailure().call(failure -> {
                     // Answered 503: the flow must not run on. Cancelled, its children follow (cascade).
-                    LOG.warnf("flow %s not accepted (%s): cancelling it", parent.jobId(), failure.toString());
-                    return jobs.cancel(tenant, parent.jobId()).onFailure().recoverWithNull();
+                    LOG.warnf("flow %s not accepted (%s): cancelling it", rootId, failure.toString());
+                    return jobs.cancel(tenant, rootId).onFailure().recoverWithNull();
                 });
     }
 

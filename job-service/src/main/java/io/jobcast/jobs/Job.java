@@ -25,6 +25,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param parent          the flow this job is a child of (its parent job's id), if any
  * @param children        a flow's parent only: how many children it has ({@code total}) and how many are
  *                        in each state
+ * @param after           a chain's later step only: the step whose result is its input (it waits for that
+ *                        step's success)
+ * @param onComplete      where its completion webhook goes ({@code url}), if anywhere
+ * @param webhook         how the latest try to deliver that webhook went
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "A job: its state, progress, attempts, options, result or error.", requiredProperties = {"id",
@@ -56,6 +60,9 @@ public record Job(
         Instant finishedAt,
         String parent,
         Map<String, Integer> children,
+        String after,
+        Map<String, String> onComplete,
+        String webhook,
         Map<String, String> links) {
 
     /** Progress of the current attempt. */
@@ -73,7 +80,8 @@ public record Job(
                 record.cancelRequested(), scheduled ? record.runAt() : null,
                 record.timeoutMs() > 0 ? Duration.ofMillis(record.timeoutMs()) : null, Duration.ofMillis(record.ttlMs()),
                 record.worker(), record.traceId(), record.seq(), record.createdAt(), record.updatedAt(), record.startedAt(),
-                record.finishedAt(), record.parent(), record.children(),
+                record.finishedAt(), record.parent(), record.children(), record.after(),
+                record.onComplete() == null ? null : Map.of("url", record.onComplete()), record.webhook(),
                 Map.of("self", self, "events", self + "/events", "progress", self + "/progress",
                         "cancel", self + "/cancel", "retry", self + "/retry", "websocket", "/api/v1/ws"));
     }
@@ -82,6 +90,6 @@ public record Job(
     Job summary() {
         return new Job(id, type, state, progress, attempt, maxAttempts, attemptsLeft, priority, tags, null, null, error,
                 cancelRequested, runAt, timeout, ttl, worker, traceId, lastSeq, createdAt, updatedAt, startedAt, finishedAt,
-                parent, children, links);
+                parent, children, after, onComplete, webhook, links);
     }
 }

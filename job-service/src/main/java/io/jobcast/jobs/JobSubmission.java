@@ -3,6 +3,8 @@ package io.jobcast.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcast.api.Problem.FieldError;
 import io.jobcast.api.Topology;
+import io.jobcast.jobs.config.JobServiceConfig;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,20 +31,30 @@ import java.util.regex.Pattern;
  * @param backoffMax     the longest delay between retries
  * @param tags           up to {@value #MAX_TAGS} labels, each 1-64 of {@code A-Z a-z 0-9 . _ : -}
  * @param idempotencyKey in a batch, the item's idempotency key (a single submission uses the header)
+ * @param onComplete     the URL the job's completion webhook goes to ({@code "onComplete": {"url": ...}}), or null
  */
 public record JobSubmission(String type, JsonNode payload, Integer priority, Instant runAt, Duration delay,
         Integer maxAttempts, Duration timeout, Duration ttl, Duration backoff, Duration backoffMax, List<String> tags,
-        String idempotencyKey) {
+        String idempotencyKey, String onComplete) {
 
     static final int MAX_TAGS = 10;
     static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final Set<String> FIELDS = Set.of("type", "payload", "priority", "runAt", "delay", "maxAttempts",
-            "timeout", "ttl", "backoff", "backoffMax", "tags");
+            "timeout", "ttl", "backoff", "backoffMax", "tags", "onComplete");
 
-    /** The limits a submission is checked against. */
-    record Limits(int maxAttempts, Duration maxDuration) {
+    /**
+     * The limits a submission is checked against; {@code webhookHosts} are the hosts completion webhooks
+     * may go to (none: webhooks are off).
+     */
+    record Limits(int maxAttempts, Duration maxDuration, Set<String> webhookHosts) {
+
+        static Limits of(JobServiceConfig config) {
+            Set<String> hosts = config.webhooks().secret().isEmpty() ? Set.of()
+                    : Set.copyOf(config.webhooks().allowedHosts().orElse(List.of()));
+            return new Limits(config.maxAttemptsLimit(), config.maxDuration(), hosts);
+        }
     }
 
     /** A submission read from JSON: valid when {@code errors} is empty. */
@@ -93,8 +105,9 @@ public record JobSubmission(String type, JsonNode payload, Integer priority, Ins
         List<String> tags = read.tags();
         String idempotencyKey = batchItem ? read.string("idempotencyKey", IDEMPOTENCY_KEY,
                 "must be 1-255 printable ASCII characters without spaces") : null;
+        String onComplete = read.webhook(limits.webhookHosts());
         JobSubmission submission = new JobSubmission(type, payload == null || payload.isNull() ? null : payload,
-                priority, runAt, delay, maxAttempts, timeout, ttl, backoff, backoffMax, tags, idempotencyKey);
+                priority, runAt, delay, maxAttempts, timeout, ttl, backoff, backoffMax, tags, idempotencyKey, onComplete);
         return new Parsed(errors.isEmpty() ? submission : null, errors);
     }
 
@@ -182,6 +195,36 @@ public record JobSubmission(String type, JsonNode payload, Integer priority, Ins
                 }
             }
             return List.copyOf(tags);
+        }
+
+        /** {@code onComplete}: {@code {"url": "https://..."}} with a host of {@code hosts}; the URL. */
+        String webhook(Set<String> hosts) {
+            JsonNode value = present("onComplete");
+            if (value == null) {
+                return null;
+            }
+            JsonNode url = value.get("url");
+            if (!value.isObject() || value.size() != 1 || url == null || !url.isTextual()) {
+                errors.add(new FieldError(path + "onComplete", "must be {\"url\": \"https://...\"}: where the job's"
+                        + " completion webhook goes"));
+                return null;
+            }
+            if (hosts.isEmpty()) {
+                errors.add(new FieldError(path + "onComplete", "completion webhooks are off on this server (it has no"
+                        + " jobcast.job-service.webhooks.secret to sign them with)"));
+                return null;
+            }
+            URI uri = Webhooks.uriOf(url.asText());
+            if (uri == null) {
+                errors.add(new FieldError(path + "onComplete.url", "must be an absolute http or https URL"));
+                return null;
+            }
+            if (!hosts.contains(uri.getHost())) {
+                errors.add(new FieldError(path + "onComplete.url", "host '" + uri.getHost() + "' is not one that"
+                        + " webhooks may go to (jobcast.job-service.webhooks.allowed-hosts)"));
+                return null;
+            }
+            return uri.toString();
         }
 
         private JsonNode present(String name) {

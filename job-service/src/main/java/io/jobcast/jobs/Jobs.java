@@ -81,7 +81,8 @@ public class Jobs {
                     }
                     EventLog.Applied queued = (EventLog.Applied) outcome;
                     return find(tenant, jobId) // as queued, before a worker can take it
-                            .call(() -> publisher.publish(job.toMessage(queued.dispatch()), job.traceparent())
+                            .call(() -> store.message(job, queued.dispatch())
+                                    .chain(message -> publisher.publish(message, job.traceparent()))
                                     .onFailure().invoke(e -> LOG.warnf("retry of %s not published yet (the outbox has it): %s",
                                             jobId, e.toString()))
                                     .onFailure().recoverWithNull());

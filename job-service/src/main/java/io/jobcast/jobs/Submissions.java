@@ -59,7 +59,7 @@ public class Submissions {
         this.config = config;
         this.mapper = mapper;
         this.metrics = metrics;
-        this.limits = new JobSubmission.Limits(config.maxAttemptsLimit(), config.maxDuration());
+        this.limits = JobSubmission.Limits.of(config);
     }
 
     /** A job as submitted; {@code replayed} when an Idempotency-Key returned the job it created before. */
@@ -267,20 +267,30 @@ public class Submissions {
         EventLog.Idempotency idempotency = candidate.idempotencyKey() == null ? null
                 : new EventLog.Idempotency(candidate.idempotencyKey(), Canonical.hash(candidate.body()),
                         Math.max(1, config.idempotencyKeyTtl().toSeconds()));
-        return new Stored(candidate, job, create(job, submission, idempotency, traceparent, now));
+        return new Stored(candidate, job, create(job, submission, idempotency, traceparent, null, now));
     }
 
-    /** The op that stores a job as submitted: when it runs (now, or after its delay) and how long it is kept. */
+    /**
+     * The op that stores a job as submitted: when it runs (now, after its delay, or when the flow step
+     * it waits for succeeded: {@code waitsFor}, else null), how long it is kept, where its webhook goes.
+     */
     EventLog.Create create(JobMessage job, JobSubmission submission, EventLog.Idempotency idempotency,
-            String traceparent, Instant now) {
+            String traceparent, String waitsFor, Instant now) {
         Instant runAt = submission.runAt() != null ? submission.runAt()
                 : submission.delay() != null ? now.plus(submission.delay()) : null;
         Duration ttl = submission.ttl() != null ? submission.ttl() : config.resultTtl();
-        return EventLog.create(job, ttl, runAt, idempotency, traceparent, now, mapper);
+        EventLog.Create create = waitsFor != null ? EventLog.createWaiting(job, ttl, waitsFor, traceparent, now, mapper)
+                : EventLog.create(job, ttl, runAt, idempotency, traceparent, now, mapper);
+        return submission.onComplete() == null ? create : create.withField("onComplete", submission.onComplete());
     }
 
     /** The job message, each option from the submission, else the type's registration, else job-service's default. */
     JobMessage message(String tenant, JobSubmission submission, JobTypeInfo type, Instant now) {
+        return message(JobIds.newId(), tenant, submission, type, now);
+    }
+
+    /** The same, for the job with this id. */
+    JobMessage message(String jobId, String tenant, JobSubmission submission, JobTypeInfo type, Instant now) {
         int maxAttempts = submission.maxAttempts() != null ? submission.maxAttempts()
                 : type.maxAttempts() > 0 ? Math.min(type.maxAttempts(), config.maxAttemptsLimit())
                 : config.defaultMaxAttempts();
@@ -289,10 +299,10 @@ public class Submissions {
                 : type.backoffMs() > 0 ? type.backoffMs() : config.defaultBackoff().toMillis();
         long backoffMaxMs = submission.backoffMax() != null ? submission.backoffMax().toMillis()
                 : type.backoffMaxMs() > 0 ? type.backoffMaxMs() : config.defaultBackoffMax().toMillis();
-        return new JobMessage(JobIds.newId(), tenant, submission.type(),
+        return new JobMessage(jobId, tenant, submission.type(),
                 submission.payload() == null ? mapper.createObjectNode() : submission.payload(), maxAttempts, now,
                 submission.tags(), 0, submission.priority() != null ? submission.priority() : Topology.DEFAULT_PRIORITY,
-                timeoutMs, backoffMs, Math.max(backoffMs, backoffMaxMs));
+                timeoutMs, backoffMs, Math.max(backoffMs, backoffMaxMs), null);
     }
 
     /** The record as the script created it, so the answer shows the job as accepted, not as a fast worker left it. */

@@ -21,8 +21,8 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * What happens to jobs as time passes, for every tenant: SCHEDULED jobs that are due go to the
- * queue; RUNNING jobs whose lease ran out (their worker stopped heartbeating) count as a failed
+ * What happens to jobs as time passes, for every tenant: SCHEDULED jobs that are due, and flow steps
+ * whose previous step succeeded, go to the queue; completion webhooks are delivered; RUNNING jobs whose lease ran out (their worker stopped heartbeating) count as a failed
  * attempt and are retried or dead; job messages that were never confirmed are published again;
  * finished jobs whose TTL ran out are deleted; the tenant's stream of events is trimmed to its
  * history. Every step is an op of the event log that checks the job's state, so any number of
@@ -39,16 +39,20 @@ public class Upkeep {
     private final ObjectMapper mapper;
     private final JobMetrics metrics;
     private final Flows flows;
+    private final Webhooks webhooks;
     private final JobServiceConfig.Upkeep config;
     private final Duration history;
     private final AtomicBoolean scheduling = new AtomicBoolean();
     private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final AtomicBoolean delivering = new AtomicBoolean();
     private long scheduleTimer = -1;
     private long sweepTimer = -1;
+    private long webhookTimer = -1;
 
     public Upkeep(JobStore store, JobPublisher publisher, ObjectMapper mapper, JobMetrics metrics, Flows flows,
-            JobServiceConfig config) {
+            Webhooks webhooks, JobServiceConfig config) {
         this.flows = flows;
+        this.webhooks = webhooks;
         this.store = store;
         this.publisher = publisher;
         this.mapper = mapper;
@@ -58,13 +62,17 @@ public class Upkeep {
     }
 
     void start(@Observes StartupEvent start, Vertx vertx) {
-        scheduleTimer = vertx.setPeriodic(config.scheduleEvery().toMillis(), tick -> once(scheduling, this::promoteDue));
+        scheduleTimer = vertx.setPeriodic(config.scheduleEvery().toMillis(), tick -> once(scheduling,
+                tenant -> promoteDue(tenant).chain(() -> startReady(tenant))));
         sweepTimer = vertx.setPeriodic(config.sweepEvery().toMillis(), tick -> once(sweeping, this::sweep));
+        // Apart from the scheduling pass: a slow receiver must not hold up due jobs.
+        webhookTimer = vertx.setPeriodic(config.scheduleEvery().toMillis(), tick -> once(delivering, webhooks::deliverDue));
     }
 
     void stop(@Observes ShutdownEvent stop, Vertx vertx) {
         vertx.cancelTimer(scheduleTimer);
         vertx.cancelTimer(sweepTimer);
+        vertx.cancelTimer(webhookTimer);
     }
 
     /** Runs a pass unless the previous one still runs; a failed pass is logged and the next one tries again. */
@@ -84,12 +92,29 @@ public class Upkeep {
     Uni<Void> promoteDue(String tenant) {
         Instant now = Instant.now();
         return each(tenant, EventLog.due(tenant, EventLog.DueSet.SCHEDULED, config.batch(), now), job ->
-                store.apply(EventLog.promote(job, now, mapper)).chain(outcome ->
-                        outcome instanceof EventLog.Applied queued
-                                // Should the broker not confirm it now, the outbox publishes it on a later pass.
-                                ? publisher.publish(job.toMessage(queued.dispatch()), job.traceparent())
-                                        .onFailure().recoverWithNull()
-                                : Uni.createFrom().voidItem())); // cancelled or promoted meanwhile
+                queue(job, EventLog.promote(job, now, mapper)));
+    }
+
+    /**
+     * Flow steps whose previous step succeeded go to the queue: waiting ones, and ones a failure had
+     * cancelled (their flow was resumed by a retry) run again with fresh attempts.
+     */
+    Uni<Void> startReady(String tenant) {
+        Instant now = Instant.now();
+        return each(tenant, EventLog.due(tenant, EventLog.DueSet.READY, config.batch(), null), job ->
+                (job.state() == JobState.SCHEDULED ? queue(job, EventLog.promote(job, now, mapper))
+                        : job.state().isRetryable() ? queue(job, EventLog.retry(job, now, mapper))
+                        : Uni.createFrom().voidItem()) // queued meanwhile
+                        .chain(() -> store.started(tenant, job.id())));
+    }
+
+    /** Applies a change that queues the job, and publishes its message if it did. */
+    private Uni<Void> queue(JobRecord job, EventLog.Requeue requeue) {
+        return store.apply(requeue).chain(outcome -> outcome instanceof EventLog.Applied queued
+                // Should the broker not confirm it now, the outbox publishes it on a later pass.
+                ? store.message(job, queued.dispatch()).chain(message -> publisher.publish(message, job.traceparent()))
+                        .onFailure().recoverWithNull()
+                : Uni.createFrom().voidItem()); // cancelled or queued meanwhile
     }
 
     private Uni<Void> sweep(String tenant) {
@@ -125,7 +150,8 @@ public class Upkeep {
                 .onItem().transformToMulti(jobs -> Multi.createFrom().iterable(jobs))
                 .onItem().transformToUni(swept -> store.find(tenant, swept.id()).chain(job -> job == null
                         ? Uni.createFrom().voidItem()
-                        : publisher.publish(job.toMessage(swept.dispatch()), job.traceparent()).onFailure().recoverWithNull()))
+                        : store.message(job, swept.dispatch()).chain(message -> publisher.publish(message, job.traceparent()))
+                                .onFailure().recoverWithNull()))
                 .merge(CONCURRENCY)
                 .collect().last().replaceWithVoid();
     }

@@ -101,6 +101,37 @@ class EventLogScriptTest {
     }
 
     @Test
+    void aJobThatEndsIsDueForItsWebhookOnceAndEachTryGoesToItsLogWithoutChangingIt() {
+        ScriptedJob job = aJob().build();
+        job.appended(job.createWithWebhook("http://127.0.0.1:9/hook"));
+        job.appended(job.claim(false));
+        assertThat(zset("webhooks")).as("not before it ends").doesNotContain(job.id());
+        job.appended(job.succeed());
+        assertThat(zset("webhooks")).contains(job.id());
+        long terminalSeq = job.record().seq();
+        assertThat(job.record().webhookOf()).isEqualTo(terminalSeq);
+
+        assertThat(takeWebhooks()).containsExactly(new EventLog.WebhookDue(job.id(), 1));
+        assertThat(takeWebhooks()).as("held while it is delivered").isEmpty();
+        job.appended(job.webhookTried("try 1 failed: HTTP 500", "HTTP 500", Instant.now().minusSeconds(1)));
+        assertThat(takeWebhooks()).as("due again").containsExactly(new EventLog.WebhookDue(job.id(), 2));
+        job.appended(job.webhookTried("delivered", null, null));
+
+        assertThat(zset("webhooks")).doesNotContain(job.id());
+        JobRecord record = job.record();
+        assertThat(record.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(record.webhook()).isEqualTo("delivered");
+        assertThat(record.result()).as("the job as it ended").isNotNull();
+        assertThat(job.log().subList(job.log().size() - 2, job.log().size())).allSatisfy(event ->
+                assertThat(event).contains("\"type\":\"webhook\"", "\"state\":\"SUCCEEDED\""));
+        assertThat(job.states()).as("a webhook's events move nothing").endsWith("RUNNING@1", "SUCCEEDED@1");
+    }
+
+    private List<EventLog.WebhookDue> takeWebhooks() {
+        return store.apply(EventLog.takeWebhooks(tenant, 100, Duration.ofMinutes(1))).await().atMost(WAIT);
+    }
+
+    @Test
     void aJobWithALaterRunAtIsScheduledAndNotDispatched() {
         Instant runAt = Instant.now().plusSeconds(60);
         ScriptedJob job = aJob().runAt(runAt).create();

@@ -191,6 +191,119 @@ class FlowScriptTest {
         assertThat(last(root).path("children").toString()).isEqualTo("{\"total\":2,\"SUCCEEDED\":2}");
     }
 
+    /** Steps A, B, C of a chain under {@code chain}, created: B and C wait. */
+    private List<ScriptedJob> steps(ScriptedJob chain) {
+        List<ScriptedJob> steps = List.of(built(), built(), built());
+        for (int i = 0; i < 3; i++) {
+            String after = i > 0 ? steps.get(i - 1).id() : null;
+            String next = i < 2 ? steps.get(i + 1).id() : null;
+            steps.get(i).appended(steps.get(i).createInFlow(new EventLog.Member(chain.id(), 1, i, after, next, List.of(chain.id())), null));
+        }
+        return steps;
+    }
+
+    private ScriptedJob built() {
+        return ScriptedJob.aJob(TENANT, "demo.sleep", store, redis, mapper).maxAttempts(1).build();
+    }
+
+    private void run(ScriptedJob step) {
+        step.appended(step.claim(false));
+        step.appended(step.succeed());
+    }
+
+    @Test
+    void aChainsLaterStepsWaitAndEachIsReadyToStartOnceTheStepBeforeItSucceeded() {
+        ScriptedJob chain = parent("chain", 1, 1, 1);
+        List<ScriptedJob> steps = steps(chain);
+        ScriptedJob a = steps.get(0);
+        ScriptedJob b = steps.get(1);
+        ScriptedJob c = steps.get(2);
+        assertThat(b.record().state()).isEqualTo(JobState.SCHEDULED);
+        assertThat(b.record().after()).isEqualTo(a.id());
+        assertThat(b.record().runAt()).as("it waits for a step, not a time").isNull();
+        assertThat(zset("scheduled")).doesNotContain(b.id(), c.id());
+        assertThat(zset("outbox")).contains("j:" + a.id()).doesNotContain("j:" + b.id(), "j:" + c.id());
+        assertThat(chain.record().state()).isEqualTo(JobState.QUEUED);
+        assertThat(last(chain).path("children").toString()).isEqualTo("{\"total\":3,\"QUEUED\":1,\"SCHEDULED\":2}");
+
+        run(a);
+        assertThat(zset("ready")).as("job-service queues it (Upkeep.startReady)").contains(b.id()).doesNotContain(c.id());
+        assertThat(chain.record().state()).isEqualTo(JobState.RUNNING);
+        b.appended(b.promote(java.time.Instant.now()));
+        run(b);
+        assertThat(zset("ready")).contains(c.id());
+        c.appended(c.promote(java.time.Instant.now()));
+        run(c);
+        assertThat(chain.states()).containsExactly("QUEUED@0", "RUNNING@1", "SUCCEEDED@1");
+        assertThat(last(chain).path("children").toString()).isEqualTo("{\"total\":3,\"SUCCEEDED\":3}");
+    }
+
+    @Test
+    void aFailedStepFailsTheChainAndItsRetryResumesTheChainWhereItStopped() {
+        ScriptedJob chain = parent("chain", 1, 1, 1);
+        List<ScriptedJob> steps = steps(chain);
+        ScriptedJob a = steps.get(0);
+        ScriptedJob b = steps.get(1);
+        ScriptedJob c = steps.get(2);
+        run(a);
+        b.appended(b.promote(java.time.Instant.now()));
+        b.appended(b.claim(false));
+        b.appended(b.fail("broken", true));
+        assertThat(chain.record().state()).isEqualTo(JobState.FAILED);
+        assertThat(zset("cascade")).as("job-service cancels the steps after it").contains(chain.id());
+        assertThat(zset("ready")).doesNotContain(c.id());
+        c.appended(c.cancel());
+        assertThat(chain.states()).endsWith("FAILED@1", "DEAD@1");
+
+        b.appended(b.retry());
+        run(b);
+        assertThat(zset("ready")).as("the cancelled step starts again").contains(c.id());
+        c.appended(c.retry()); // as job-service does with a step that a failure had cancelled
+        run(c);
+        assertThat(chain.states()).endsWith("DEAD@1", "QUEUED@1", "RUNNING@1", "SUCCEEDED@1");
+    }
+
+    @Test
+    void aGroupThatIsALaterStepWaitsWithItsChildrenAndStartsThemAllAtOnce() {
+        ScriptedJob chain = parent("chain", 1, 2);
+        ScriptedJob a = built();
+        ScriptedJob group = ScriptedJob.aJob(TENANT, "flow", store, redis, mapper).build();
+        a.appended(a.createInFlow(new EventLog.Member(chain.id(), 1, 0, null, group.id(), List.of(chain.id())), null));
+        group.appended(group.createInFlow(new EventLog.Member(chain.id(), 2, 1, a.id(), null, List.of(chain.id())),
+                new EventLog.Flow("fail-fast", 2, 2)));
+        ScriptedJob x = built();
+        ScriptedJob y = built();
+        x.appended(x.createInFlow(new EventLog.Member(group.id(), 1, 0, a.id(), null, List.of(chain.id(), group.id())), null));
+        y.appended(y.createInFlow(new EventLog.Member(group.id(), 1, 1, a.id(), null, List.of(chain.id(), group.id())), null));
+        assertThat(group.record().state()).as("it waits with its children").isEqualTo(JobState.SCHEDULED);
+        assertThat(x.log()).allSatisfy(event -> assertThat(event).as("its events name its flows, outermost first")
+                .endsWith(",\"flow\":[\"" + chain.id() + "\",\"" + group.id() + "\"]}"));
+        assertThat(last(group).path("flow").toString()).isEqualTo("[\"" + chain.id() + "\"]");
+        assertThat(last(chain).has("flow")).as("the root is in no flow").isFalse();
+
+        run(a);
+        assertThat(zset("ready")).contains(x.id(), y.id());
+        x.appended(x.promote(java.time.Instant.now()));
+        assertThat(group.record().state()).isEqualTo(JobState.QUEUED);
+        y.appended(y.promote(java.time.Instant.now()));
+        run(x);
+        run(y);
+        assertThat(group.states()).containsExactly("SCHEDULED@0", "QUEUED@0", "RUNNING@1", "SUCCEEDED@1");
+        assertThat(chain.record().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void noStepStartsOnceTheChainWasCancelled() {
+        ScriptedJob chain = parent("chain", 1, 1, 1);
+        List<ScriptedJob> steps = steps(chain);
+        ScriptedJob a = steps.get(0);
+        a.appended(a.claim(false));
+        chain.appended(chain.cancel());
+        a.appended(a.succeed());
+        assertThat(a.record().state()).as("the sentinel: the step succeeded").isEqualTo(JobState.SUCCEEDED);
+        assertThat(zset("ready")).doesNotContain(steps.get(1).id());
+    }
+
     private JsonNode last(ScriptedJob job) {
         List<String> log = job.log();
         try {

@@ -75,7 +75,7 @@ class OpenApiDocumentTest {
                 .containsExactlyInAnyOrder("apiKey", "bearer", "streamToken");
         assertThat(document.at("/components/schemas/JobSubmission/properties").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("type", "payload", "priority", "runAt", "delay", "maxAttempts", "timeout",
-                        "ttl", "backoff", "backoffMax", "tags");
+                        "ttl", "backoff", "backoffMax", "tags", "onComplete");
     }
 
     /** The document's Duration schema takes exactly what the API takes, and its example is one. */

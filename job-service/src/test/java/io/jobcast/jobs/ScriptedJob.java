@@ -99,7 +99,7 @@ final class ScriptedJob {
         /** The job as it would be submitted, not yet created. */
         ScriptedJob build() {
             JobMessage message = new JobMessage(JobIds.newId(), tenant, type, mapper.createObjectNode(), maxAttempts,
-                    createdAt != null ? createdAt : Instant.now(), tags, 0, 5, 0, 1000, 60_000);
+                    createdAt != null ? createdAt : Instant.now(), tags, 0, 5, 0, 1000, 60_000, null);
             ScriptedJob job = new ScriptedJob(message, store, redis, mapper);
             built.accept(job);
             return job;
@@ -125,11 +125,29 @@ final class ScriptedJob {
      * progress, and as the parent of a flow of its own (if {@code flow} is not null).
      */
     EventLog.Outcome createInFlow(ScriptedJob parent, int weight, EventLog.Flow flow) {
-        EventLog.Create create = EventLog.create(message, Duration.ofHours(1), null, null, null, Instant.now(), mapper);
-        if (parent != null) {
-            create = create.asChildOf(parent.id(), weight);
+        return createInFlow(parent == null ? null : new EventLog.Member(parent.id(), weight, 0, null, null, List.of(parent.id())), flow);
+    }
+
+    /** Creates the job in a flow: {@code member} (null for a root) with an {@code after} makes it wait for that step. */
+    EventLog.Outcome createInFlow(EventLog.Member member, EventLog.Flow flow) {
+        EventLog.Create create = member != null && member.after() != null
+                ? EventLog.createWaiting(message, Duration.ofHours(1), member.after(), null, Instant.now(), mapper)
+                : EventLog.create(message, Duration.ofHours(1), null, null, null, Instant.now(), mapper);
+        if (member != null) {
+            create = create.in(member);
         }
         return change(flow == null ? create : create.asParent(flow));
+    }
+
+    /** Created QUEUED with a completion webhook to {@code url}. */
+    EventLog.Outcome createWithWebhook(String url) {
+        return change(EventLog.create(message, Duration.ofHours(1), null, null, null, Instant.now(), mapper)
+                .withField("onComplete", url));
+    }
+
+    /** A try to deliver the job's webhook went as {@code outcome}: due again at {@code retryAt}, or (null) done. */
+    EventLog.Outcome webhookTried(String outcome, String error, Instant retryAt) {
+        return change(EventLog.webhookAttempt(record(), outcome, error, retryAt, Instant.now(), mapper));
     }
 
     EventLog.Outcome create(Instant runAt, EventLog.Idempotency idempotency) {

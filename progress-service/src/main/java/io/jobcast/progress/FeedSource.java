@@ -68,6 +68,41 @@ public interface FeedSource {
         };
     }
 
+    /**
+     * A flow: the events of its root job and of every job in it, from the tenant's stream (positions
+     * are the tenant's {@code tseq}; a sink filters the flow's out). It starts at the root's first
+     * event and ends after the root's terminal event.
+     */
+    static FeedSource flow(String tenant, String flowId, EventLogReader log) {
+        return new FeedSource() {
+            @Override
+            public String hubKey() {
+                return EventHub.tenantKey(tenant);
+            }
+
+            @Override
+            public String tenant() {
+                return tenant;
+            }
+
+            @Override
+            public long positionOf(StreamedEvent event) {
+                return event.tseq();
+            }
+
+            @Override
+            public boolean endsWith(StreamedEvent event) {
+                return event.terminal() && event.jobId().equals(flowId);
+            }
+
+            @Override
+            public Uni<Batch> read(long position) {
+                return log.flowSpan(tenant, flowId).chain(span -> log.tenantAfter(tenant, Math.max(position, span.start()), PAGE)
+                        .map(page -> new Batch(page.events(), span.end(), page.more(), page.trimmed())));
+            }
+        };
+    }
+
     static FeedSource tenant(String tenant, EventLogReader log) {
         return new FeedSource() {
             @Override

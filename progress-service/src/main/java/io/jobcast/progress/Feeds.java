@@ -89,6 +89,19 @@ public class Feeds {
         return start(FeedSource.tenant(tenant, log), after, sink);
     }
 
+    /**
+     * Starts delivering the events of the flow {@code flowId} (its root job's and every job's in it)
+     * after the tenant sequence number {@code after}, or from the flow's start; {@link #checkFlow} it first.
+     */
+    public Feed followFlow(String tenant, String flowId, long after, FeedSink sink) {
+        return start(FeedSource.flow(tenant, flowId, log), after, new FeedSink.Filtered(sink, event -> event.inFlow(flowId)));
+    }
+
+    /** Fails as {@link #check} does for the flow's root job, and as {@link #checkTenant} for a resume point. */
+    public Uni<Void> checkFlow(String tenant, String flowId, long after) {
+        return check(tenant, flowId, 0).chain(() -> checkTenant(tenant, after));
+    }
+
     private Feed start(FeedSource source, long after, FeedSink sink) {
         Feed feed = new Feed(source, after, hub, sink);
         feed.start();

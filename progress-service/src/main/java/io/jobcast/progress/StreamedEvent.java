@@ -9,19 +9,33 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * An event on its way to clients: the few fields fan-out needs, and the JSON exactly as the event
  * log holds it, encoded once and shared by every client that receives it.
  */
 public record StreamedEvent(String jobId, String tenant, long seq, long tseq, String jobType, List<String> tags,
-        String type, boolean terminal, Instant timestamp, String json) {
+        String type, boolean terminal, Instant timestamp, String json, List<String> flow) {
 
-    /** Whether the event is of one of {@code types} (any, if empty) and carries {@code tag} (any, if null). */
-    public boolean matches(Set<String> types, String tag) {
-        return (types.isEmpty() || types.contains(jobType)) && (tag == null || tags.contains(tag));
+    private static final Set<String> WIRE_TYPES = Arrays.stream(EventType.values()).map(EventType::wireName)
+            .collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * Whether the event is of one of {@code types} (any, if empty), carries {@code tag} (any, if null)
+     * and is of flow {@code flow} or one of its jobs (any, if null).
+     */
+    public boolean matches(Set<String> types, String tag, String flow) {
+        return (types.isEmpty() || types.contains(jobType)) && (tag == null || tags.contains(tag))
+                && (flow == null || inFlow(flow));
+    }
+
+    /** Whether the event is of the flow's root job {@code flowId} or of a job in that flow, at any depth. */
+    public boolean inFlow(String flowId) {
+        return jobId.equals(flowId) || flow.contains(flowId);
     }
 
     /**
@@ -79,6 +93,7 @@ public record StreamedEvent(String jobId, String tenant, long seq, long tseq, St
         long seq = 0;
         long tseq = 0;
         List<String> tags = List.of();
+        List<String> flow = List.of();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -92,20 +107,21 @@ public record StreamedEvent(String jobId, String tenant, long seq, long tseq, St
                 case "state" -> state = parser.getValueAsString();
                 case "timestamp" -> timestamp = value == JsonToken.VALUE_NULL ? null : Instant.parse(parser.getText());
                 case "tags" -> tags = strings(parser, value);
+                case "flow" -> flow = strings(parser, value);
                 default -> parser.skipChildren();
             }
         }
         if (jobId == null || tenant == null || jobType == null || type == null || state == null) {
             throw new IOException("jobId, tenant, jobType, type and state are required");
         }
-        boolean isState = EventType.STATE.wireName().equals(type);
-        if (!isState && !EventType.PROGRESS.wireName().equals(type)) {
+        if (!WIRE_TYPES.contains(type)) {
             throw new IOException("unknown event type " + type);
         }
+        boolean isState = EventType.STATE.wireName().equals(type);
         boolean terminal = JobState.valueOf(state).isTerminal() && isState;
         int to = (int) parser.currentLocation().getCharOffset();
         String json = from == 0 && to == source.length() ? source : source.substring(from, to);
-        return new StreamedEvent(jobId, tenant, seq, tseq, jobType, tags, type, terminal, timestamp, json);
+        return new StreamedEvent(jobId, tenant, seq, tseq, jobType, tags, type, terminal, timestamp, json, flow);
     }
 
     private static UncheckedIOException unreadable(String json, Exception e) {

@@ -82,7 +82,8 @@ class EventHubTest {
     }
 
     private static StreamedEvent event(long seq) {
-        return new StreamedEvent("job-1", "acme", seq, seq, "demo.sleep", List.of(), "progress", false, Instant.now(), "{}");
+        return new StreamedEvent("job-1", "acme", seq, seq, "demo.sleep", List.of(), "progress", false, Instant.now(), "{}",
+                List.of());
     }
 
 }

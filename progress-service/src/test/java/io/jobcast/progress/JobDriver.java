@@ -45,7 +45,7 @@ final class JobDriver implements AutoCloseable {
 
     JobDriver queued() {
         job = new JobMessage(jobId, tenant, "demo.sleep", mapper.createObjectNode(), 1, Instant.now(), tags, 0, 5, 0,
-                1000, 1000);
+                1000, 1000, null);
         return append(EventLog.create(job, Duration.ofHours(1), null, null, null, Instant.now(), mapper));
     }
 

@@ -106,10 +106,12 @@ class OutboxTest {
     }
 
     private static StreamedEvent progress(String job, long seq) {
-        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "progress", false, java.time.Instant.now(), "{}");
+        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "progress", false, java.time.Instant.now(),
+                "{}", List.of());
     }
 
     private static StreamedEvent state(String job, long seq) {
-        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "state", false, java.time.Instant.now(), "{}");
+        return new StreamedEvent(job, "t", seq, seq, "demo.sleep", List.of(), "state", false, java.time.Instant.now(),
+                "{}", List.of());
     }
 }

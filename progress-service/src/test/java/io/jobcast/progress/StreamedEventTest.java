@@ -30,7 +30,7 @@ class StreamedEventTest {
         StreamedEvent read = StreamedEvent.of(json, mapper);
 
         assertThat(read).isEqualTo(new StreamedEvent("job-1", "acme", 7, 41, "demo.sleep", List.of("nightly", "eu"),
-                "state", true, AT, json));
+                "state", true, AT, json, List.of()));
     }
 
     @Test

@@ -52,7 +52,12 @@ final class EventClients {
 
     /** The same, as the tenant of {@code apiKey}. */
     static List<SseEvent> sse(String jobId, String lastEventId, int limit, String apiKey) throws Exception {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(RunningSuite.gateway("/api/v1/jobs/" + jobId + "/events"))
+        return sseAt("/api/v1/jobs/" + jobId + "/events", lastEventId, limit, apiKey);
+    }
+
+    /** Reads the SSE stream at {@code path} as {@link #sse(String, String, int)} does. */
+    static List<SseEvent> sseAt(String path, String lastEventId, int limit, String apiKey) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(RunningSuite.gateway(path))
                 .header("X-API-Key", apiKey).timeout(Duration.ofSeconds(60));
         if (lastEventId != null) {
             builder.header("Last-Event-ID", lastEventId);

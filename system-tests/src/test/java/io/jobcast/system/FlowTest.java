@@ -114,6 +114,104 @@ class FlowTest {
         assertThat(Jobs.getPath("/api/v1/jobs?tag=refused-flow").path("jobs")).as("nothing stored").isEmpty();
     }
 
+    @Test
+    void aChainHandsEachStepTheResultOfTheOneBeforeIt() throws Exception {
+        JsonNode accepted = submit("{\"chain\":[{\"type\":\"text.wordcount\",\"payload\":{\"text\":\"to be or not to be\"}},"
+                + "{\"type\":\"demo.echo\",\"payload\":{\"step\":2}},{\"type\":\"demo.echo\"}]}");
+        String chain = accepted.path("flow").path("id").asText();
+        Jobs.await(chain, Duration.ofSeconds(60), Jobs.inState("SUCCEEDED"));
+        List<JsonNode> steps = new ArrayList<>();
+        for (JsonNode step : accepted.path("children")) {
+            steps.add(Jobs.get(step.asText()));
+        }
+        assertThat(steps.get(0).path("result").path("words").asInt()).isEqualTo(6);
+        assertThat(steps.get(1).path("after").asText()).isEqualTo(steps.get(0).path("id").asText());
+        assertThat(steps.get(1).path("result").path("input")).isEqualTo(steps.get(0).path("result"));
+        assertThat(steps.get(1).path("result").path("payload").path("step").asInt()).isEqualTo(2);
+        assertThat(steps.get(2).path("result").path("input")).isEqualTo(steps.get(1).path("result"));
+        assertThat(Jobs.get(chain).path("children").toString()).isEqualTo("{\"total\":3,\"SUCCEEDED\":3}");
+    }
+
+    @Test
+    void aFanInRunsAfterAllChildrenWithTheirResultsInOrder() throws Exception {
+        JsonNode accepted = submit("{\"children\":[{\"type\":\"text.wordcount\",\"payload\":{\"text\":\"a b c\"}},"
+                + "{\"type\":\"text.wordcount\",\"payload\":{\"text\":\"a\"}},"
+                + "{\"type\":\"text.wordcount\",\"payload\":{\"text\":\"a b\"}}],\"then\":{\"type\":\"demo.echo\"}}");
+        String flow = accepted.path("flow").path("id").asText();
+        Jobs.await(flow, Duration.ofSeconds(60), Jobs.inState("SUCCEEDED"));
+        JsonNode group = Jobs.get(accepted.path("children").get(0).asText());
+        JsonNode fanIn = Jobs.get(accepted.path("children").get(1).asText());
+        assertThat(group.path("children").toString()).isEqualTo("{\"total\":3,\"SUCCEEDED\":3}");
+        JsonNode input = fanIn.path("result").path("input");
+        assertThat(input.findValuesAsText("state")).containsExactly("SUCCEEDED", "SUCCEEDED", "SUCCEEDED");
+        assertThat(input.findValues("words")).extracting(JsonNode::asInt).as("the children's results, in order")
+                .containsExactly(3, 1, 2);
+        List<String> children = Jobs.getPath("/api/v1/jobs?parent=" + group.path("id").asText()).path("jobs")
+                .findValuesAsText("id");
+        assertThat(input.findValuesAsText("id")).containsExactlyInAnyOrderElementsOf(children);
+    }
+
+    @Test
+    void aFailedChainStepCancelsTheStepsAfterItAndItsRetryResumesTheChain() throws Exception {
+        JsonNode accepted = submit("{\"chain\":[{\"type\":\"demo.fail\",\"payload\":{\"failTimes\":1},\"maxAttempts\":1},"
+                + "{\"type\":\"demo.echo\"}]}");
+        String chain = accepted.path("flow").path("id").asText();
+        String first = accepted.path("children").get(0).asText();
+        String second = accepted.path("children").get(1).asText();
+        Jobs.await(chain, Duration.ofSeconds(60), Jobs.inState("DEAD"));
+        assertThat(Jobs.get(second).path("state").asText()).isEqualTo("CANCELLED");
+
+        assertThat(Jobs.post("/api/v1/jobs/" + first + "/retry", "").statusCode()).isEqualTo(202);
+        Jobs.await(chain, Duration.ofSeconds(60), Jobs.inState("SUCCEEDED"));
+        assertThat(Jobs.get(second).path("result").path("input")).isEqualTo(Jobs.get(first).path("result"));
+    }
+
+    @Test
+    void followingAFlowWithItsChildrenGivesEveryJobsEventsInOrderAndResumesWithoutLossOrDuplicates() throws Exception {
+        JsonNode accepted = submit("{\"chain\":[{\"children\":[{\"type\":\"demo.noop\"},{\"type\":\"demo.noop\"}]},"
+                + "{\"type\":\"demo.echo\"}]}");
+        String root = accepted.path("flow").path("id").asText();
+        String path = "/api/v1/jobs/" + root + "/events?include=children";
+        List<EventClients.SseEvent> events = EventClients.sseAt(path, null, Integer.MAX_VALUE, RunningSuite.apiKey());
+
+        JsonNode end = events.get(events.size() - 1).data();
+        assertThat(end.path("jobId").asText()).as("it ends with the flow's end").isEqualTo(root);
+        assertThat(end.path("state").asText()).isEqualTo("SUCCEEDED");
+        List<Long> tseqs = events.stream().map(event -> Long.parseLong(event.id())).toList();
+        assertThat(tseqs).as("ids are the tenant's sequence numbers").isSorted().doesNotHaveDuplicates();
+        String group = accepted.path("children").get(0).asText();
+        List<String> children = Jobs.getPath("/api/v1/jobs?parent=" + group).path("jobs").findValuesAsText("id");
+        List<String> all = new ArrayList<>(children);
+        all.addAll(List.of(root, group, accepted.path("children").get(1).asText()));
+        assertThat(events).extracting(event -> event.data().path("jobId").asText()).as("only the flow's jobs")
+                .hasSameElementsAs(all);
+        for (String job : all) {
+            assertThat(events).as("%s from its creation to its end", job)
+                    .filteredOn(event -> event.data().path("jobId").asText().equals(job))
+                    .extracting(event -> event.data().path("state").asText())
+                    .startsWith(job.equals(accepted.path("children").get(1).asText()) ? "SCHEDULED" : "QUEUED")
+                    .endsWith("SUCCEEDED");
+        }
+        assertThat(events).filteredOn(event -> children.contains(event.data().path("jobId").asText()))
+                .allSatisfy(event -> assertThat(event.data().path("flow").toString())
+                        .isEqualTo("[\"" + root + "\",\"" + group + "\"]"));
+
+        List<EventClients.SseEvent> resumed = EventClients.sseAt(path, events.get(2).id(), Integer.MAX_VALUE,
+                RunningSuite.apiKey());
+        assertThat(resumed).extracting(EventClients.SseEvent::id)
+                .containsExactlyElementsOf(events.subList(3, events.size()).stream().map(EventClients.SseEvent::id).toList());
+    }
+
+    @Test
+    void aBadlyShapedFlowNamesTheNodeAtFault() throws Exception {
+        HttpResponse<String> invalid = Jobs.post("/api/v1/flows", "{\"chain\":[{\"type\":\"demo.echo\"},"
+                + "{\"children\":[{\"type\":\"demo.echo\",\"delay\":\"5s\"},{\"nothing\":1}]},[]],\"tags\":[\"refused-flow\"]}");
+        assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(400);
+        assertThat(MAPPER.readTree(invalid.body()).path("errors").findValuesAsText("field")).containsExactlyInAnyOrder(
+                "chain[1].children[0].delay", "chain[1].children[1]", "chain[2]");
+        assertThat(Jobs.getPath("/api/v1/jobs?tag=refused-flow").path("jobs")).as("nothing stored").isEmpty();
+    }
+
     private static JsonNode submit(String body) throws Exception {
         HttpResponse<String> accepted = Jobs.post("/api/v1/flows", body);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);

@@ -56,10 +56,19 @@ public final class RunningSuite implements BeforeAllCallback, ExtensionContext.S
     }
 
     static String apiKey() {
+        return secret("dev-api-key");
+    }
+
+    /** The key job-service signs completion webhooks with. */
+    static String webhookSecret() {
+        return secret("webhook-secret");
+    }
+
+    private static String secret(String file) {
         try {
-            return Files.readString(HOME.resolve("dev-api-key"), StandardCharsets.UTF_8).trim();
+            return Files.readString(HOME.resolve(file), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
-            throw new IllegalStateException("./jobcast start writes the dev API key to " + HOME, e);
+            throw new IllegalStateException("./jobcast start writes " + file + " to " + HOME, e);
         }
     }
 

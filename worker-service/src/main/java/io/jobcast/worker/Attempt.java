@@ -76,6 +76,11 @@ final class Attempt implements JobContext {
     }
 
     @Override
+    public JsonNode input() {
+        return job.input();
+    }
+
+    @Override
     public void progress(int percent, String message) {
         progress(percent, message, null);
     }

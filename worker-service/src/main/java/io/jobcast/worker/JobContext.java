@@ -18,6 +18,12 @@ public interface JobContext {
     JsonNode payload();
 
     /**
+     * A flow's step after another: that step's result (for a group, the list of its children's
+     * {@code {id, type, state, result, error}}, in the order submitted); null for any other job.
+     */
+    JsonNode input();
+
+    /**
      * Reports progress of this attempt; every subscriber of the job receives it. It returns once the
      * event is recorded (with the other events this worker's jobs report meanwhile, in one call).
      *

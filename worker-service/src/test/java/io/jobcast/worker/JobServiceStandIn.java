@@ -67,7 +67,7 @@ final class JobServiceStandIn implements AutoCloseable {
     /** A job created but not published, as if job-service had died before it could publish it. */
     JobMessage create(String type, String payload, int maxAttempts, long timeoutMs) throws Exception {
         JobMessage job = new JobMessage(JobIds.newId(), TENANT, type, mapper.readTree(payload), maxAttempts,
-                Instant.now(), List.of(), 0, 5, timeoutMs, 50, 200);
+                Instant.now(), List.of(), 0, 5, timeoutMs, 50, 200, null);
         EventLog.Applied created = (EventLog.Applied) store.apply(EventLog.create(job, Duration.ofHours(1), null, null, null,
                 Instant.now(), mapper));
         return job.withDispatch(created.dispatch());

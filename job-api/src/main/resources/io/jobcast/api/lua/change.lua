@@ -21,6 +21,8 @@ local outbox = {}        -- job id -> true (publish its message) or false (publi
 local chunks = {}        -- the call's output chunks, in order, for the tenant's output stream
 local rollups = {}       -- parent id -> {counts = {STATE = delta}, weighted = delta, timestamp}: what its children changed
 local rolled = {}        -- those parent ids, in first-touch order (see flows.lua)
+local nexts = {}         -- {next = id, parent = id} of each chain step that succeeded: its next step starts
+local hooks = {}         -- job id -> seq of the terminal event its completion webhook reports
 
 local function add(key, score, member)
   local list = index_adds[key] or {}
@@ -89,7 +91,12 @@ end
 -- and the given fields.
 local function append_body(job, attempt, to, body, fields, states)
   if job.parent and job.parent ~= '' then roll_up(job, to, fields, body) end
+  if job.flow and job.flow ~= '' then body = string.sub(body, 1, -2) .. ',"flow":' .. job.flow .. '}' end
   local seq = job.seq + 1
+  if to ~= job.state and TERMINAL[to] and job.onComplete and job.onComplete ~= '' then hooks[job.id] = seq end
+  if to == S.SUCCEEDED and job.state ~= to and job.next and job.next ~= '' then
+    nexts[#nexts + 1] = {next = job.next, parent = job.parent}
+  end
   local json = '{"seq":' .. seq .. ',"attempt":' .. attempt .. ',"tseq":' .. next_tseq() .. ',' .. body
   local key = record_key(job.id)
   redis.call('HSET', key, 'state', to, 'attempt', attempt, 'seq', seq, EVENT_FIELD .. seq, json, unpack(fields))
@@ -125,7 +132,9 @@ end
 local handlers = {}
 
 -- A new job: QUEUED with its first dispatch, or SCHEDULED. op: id, type, state, event, createdMs,
--- runAtMs, tags, idempotency {key, bodyHash, ttlSeconds} (optional), fields.
+-- runAtMs, tags, idempotency {key, bodyHash, ttlSeconds} (optional), fields; for a job of a flow
+-- member {parent, weight, position, after, next} (a step with an `after` waits, SCHEDULED with no
+-- time, until that step succeeded), for a flow's parent flow {policy, children, weight}.
 function handlers.create(op)
   local idem_key = op.idempotency and (P .. 'idem:' .. op.idempotency.key)
   if idem_key then
@@ -140,12 +149,20 @@ function handlers.create(op)
   end
   if redis.call('EXISTS', record_key(op.id)) == 1 then return refused(R.ALREADY_EXISTS) end
   local queued = op.state == S.QUEUED and not op.flow
+  local member = op.member
   local job = {id = op.id, seq = 0, attempt = 0, state = nil, type = op.type, createdMs = op.createdMs,
-    ttlMs = op.ttlMs, runAtMs = op.runAtMs, parent = op.parent, weight = op.weight, percent = 0}
+    ttlMs = op.ttlMs, runAtMs = op.runAtMs, parent = member and member.parent, weight = member and member.weight,
+    flow = member and cjson.encode(member.flow), percent = 0}
   local fields = with(with(with(op.fields, 'createdMs', op.createdMs), 'runAtMs', op.runAtMs), 'dispatch', queued and 1 or 0)
-  if op.parent then
-    with(with(fields, 'parent', op.parent), 'weight', op.weight)
-    add(P .. 'children:' .. op.parent, op.createdMs, op.id)
+  if member then
+    with(with(with(with(fields, 'parent', member.parent), 'weight', member.weight), 'position', member.position),
+        'flow', job.flow)
+    if member.after then
+      with(fields, 'after', member.after)
+      job.runAtMs = nil -- waits for its step, not for a time: not in the scheduled set
+    end
+    if member.next then with(fields, 'next', member.next) end
+    add(P .. 'children:' .. member.parent, member.position, op.id)
   end
   if op.flow then
     -- A parent runs nothing itself: no message, and its events are made here (flows.lua) from its head.
@@ -396,6 +413,36 @@ function handlers.sweep(op)
   return {swept = {jobs = list(jobs)}}
 end
 
+-- Takes up to op.limit completion webhooks that are due (a job entered a terminal state: flush adds
+-- it), each held for op.holdMs so that other deliverers leave it, with its delivery attempt's number.
+function handlers.takeWebhooks(op)
+  local due = {}
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', P .. 'webhooks', '-inf', NOW, 'LIMIT', 0, op.limit)) do
+    if redis.call('EXISTS', record_key(id)) == 1 then
+      redis.call('ZADD', P .. 'webhooks', NOW + op.holdMs, id)
+      due[#due + 1] = {id = id, attempt = redis.call('HINCRBY', record_key(id), 'webhookAttempts', 1)}
+    else
+      redis.call('ZREM', P .. 'webhooks', id)
+    end
+  end
+  return {webhooks = {due = list(due)}}
+end
+
+-- How a delivery went: its event (type webhook, the job's state unchanged: it rolls nothing up) goes
+-- to the job's log; the webhook is due again at op.retryAtMs, or done with. op: id, event, fields, retryAtMs.
+local WEBHOOK_READS = reads({})
+function handlers.webhookAttempt(op)
+  local job = load(op.id, WEBHOOK_READS)
+  if op.retryAtMs and job then
+    redis.call('ZADD', P .. 'webhooks', op.retryAtMs, op.id)
+  else
+    redis.call('ZREM', P .. 'webhooks', op.id)
+  end
+  if not job then return refused(R.UNKNOWN_JOB) end
+  append(job, job.attempt, job.state, op.event, op.fields, {})
+  return applied(job, {})
+end
+
 -- Deletes up to op.limit finished jobs whose time is up, with their index entries.
 local EXPIRE_READS = reads({'type', 'tags', 'parent', OUTPUT_NAMES_FIELD})
 function handlers.expire(op)
@@ -410,7 +457,7 @@ function handlers.expire(op)
       for name in string.gmatch(job[OUTPUT_NAMES_FIELD] or '', '[^,]+') do redis.call('DEL', P .. 'out:' .. id .. ':' .. name) end
       if job.parent then redis.call('ZREM', P .. 'children:' .. job.parent, id) end
     end
-    for _, set in ipairs({'jobs', 'expiring', 'leases', 'scheduled', 'outbox'}) do
+    for _, set in ipairs({'jobs', 'expiring', 'leases', 'scheduled', 'outbox', 'webhooks', 'ready'}) do
       redis.call('ZREM', P .. set, set == 'outbox' and ('j:' .. id) or id)
     end
     redis.call('DEL', record_key(id), P .. 'children:' .. id)

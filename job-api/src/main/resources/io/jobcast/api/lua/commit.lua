@@ -6,9 +6,11 @@ local function apply_in_chunks(command, key, args, step)
 end
 
 -- What the ops share, once per call: first the parents their children moved (flows.lua), whose
--- events are part of the call, then the indexes, counts, outbox and the tenant's stream entry.
+-- events are part of the call, and the chain steps that may start; then the indexes, counts,
+-- outbox, webhooks and the tenant's stream entry.
 local function flush()
   settle_parents()
+  start_next_steps()
   local counts = {}
   local function count(field, delta) counts[field] = (counts[field] or 0) + delta end
   for _, id in ipairs(moved) do
@@ -25,12 +27,16 @@ local function flush()
       add(P .. 'state:' .. to, move.created, id)
       count(move.type .. ':' .. to, 1)
       if TERMINAL[to] then add(P .. 'expiring', NOW + move.ttl, id) end
-      if to == S.SCHEDULED then add(P .. 'scheduled', move.runAt, id) end
+      if to == S.SCHEDULED and move.runAt then add(P .. 'scheduled', move.runAt, id) end
     end
     if to == S.RUNNING and move.lease then add(P .. 'leases', move.lease, id) end
   end
   for id, publish in pairs(outbox) do
     if publish then add(P .. 'outbox', NOW + OUTBOX_GRACE_MS, 'j:' .. id) else remove(P .. 'outbox', 'j:' .. id) end
+  end
+  for id, seq in pairs(hooks) do
+    add(P .. 'webhooks', NOW, id)
+    redis.call('HSET', record_key(id), 'webhookAttempts', 0, 'webhookOf', seq)
   end
   for key, members in pairs(index_removals) do apply_in_chunks('ZREM', key, members, 1) end
   for key, scored in pairs(index_adds) do apply_in_chunks('ZADD', key, scored, 2) end

@@ -63,12 +63,17 @@ local function target_of(parent, n)
     return S.DEAD
   end
   if parent.cancelRequested == '1' then return parent.state end
-  -- fail-fast: FAILED at the first failure while job-service cancels the siblings; DEAD when they ended
-  if failed > 0 and parent.flowPolicy == 'fail-fast' then return S.FAILED end
+  -- fail-fast (and a chain): FAILED at the first failure while job-service cancels the siblings
+  -- (a chain's later steps); DEAD when they ended
+  if failed > 0 and (parent.flowPolicy == 'fail-fast' or parent.flowPolicy == 'chain') then return S.FAILED end
   local started = 0
   for _, state in ipairs(STATES) do started = started + n[state] end
   started = started - n[S.QUEUED] - n[S.SCHEDULED]
-  if parent.state == S.QUEUED and started == 0 then return S.QUEUED end
+  if started == 0 then
+    -- a group that is a chain's later step waits (SCHEDULED) until its children are queued
+    if parent.state == S.SCHEDULED then return n[S.QUEUED] > 0 and S.QUEUED or S.SCHEDULED end
+    if parent.state == S.QUEUED then return S.QUEUED end
+  end
   return S.RUNNING
 end
 
@@ -131,5 +136,26 @@ local function settle_parents()
   while rolled[i] do
     if rollups[rolled[i]] then settle(rolled[i]) end
     i = i + 1
+  end
+end
+
+-- A chain's step succeeded: its next step starts, unless the flow was cancelled. A job goes to the
+-- ready set, from which job-service queues it with that step's result as its input; a group starts
+-- all its children, a chain its first step.
+local START_READS = reads({'flowTotal', 'flowPolicy'})
+local function start(id)
+  local job = load(id, START_READS)
+  if not job then return end
+  if job.flowTotal == 0 then
+    add(P .. 'ready', NOW, id)
+    return
+  end
+  local last = job.flowPolicy == 'chain' and 0 or -1
+  for _, child in ipairs(redis.call('ZRANGE', P .. 'children:' .. id, 0, last)) do start(child) end
+end
+
+local function start_next_steps()
+  for _, step in ipairs(nexts) do
+    if redis.call('HGET', record_key(step.parent), 'cancelRequested') ~= '1' then start(step.next) end
   end
 end

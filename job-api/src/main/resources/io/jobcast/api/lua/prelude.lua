@@ -26,9 +26,11 @@ local function record_key(id) return P .. 'job:' .. id end
 local NUMERIC = {attempt = true, seq = true, createdMs = true, ttlMs = true, runAtMs = true, lastAttempt = true,
   maxAttempts = true, percent = true, dispatch = true, checkpointPercent = true, weight = true, flowTotal = true,
   flowWeight = true, flowWeighted = true}
-local MOVE = {'type', 'createdMs', 'ttlMs', 'runAtMs'}
--- What an event of a flow's child needs to roll up into its parent (see flows.lua).
-local ROLLUP = {'parent', 'weight', 'percent'}
+-- onComplete: a job that ends with a completion webhook gets it delivered (see takeWebhooks).
+local MOVE = {'type', 'createdMs', 'ttlMs', 'runAtMs', 'onComplete'}
+-- What an event of a flow's child needs to roll up into its parent, to start the chain step after
+-- it (see flows.lua), and to name its flows (flow: their ids as a JSON array, which its events carry).
+local ROLLUP = {'parent', 'weight', 'percent', 'next', 'flow'}
 local function reads(...)
   local names = {'state', 'attempt', 'seq'}
   for _, list in ipairs({...}) do

@@ -4,6 +4,8 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings of job-service, under {@code jobcast.job-service}. */
 @ConfigMapping(prefix = "jobcast.job-service")
@@ -89,6 +91,34 @@ public interface JobServiceConfig {
         /** The longest a share link may last. */
         @WithDefault("P7D")
         Duration maxShareTtl();
+    }
+
+    /** Completion webhooks ({@code onComplete} of a job or a flow). */
+    Webhooks webhooks();
+
+    interface Webhooks {
+
+        /** The key their HMAC-SHA256 signature is made with; without one, submissions with a webhook are refused. */
+        Optional<String> secret();
+
+        /** The hosts a webhook may go to; a URL with another host is refused at submission. */
+        Optional<List<String>> allowedHosts();
+
+        /** How many times a delivery is tried before it is given up. */
+        @WithDefault("10")
+        int maxAttempts();
+
+        /** The delay before the second try; it doubles with each further one. */
+        @WithDefault("PT1S")
+        Duration backoff();
+
+        /** The longest delay between tries. */
+        @WithDefault("PT10M")
+        Duration backoffMax();
+
+        /** How long a receiver has to answer one delivery. */
+        @WithDefault("PT10S")
+        Duration timeout();
     }
 
     /** Background work: scheduling due jobs, recovering stalled ones, republishing, expiring. */

@@ -22,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-/** Flows: a group of jobs under one parent job, submitted in one request (docs/workflows.md). */
+/** Flows: groups and chains of jobs under one parent job, submitted in one request (docs/workflows.md). */
 @Path("/api/v1/flows")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Flows")
@@ -36,17 +36,27 @@ public class FlowResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "submitFlow", summary = "Submit a flow: child jobs under one parent job",
-            description = "Stores the parent, then every child, and answers once the broker confirmed each"
-                    + " child's message. The parent (type `flow`) runs nothing: its state, percent (the children's,"
-                    + " weighted) and counts by state follow its children's, on every transport, exactly. Cancelling"
-                    + " it cancels its children. A flow refused for bad input stores nothing.")
+    @Operation(operationId = "submitFlow", summary = "Submit a flow: groups and chains of jobs under one parent job",
+            description = "Stores the parents before their children and answers once the broker confirmed the"
+                    + " message of every job that may start now. A parent (type `flow`; one per group and chain) runs"
+                    + " nothing: its state, percent (its children's, weighted) and counts by state follow its"
+                    + " children's, on every transport, exactly. A chain's later steps wait (`SCHEDULED`) and start"
+                    + " when the step before them succeeded, with its result as their input; a group's `then` runs"
+                    + " after its children with all their results. Cancelling a parent cancels its subtree. A flow"
+                    + " refused for bad input stores nothing.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "FlowSubmission"),
-            examples = @ExampleObject(name = "group", value = "{\"children\":[{\"type\":\"demo.sleep\",\"payload\":"
+            examples = {@ExampleObject(name = "group", value = "{\"children\":[{\"type\":\"demo.sleep\",\"payload\":"
                     + "{\"steps\":5}},{\"type\":\"demo.sleep\",\"payload\":{\"steps\":10}}],"
-                    + "\"onChildFailure\":\"fail-fast\"}")))
-    @APIResponse(responseCode = "202", description = "Accepted: the parent job as stored, and its children's ids in order.",
+                    + "\"onChildFailure\":\"fail-fast\"}"),
+                    @ExampleObject(name = "fan-in", value = "{\"children\":[{\"type\":\"text.wordcount\",\"payload\":"
+                            + "{\"text\":\"to be or not\"}},{\"type\":\"text.wordcount\",\"payload\":{\"text\":"
+                            + "\"to be\"}}],\"then\":{\"type\":\"demo.echo\"}}"),
+                    @ExampleObject(name = "chain", value = "{\"chain\":[{\"type\":\"text.wordcount\",\"payload\":"
+                            + "{\"text\":\"to be or not to be\"}},{\"type\":\"demo.echo\"}],"
+                            + "\"onComplete\":{\"url\":\"https://example.com/hooks/jobcast\"}}")}))
+    @APIResponse(responseCode = "202", description = "Accepted: the flow's root job as stored, and the ids of its"
+            + " children (a chain's steps) in order.",
             headers = @Header(name = "Location", description = "The parent job's URL.",
                     schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Flows.Accepted.class)))

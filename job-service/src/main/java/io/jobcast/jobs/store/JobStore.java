@@ -1,11 +1,15 @@
 package io.jobcast.jobs.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobcast.api.ConfirmedOutbox;
 import io.jobcast.api.EventLog;
 import io.jobcast.api.EventLogWriter;
 import io.jobcast.api.JobKeys;
+import io.jobcast.api.JobMessage;
 import io.jobcast.api.JobRecord;
 import io.jobcast.api.JobTypeInfo;
 import io.jobcast.api.ScriptRunner;
@@ -91,9 +95,45 @@ public class JobStore {
         return hashes.hmget(JobKeys.record(tenant, jobId), JobRecord.FIELDS).map(hash -> JobRecord.fromHash(hash, mapper));
     }
 
-    /** A flow parent's children, oldest first. */
+    /** A flow parent's children, in the order submitted. */
     public Uni<List<String>> children(String tenant, String parentId) {
         return sortedSets.zrange(JobKeys.children(tenant, parentId), 0, -1);
+    }
+
+    /**
+     * The message that puts the job in its queue as publication {@code dispatch}; a flow step after
+     * another carries that step's result as its input: a job's result, a group's as the list of its
+     * children's ({@code id}, {@code type}, {@code state}, {@code result}, {@code error}) in order.
+     */
+    public Uni<JobMessage> message(JobRecord job, long dispatch) {
+        JobMessage message = job.toMessage(dispatch);
+        if (job.after() == null) {
+            return Uni.createFrom().item(message);
+        }
+        return find(job.tenant(), job.after()).chain(previous -> previous == null || previous.children() == null
+                        ? Uni.createFrom().item(previous == null ? null : previous.result())
+                        : children(job.tenant(), previous.id()).chain(ids -> findAll(job.tenant(), ids)).map(this::results))
+                .map(message::withInput);
+    }
+
+    private JsonNode results(List<JobRecord> children) {
+        ArrayNode results = mapper.createArrayNode();
+        for (JobRecord child : children) {
+            ObjectNode item = results.addObject().put("id", child.id()).put("type", child.type())
+                    .put("state", child.state().name());
+            if (child.result() != null) {
+                item.set("result", child.result());
+            }
+            if (child.error() != null) {
+                item.put("error", child.error());
+            }
+        }
+        return results;
+    }
+
+    /** The flow step was queued (or needs no start any more): it leaves the ready set. */
+    public Uni<Void> started(String tenant, String jobId) {
+        return sortedSets.zrem(JobKeys.ready(tenant), jobId).replaceWithVoid();
     }
 
     /** The parent's children were cancelled: it leaves the cascade set. */

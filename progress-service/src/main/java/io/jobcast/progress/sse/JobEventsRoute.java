@@ -1,7 +1,9 @@
 package io.jobcast.progress.sse;
 
 import io.jobcast.api.InternalHeaders;
+import io.jobcast.api.Problem;
 import io.jobcast.api.ProblemException;
+import io.jobcast.api.ProblemType;
 import io.jobcast.progress.ConnectionLimits;
 import io.jobcast.progress.DeliveryMetrics;
 import io.jobcast.progress.Draining;
@@ -21,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -28,9 +31,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Server-Sent Events: one job's at {@code GET /api/v1/jobs/{id}/events} ({@code id:} is the job's
- * sequence number; the stream ends after the terminal event), and all of the caller's jobs at
- * {@code GET /api/v1/events}, optionally only some types and a tag ({@code ?type=a,b&tag=t}; {@code id:} is the
- * tenant's sequence number). {@code event:} is the event type, {@code data:} the event JSON. A
+ * sequence number; the stream ends after the terminal event); a flow's with every job's in it at
+ * {@code GET /api/v1/jobs/{id}/events?include=children} ({@code id:} is the tenant's sequence number;
+ * from the flow's start, ending after its terminal event); and all of the caller's jobs at
+ * {@code GET /api/v1/events}, optionally only some types, a tag and a flow ({@code ?type=a,b&tag=t&flow=id};
+ * {@code id:} is the tenant's sequence number). {@code event:} is the event type, {@code data:} the event JSON. A
  * client that reconnects with {@code Last-Event-ID} (or {@code ?after=}) receives exactly what it missed. The headers and a periodic comment line keep
  * proxies from buffering or closing the stream.
  *
@@ -57,6 +62,10 @@ public class JobEventsRoute {
     private final ConnectionLimits limits;
     private final DeliveryMetrics metrics;
     private final Draining draining;
+    private static final Problem INCLUDE_CHILDREN_ONLY = ProblemType.INVALID_REQUEST.with("include=children is the"
+            + " one choice: a flow's events with those of every job in it.",
+            List.of(new Problem.FieldError("include", "must be children")));
+
     private final SseFrames jobFrames = new SseFrames(StreamedEvent::seq);
     private final SseFrames tenantFrames = new SseFrames(StreamedEvent::tseq);
 
@@ -76,16 +85,26 @@ public class JobEventsRoute {
         router.get("/api/v1/jobs/:id/events").handler(context -> {
             String tenant = context.request().getHeader(InternalHeaders.TENANT);
             String jobId = context.pathParam("id");
-            stream(context, after -> feeds.check(tenant, jobId, after), jobFrames,
-                    (after, sink) -> feeds.follow(tenant, jobId, after, sink));
+            String include = context.request().getParam("include");
+            if (include == null) {
+                stream(context, after -> feeds.check(tenant, jobId, after), jobFrames,
+                        (after, sink) -> feeds.follow(tenant, jobId, after, sink));
+            } else if (include.equals("children")) { // a flow: its jobs' events too, by tseq
+                stream(context, after -> feeds.checkFlow(tenant, jobId, after), tenantFrames,
+                        (after, sink) -> feeds.followFlow(tenant, jobId, after, sink));
+            } else {
+                problems.send(context.response(), context.request().getHeader(InternalHeaders.REQUEST_ID),
+                        INCLUDE_CHILDREN_ONLY);
+            }
         });
         router.get("/api/v1/events").handler(context -> {
             String tenant = context.request().getHeader(InternalHeaders.TENANT);
             Set<String> types = typesOf(context.request().getParam("type"));
             String tag = context.request().getParam("tag");
+            String flow = context.request().getParam("flow");
             stream(context, after -> feeds.checkTenant(tenant, after), tenantFrames,
                     (after, sink) -> feeds.followTenant(tenant, after,
-                            new FeedSink.Filtered(sink, event -> event.matches(types, tag))));
+                            new FeedSink.Filtered(sink, event -> event.matches(types, tag, flow))));
         });
     }
 

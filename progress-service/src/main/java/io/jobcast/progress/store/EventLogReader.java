@@ -101,6 +101,39 @@ public class EventLogReader {
     }
 
     /**
+     * Where a flow's events lie in its tenant's stream: after {@code start} (before its root's first
+     * event) up to {@code end}, its root's terminal event ({@link Long#MAX_VALUE} while it runs, the
+     * root's last event when the terminal one has left its log, {@link Long#MIN_VALUE} once expired).
+     */
+    public record FlowSpan(long start, long end) {
+    }
+
+    /** Events a root's log may hold after its terminal one (its webhook's tries) that a span looks past. */
+    private static final int FLOW_TAIL = 32;
+
+    public Uni<FlowSpan> flowSpan(String tenant, String flowId) {
+        return after(tenant, flowId, 0, 1).chain(first -> {
+            if (first.head() == null) {
+                return Uni.createFrom().item(new FlowSpan(0, Long.MIN_VALUE));
+            }
+            long start = first.page().events().isEmpty() ? 0 : first.page().events().get(0).tseq() - 1;
+            if (!first.head().state().isTerminal()) {
+                return Uni.createFrom().item(new FlowSpan(start, Long.MAX_VALUE));
+            }
+            return after(tenant, flowId, Math.max(0, first.head().seq() - FLOW_TAIL), FLOW_TAIL).map(tail -> {
+                List<StreamedEvent> events = tail.page().events();
+                long end = events.isEmpty() ? start : events.get(events.size() - 1).tseq();
+                for (StreamedEvent event : events) {
+                    if (event.terminal()) {
+                        end = event.tseq();
+                    }
+                }
+                return new FlowSpan(start, end);
+            });
+        });
+    }
+
+    /**
      * The logged events of the tenant's jobs after the tenant sequence number {@code tseq}, in order,
      * from up to {@code entries} stream entries. Trimmed if events after {@code tseq} are gone (the
      * stream keeps the last minutes); a read from 0 starts at the oldest kept instead.

@@ -190,10 +190,15 @@ public class ProgressSocket {
         if (refusal != null) {
             return connection.close(new CloseReason(POLICY_VIOLATION, refusal));
         }
-        Uni<Void> check = all ? feeds.checkTenant(tenant, after) : feeds.check(tenant, message.jobId(), after);
+        boolean flow = !all && message.includesChildren();
+        Uni<Void> check = all ? feeds.checkTenant(tenant, after)
+                : flow ? feeds.checkFlow(tenant, message.jobId(), after) : feeds.check(tenant, message.jobId(), after);
         Map<String, Object> ack = new LinkedHashMap<>();
         ack.put("op", "subscribed");
         ack.put(all ? "all" : "jobId", all ? true : message.jobId());
+        if (flow) {
+            ack.put("includeChildren", true);
+        }
         ack.put("after", after);
         return check
                 .chain(() -> send(connection, ack))
@@ -206,7 +211,8 @@ public class ProgressSocket {
                     FeedSink sink = new SocketSink(connection, key, session);
                     Feed replaced = session.feeds().put(key, all
                             ? feeds.followTenant(tenant, after, new FeedSink.Filtered(sink, event -> event.matches(
-                                    message.type() == null ? Set.of() : Set.of(message.type()), message.tag())))
+                                    message.type() == null ? Set.of() : Set.of(message.type()), message.tag(), null)))
+                            : flow ? feeds.followFlow(tenant, message.jobId(), after, sink)
                             : feeds.follow(tenant, message.jobId(), after, sink));
                     if (replaced != null) { // the same subscription, sent twice before the first was answered
                         replaced.close();
