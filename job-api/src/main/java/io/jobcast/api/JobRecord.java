@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  * @param onComplete      the URL its completion webhook is delivered to, if any
  * @param webhook         how the latest delivery of that webhook went, e.g. {@code "delivered (HTTP 200) on attempt 3"}
  * @param webhookOf       the seq of the terminal event the pending or latest webhook reports
+ * @param flow            the flows the job is in, outermost first (its parent last); empty for any other job
  */
 public record JobRecord(
         String id,
@@ -69,7 +70,8 @@ public record JobRecord(
         String after,
         String onComplete,
         String webhook,
-        long webhookOf) {
+        long webhookOf,
+        List<String> flow) {
 
     /** The field of the hash that holds {@link #seq}. */
     public static final String SEQ_FIELD = "seq";
@@ -82,7 +84,7 @@ public record JobRecord(
             "maxAttempts", "lastAttempt", "percent", "message", "result", "error", SEQ_FIELD, "createdAt", "updatedAt",
             "startedAt", "finishedAt", "tags", "priority", "timeoutMs", "ttlMs", "backoffMs", "backoffMaxMs", "runAtMs",
             "dispatch", "worker", "cancelRequested", "checkpoint", "traceparent", "parent", "flowTotal", "after",
-            "onComplete", "webhook", "webhookOf"),
+            "onComplete", "webhook", "webhookOf", "flow"),
             Arrays.stream(JobState.values()).map(state -> "n:" + state.name())).toArray(String[]::new);
 
     /**
@@ -139,7 +141,8 @@ public record JobRecord(
                 blankToNull(hash.get("after")),
                 blankToNull(hash.get("onComplete")),
                 blankToNull(hash.get("webhook")),
-                longOf(hash.get("webhookOf")));
+                longOf(hash.get("webhookOf")),
+                tags(json(hash.get("flow"), mapper)));
     }
 
     /** A flow parent's counts of children by state (the event log keeps them as fields n:STATE). */
@@ -182,6 +185,7 @@ public record JobRecord(
         return attempt - (lastAttempt - maxAttempts);
     }
 
+    /** The strings of a JSON array (tags, flows), or none. */
     private static List<String> tags(JsonNode array) {
         List<String> tags = new ArrayList<>();
         if (array != null) {

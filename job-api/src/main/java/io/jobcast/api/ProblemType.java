@@ -53,6 +53,7 @@ public enum ProblemType {
     // the state it is in
     JOB_NOT_CANCELLABLE(409, "Job cannot be cancelled"),
     JOB_NOT_RETRYABLE(409, "Job cannot be retried"),
+    FLOW_CLOSED(409, "Flow takes no more jobs"),
     IDEMPOTENCY_KEY_REUSED(409, "Idempotency key reused"),
     IDEMPOTENCY_KEY_EXPIRED_JOB(409, "Job of the key expired"),
     // the service

@@ -104,6 +104,31 @@ public record FlowSubmission(Node root, List<String> tags, String onComplete) {
         return new Parsed(errors.isEmpty() ? new FlowSubmission(root, tags, onComplete) : null, errors);
     }
 
+    /** Jobs to add to a running group: {@code {"children": [job submissions with an optional weight]}}. */
+    record Spawned(List<JobNode> children, List<FieldError> errors) {
+    }
+
+    static Spawned parseSpawned(JsonNode body, int maxJobs, JobSubmission.Limits limits) {
+        List<FieldError> errors = new ArrayList<>();
+        if (body == null || !body.isObject() || !body.path("children").isArray() || body.path("children").isEmpty()
+                || body.path("children").size() > maxJobs || body.size() != 1) {
+            errors.add(new FieldError("children", "must be the one field: an array of 1 to " + maxJobs + " jobs"));
+            return new Spawned(List.of(), errors);
+        }
+        Parser parser = new Parser(maxJobs, limits, errors);
+        List<JobNode> children = new ArrayList<>();
+        for (int i = 0; i < body.path("children").size(); i++) {
+            JsonNode item = body.path("children").get(i);
+            String path = "children[" + i + "].";
+            if (!item.has("type")) {
+                errors.add(new FieldError(path + "type", "is required: a running flow takes jobs, not groups or chains"));
+            } else if (parser.node(item, path, 1, false) instanceof JobNode job) {
+                children.add(job);
+            }
+        }
+        return new Spawned(children, errors);
+    }
+
     private static void unknownFields(JsonNode node, Set<String> known, String path, String what, List<FieldError> errors) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();

@@ -80,11 +80,59 @@ public class Flows {
             return Uni.createFrom().failure(JobProblems.invalidRequest("flow", parsed.errors()));
         }
         FlowSubmission flow = parsed.flow();
+        return typesOf(tenant, flow.root()).chain(types -> stored(tenant, flow, types))
+                .onFailure(failure -> !(failure instanceof ProblemException)).transform(JobProblems::unavailable);
+    }
+
+    /**
+     * Adds jobs to a running group, as its last children: work that one of its jobs discovered
+     * ({@code ctx.spawn} in a handler), or a client's. Refused (409) once the group ended, failed or
+     * was cancelled, and for a chain.
+     */
+    public Uni<Accepted> addChildren(String tenant, String flowId, JsonNode body) {
+        FlowSubmission.Spawned spawned = FlowSubmission.parseSpawned(body, config.maxFlowChildren(), limits);
+        if (!spawned.errors().isEmpty()) {
+            return Uni.createFrom().failure(JobProblems.invalidRequest("children", spawned.errors()));
+        }
+        if (!JobIds.isValid(flowId)) {
+            return Uni.createFrom().failure(JobProblems.notFound(flowId));
+        }
+        FlowSubmission.Node added = new FlowSubmission.Group(List.copyOf(spawned.children()), "", 1);
+        return store.find(tenant, flowId).chain(group -> {
+            if (group == null || !group.tenant().equals(tenant)) {
+                return Uni.createFrom().failure(JobProblems.notFound(flowId));
+            }
+            if (group.children() == null) {
+                return Uni.createFrom().failure(JobProblems.flowClosed(flowId));
+            }
+            if (group.children().get("total") + spawned.children().size() > config.maxFlowChildren()) {
+                return Uni.createFrom().failure(JobProblems.invalidRequest("children", List.of(new FieldError("children",
+                        "the group would have more than " + config.maxFlowChildren() + " children"))));
+            }
+            List<String> flows = new ArrayList<>(group.flow());
+            flows.add(flowId);
+            return typesOf(tenant, added).chain(types -> {
+                Plan plan = new Plan(tenant, null, types);
+                List<String> ids = new ArrayList<>();
+                for (FlowSubmission.JobNode child : spawned.children()) {
+                    ids.add(JobIds.newId());
+                    plan.add(child, ids.get(ids.size() - 1),
+                            new EventLog.Member(flowId, child.weight(), -1, null, null, List.copyOf(flows)), null);
+                }
+                return CallerContext.resume(() -> plan.store())
+                        .onFailure(Plan.Refused.class).transform(refused -> JobProblems.flowClosed(flowId))
+                        .chain(() -> jobs.find(tenant, flowId)).map(job -> new Accepted(job, ids));
+            });
+        }).onFailure(failure -> !(failure instanceof ProblemException)).transform(JobProblems::unavailable);
+    }
+
+    /** The types of the node's jobs, registered by workers and with their queues declared; a 422 naming each unknown one. */
+    private Uni<Map<String, JobTypeInfo>> typesOf(String tenant, FlowSubmission.Node root) {
         Set<String> typeNames = new LinkedHashSet<>();
-        flow.root().forEachJob(job -> typeNames.add(job.submission().type()));
+        root.forEachJob(job -> typeNames.add(job.submission().type()));
         return store.jobTypes(typeNames).chain(types -> {
             List<FieldError> unknown = new ArrayList<>();
-            flow.root().forEachJob(job -> {
+            root.forEachJob(job -> {
                 if (!types.containsKey(job.submission().type())) {
                     unknown.add(new FieldError(job.path() + "type", "no worker runs the job type '"
                             + job.submission().type() + "'"));
@@ -95,8 +143,8 @@ public class Flows {
                         ProblemType.UNKNOWN_JOB_TYPE.with("No worker has registered these jobs' types. Known types: "
                                 + known.stream().map(JobTypeInfo::type).toList() + ".", unknown))));
             }
-            return queues.ensure(types.keySet()).chain(() -> store.addTenant(tenant)).chain(() -> stored(tenant, flow, types));
-        }).onFailure(failure -> !(failure instanceof ProblemException)).transform(JobProblems::unavailable);
+            return queues.ensure(types.keySet()).chain(() -> store.addTenant(tenant)).replaceWith(types);
+        });
     }
 
     /** The flow's jobs as they are created, parents before their children; a job's message is null for a parent. */
@@ -155,28 +203,38 @@ public class Flows {
             creates.add(member == null ? create : create.in(member));
             messages.add(message);
         }
+
+        /** A job of the plan was refused: its parent ended meanwhile. */
+        static final class Refused extends RuntimeException {
+            Refused(EventLog.Outcome outcome) {
+                super("a flow's new job was refused: " + outcome, null, false, false);
+            }
+        }
+
+        /** Stores the jobs in order and publishes those that start now; completes once the broker confirmed them. */
+        CompletableFuture<Void> store() {
+            List<CompletableFuture<EventLog.Outcome>> outcomes = store.applyAllNow(List.copyOf(creates));
+            return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenCompose(done -> {
+                List<JobMessage> toPublish = new ArrayList<>();
+                for (int i = 0; i < outcomes.size(); i++) {
+                    if (!(outcomes.get(i).join() instanceof EventLog.Applied applied)) {
+                        throw new Refused(outcomes.get(i).join());
+                    }
+                    if (messages.get(i) != null && applied.dispatch() > 0) {
+                        toPublish.add(messages.get(i).withDispatch(applied.dispatch()));
+                    }
+                }
+                return CompletableFuture.allOf(publisher.publishAllNow(toPublish, TraceHeaders.contextOf(traceparent))
+                        .toArray(CompletableFuture[]::new));
+            });
+        }
     }
 
     private Uni<Accepted> stored(String tenant, FlowSubmission flow, Map<String, JobTypeInfo> types) {
         Plan plan = new Plan(tenant, flow, types);
         String rootId = JobIds.newId();
         plan.add(flow.root(), rootId, null, null);
-        List<CompletableFuture<EventLog.Outcome>> outcomes = store.applyAllNow(List.copyOf(plan.creates));
-        CompletableFuture<Void> published = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
-                .thenCompose(done -> {
-                    List<JobMessage> toPublish = new ArrayList<>();
-                    for (int i = 0; i < outcomes.size(); i++) {
-                        if (!(outcomes.get(i).join() instanceof EventLog.Applied applied)) {
-                            throw new IllegalStateException("a new flow's job was refused: " + outcomes.get(i).join());
-                        }
-                        if (plan.messages.get(i) != null && applied.dispatch() > 0) {
-                            toPublish.add(plan.messages.get(i).withDispatch(applied.dispatch()));
-                        }
-                    }
-                    return CompletableFuture.allOf(publisher.publishAllNow(toPublish,
-                            TraceHeaders.contextOf(plan.traceparent)).toArray(CompletableFuture[]::new));
-                });
-        return CallerContext.resume(() -> published)
+        return CallerContext.resume(plan::store)
                 .chain(() -> store.children(tenant, rootId))
                 .chain(children -> jobs.find(tenant, rootId).map(job -> new Accepted(job, children)))
                 .onFailure().call(failure -> {

@@ -80,6 +80,11 @@ final class JobProblems {
                 + " Retry the ones that failed or were cancelled (GET /api/v1/jobs?parent=" + jobId + "&state=DEAD).");
     }
 
+    static ProblemException flowClosed(String jobId) {
+        return ProblemType.FLOW_CLOSED.raise("Job " + jobId + " takes no more jobs: only a group that runs (or waits to)"
+                + " does, not a chain, a job that is no flow, or a group that ended, failed or was cancelled.");
+    }
+
     static ProblemException tooManyJobs(int count, int max) {
         return ProblemType.BATCH_TOO_LARGE.raise("The batch has " + count + " jobs; at most " + max
                 + " are accepted in one request. Split it.");

@@ -26,7 +26,8 @@ class OpenApiDocumentTest {
 
     /** The public API, as the README's table lists it. */
     static final List<String> PUBLIC_ROUTES = List.of(
-            "POST /api/v1/jobs", "POST /api/v1/jobs:batch", "POST /api/v1/flows", "GET /api/v1/jobs", "GET /api/v1/jobs/{id}",
+            "POST /api/v1/jobs", "POST /api/v1/jobs:batch", "POST /api/v1/flows", "POST /api/v1/flows/{id}/children",
+            "GET /api/v1/jobs", "GET /api/v1/jobs/{id}",
             "POST /api/v1/jobs/{id}/cancel", "POST /api/v1/jobs/{id}/retry", "POST /api/v1/jobs/{id}/share",
             "GET /api/v1/jobs/{id}/events", "GET /api/v1/jobs/{id}/progress", "GET /api/v1/jobs/{id}/progress.html",
             "GET /api/v1/jobs/{id}/outputs", "GET /api/v1/jobs/{id}/output/{name}",

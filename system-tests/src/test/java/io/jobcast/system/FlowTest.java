@@ -203,6 +203,26 @@ class FlowTest {
     }
 
     @Test
+    void aJobThatFindsWorkOnTheWayAddsItToItsGroupWhichWaitsForItAndAnEndedGroupTakesNoMore() throws Exception {
+        JsonNode accepted = submit("{\"children\":[{\"type\":\"demo.fanout\",\"payload\":{\"count\":5,"
+                + "\"type\":\"demo.sleep\",\"payload\":{\"steps\":2,\"stepMillis\":50}}}]}");
+        String flow = accepted.path("flow").path("id").asText();
+        JsonNode done = Jobs.await(flow, Duration.ofSeconds(60), Jobs.inState("SUCCEEDED"));
+        assertThat(done.path("children").toString()).isEqualTo("{\"total\":6,\"SUCCEEDED\":6}");
+        List<String> spawned = new ArrayList<>();
+        Jobs.get(accepted.path("children").get(0).asText()).path("result").path("spawned")
+                .forEach(id -> spawned.add(id.asText()));
+        assertThat(spawned).hasSize(5);
+        assertThat(Jobs.getPath("/api/v1/jobs?parent=" + flow).path("jobs").findValuesAsText("id"))
+                .hasSize(6).containsAll(spawned);
+
+        HttpResponse<String> late = Jobs.post("/api/v1/flows/" + flow + "/children", "{\"children\":[{\"type\":\"demo.noop\"}]}");
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(409);
+        assertThat(MAPPER.readTree(late.body()).path("type").asText()).endsWith("/problems/flow-closed");
+        assertThat(Jobs.get(flow).path("children").path("total").asInt()).as("nothing was added").isEqualTo(6);
+    }
+
+    @Test
     void aBadlyShapedFlowNamesTheNodeAtFault() throws Exception {
         HttpResponse<String> invalid = Jobs.post("/api/v1/flows", "{\"chain\":[{\"type\":\"demo.echo\"},"
                 + "{\"children\":[{\"type\":\"demo.echo\",\"delay\":\"5s\"},{\"nothing\":1}]},[]],\"tags\":[\"refused-flow\"]}");

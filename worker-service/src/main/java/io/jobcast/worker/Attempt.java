@@ -9,6 +9,7 @@ import io.jobcast.api.JobOutputs;
 import io.jobcast.worker.store.EventLogStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -33,6 +34,7 @@ final class Attempt implements JobContext {
     private final Duration lease;
     private final Consumer<EventLog.Refused> refused;
     private final AttemptOutputs outputs;
+    private final Spawner spawner;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Thread thread;
     private volatile int percent;
@@ -42,7 +44,7 @@ final class Attempt implements JobContext {
 
     Attempt(JobMessage job, int number, Instant startedAt, Delivery delivery, JsonNode savedCheckpoint,
             EventLogStore store, ObjectMapper mapper, Duration lease, Consumer<EventLog.Refused> refused,
-            AttemptOutputs.Settings outputs) {
+            AttemptOutputs.Settings outputs, Spawner spawner) {
         this.job = job;
         this.number = number;
         this.startedAt = startedAt;
@@ -53,6 +55,7 @@ final class Attempt implements JobContext {
         this.lease = lease;
         this.refused = refused;
         this.outputs = new AttemptOutputs(outputs, job.ref(), number);
+        this.spawner = spawner;
     }
 
     @Override
@@ -78,6 +81,12 @@ final class Attempt implements JobContext {
     @Override
     public JsonNode input() {
         return job.input();
+    }
+
+    @Override
+    public List<String> spawn(List<?> submissions) {
+        checkCancelled();
+        return spawner.spawn(job, submissions);
     }
 
     @Override

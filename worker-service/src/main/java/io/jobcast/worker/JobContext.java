@@ -2,6 +2,8 @@ package io.jobcast.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobcast.api.JobOutputs;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What a {@link JobHandler} knows of the attempt it runs, and how it reports progress. */
@@ -75,6 +77,22 @@ public interface JobContext {
      * @param name 1 to 32 of {@code a-z 0-9 _ . -}, starting with a letter; {@code "log"} is the log's
      */
     JobOutput output(String name);
+
+    /**
+     * Adds jobs to the group this job is in, as work found on the way: each a job submission as
+     * {@code POST /api/v1/jobs} takes it (a map, a record or a JSON object with {@code type}, and
+     * {@code payload}, options, {@code weight}). The group counts them at once (its total grows, its
+     * percent drops) and ends when they have too. Returns their ids.
+     *
+     * @throws IllegalStateException when the job is in no flow, or job-service refused the jobs (the
+     *                               message says why)
+     */
+    List<String> spawn(List<?> submissions);
+
+    /** Adds one job of {@code type} with {@code payload} to this job's group (see {@link #spawn(List)}); its id. */
+    default String spawn(String type, Object payload) {
+        return spawn(List.of(Map.of("type", type, "payload", payload))).get(0);
+    }
 
     /** Whether the job's cancellation was requested; long loops without progress calls should check it. */
     boolean isCancelled();

@@ -46,6 +46,7 @@ public class JobRunner {
     private final LifecycleMetrics lifecycle;
     private final Duration lease;
     private final AttemptOutputs.Settings outputs;
+    private final Spawner spawner;
     /** Time limits and output writes. */
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
         // Made by whichever job schedules first, whose log context (MDC) a new thread inherits: not this one's.
@@ -58,8 +59,9 @@ public class JobRunner {
     });
 
     public JobRunner(Workers workers, InFlight inFlight, EventLogStore store, ObjectMapper mapper,
-            MeterRegistry metrics, WorkerConfig config) {
+            MeterRegistry metrics, WorkerConfig config, Spawner spawner) {
         this.workers = workers;
+        this.spawner = spawner;
         this.inFlight = inFlight;
         this.store = store;
         this.mapper = mapper;
@@ -126,7 +128,7 @@ public class JobRunner {
         metrics.counter("jobcast.attempts.started", "type", job.type()).increment();
         JsonNode checkpoint = claimed.checkpoint() == null ? null : readTree(claimed.checkpoint());
         Attempt attempt = new Attempt(job, claimed.attempt(), now, delivery, checkpoint, store, mapper, lease,
-                this::refused, outputs);
+                this::refused, outputs, spawner);
         attempt.runsOn(Thread.currentThread());
         inFlight.add(attempt);
         if (checkpoint != null) {

@@ -131,10 +131,12 @@ end
 
 local handlers = {}
 
+local JOIN_READS = reads({'flowTotal', 'flowPolicy', 'cancelRequested'})
 -- A new job: QUEUED with its first dispatch, or SCHEDULED. op: id, type, state, event, createdMs,
 -- runAtMs, tags, idempotency {key, bodyHash, ttlSeconds} (optional), fields; for a job of a flow
--- member {parent, weight, position, after, next} (a step with an `after` waits, SCHEDULED with no
--- time, until that step succeeded), for a flow's parent flow {policy, children, weight}.
+-- member {parent, weight, position, after, next, flow} (a step with an `after` waits, SCHEDULED with
+-- no time, until that step succeeded; a position below 0 joins a running group at its end), for a
+-- flow's parent flow {policy, children, weight}.
 function handlers.create(op)
   local idem_key = op.idempotency and (P .. 'idem:' .. op.idempotency.key)
   if idem_key then
@@ -148,8 +150,19 @@ function handlers.create(op)
     end
   end
   if redis.call('EXISTS', record_key(op.id)) == 1 then return refused(R.ALREADY_EXISTS) end
-  local queued = op.state == S.QUEUED and not op.flow
   local member = op.member
+  if member and member.position < 0 then
+    -- Joins a running group (spawned by one of its jobs): the group counts it from now on.
+    local parent = load(member.parent, JOIN_READS)
+    if not parent or parent.flowTotal == 0 then return refused(R.UNKNOWN_JOB) end
+    if (parent.state ~= S.QUEUED and parent.state ~= S.RUNNING) or parent.cancelRequested == '1'
+        or parent.flowPolicy == 'chain' then
+      return refused(R.ILLEGAL_TRANSITION, parent)
+    end
+    member.position = redis.call('HINCRBY', record_key(member.parent), 'flowTotal', 1) - 1
+    redis.call('HINCRBY', record_key(member.parent), 'flowWeight', member.weight)
+  end
+  local queued = op.state == S.QUEUED and not op.flow
   local job = {id = op.id, seq = 0, attempt = 0, state = nil, type = op.type, createdMs = op.createdMs,
     ttlMs = op.ttlMs, runAtMs = op.runAtMs, parent = member and member.parent, weight = member and member.weight,
     flow = member and cjson.encode(member.flow), percent = 0}

@@ -8,6 +8,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -70,5 +71,34 @@ public class FlowResource {
             @Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant, JsonNode body) {
         return flows.submit(TenantHeader.require(tenant), body).map(accepted -> RestResponse.ResponseBuilder
                 .accepted(accepted).header("Location", accepted.flow().links().get("self")).build());
+    }
+
+    @POST
+    @Path("/{id}/children")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "addFlowChildren", summary = "Add jobs to a running group",
+            description = "Work found on the way: the jobs join the group as its last children and count in its"
+                    + " state, counts and percent from now on (the percent drops as the total grows). A handler"
+                    + " adds to its own group with `ctx.spawn(...)`. Only a group that runs or waits takes jobs:"
+                    + " not a chain, and not one that ended, failed or was cancelled (409).")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "FlowChildren"),
+            examples = @ExampleObject(name = "two more", value = "{\"children\":[{\"type\":\"demo.sleep\",\"payload\":"
+                    + "{\"steps\":5}},{\"type\":\"demo.sleep\",\"weight\":2}]}")))
+    @APIResponse(responseCode = "202", description = "Accepted: the group as it is now, and the new jobs' ids in order.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Flows.Accepted.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "413", ref = "TooLarge")
+    @APIResponse(responseCode = "422", ref = "UnknownType")
+    @APIResponse(responseCode = "429", ref = "TooManyRequests")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
+    public Uni<RestResponse<Flows.Accepted>> addChildren(
+            @Parameter(hidden = true) @HeaderParam(InternalHeaders.TENANT) String tenant,
+            @Parameter(description = "The group's id.") @PathParam("id") String id, JsonNode body) {
+        return flows.addChildren(TenantHeader.require(tenant), id, body).map(accepted -> RestResponse.ResponseBuilder
+                .accepted(accepted).build());
     }
 }

@@ -2,6 +2,7 @@ package io.jobcast.worker.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,10 @@ public interface WorkerConfig {
 
     /** This worker's name in events, logs and the worker registry; defaults to {@code <host>-<pid>}. */
     Optional<String> id();
+
+    /** job-service's address, to which handlers' spawned jobs go ({@code ctx.spawn}). */
+    @WithDefault("http://localhost:8081")
+    URI jobServiceUrl();
 
     /** The job types this worker runs; all those it has handlers for when not set. */
     Optional<List<String>> types();

@@ -61,6 +61,11 @@ public class EventLogStore {
         return writer.apply(op);
     }
 
+    /** The flow (parent job) the job is a child of, or null. */
+    public String parentOf(String tenant, String jobId) {
+        return redis.hash(String.class).hget(JobKeys.record(tenant, jobId), "parent");
+    }
+
     /** Makes job types known to job-service (type to its JSON registration). */
     public void registerTypes(Map<String, String> registrations) {
         redis.hash(String.class).hset(JobKeys.JOB_TYPES, registrations);
