@@ -84,7 +84,7 @@ public class FlowResource {
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "FlowChildren"),
             examples = @ExampleObject(name = "two more", value = "{\"children\":[{\"type\":\"demo.sleep\",\"payload\":"
-                    + "{\"steps\":5}},{\"type\":\"demo.sleep\",\"weight\":2}]}")))
+                    + "{\"steps\":5}},{\"type\":\"demo.noop\"}]}")))
     @APIResponse(responseCode = "202", description = "Accepted: the group as it is now, and the new jobs' ids in order.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Flows.Accepted.class)))
     @APIResponse(responseCode = "400", ref = "BadRequest")
