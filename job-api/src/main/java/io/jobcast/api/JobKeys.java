@@ -44,6 +44,11 @@ public final class JobKeys {
     public static final String PROGRESS_REPLICAS = "jobcast:progress-replicas";
     /** The secret that signs stream tokens: job-service creates it (SET NX) when it first signs; the gateway reads it. */
     public static final String STREAM_TOKEN_SECRET = "jobcast:stream-token-secret";
+    /**
+     * The channel on which the event log names a tenant that has work due at once (a chain's next
+     * step, a webhook): job-service does it then rather than at its next pass.
+     */
+    public static final String DUE_CHANNEL = "jobcast:due";
     /** API keys: the SHA-256 of each key to its registration (JSON: tenant, name, created). */
     public static final String API_KEYS = "jobcast:api-keys";
 

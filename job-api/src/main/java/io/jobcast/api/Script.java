@@ -53,6 +53,7 @@ public enum Script {
         lua.append("local JOB_LOG_MAX = ").append(EventLog.MAX_LENGTH).append('\n');
         lua.append("local OUTBOX_GRACE_MS = ").append(EventLog.OUTBOX_GRACE.toMillis()).append('\n');
         lua.append("local EVENT_FIELD = '").append(JobKeys.EVENT_FIELD_PREFIX).append("'\n");
+        lua.append("local DUE_CHANNEL = '").append(JobKeys.DUE_CHANNEL).append("'\n");
         lua.append("local STREAM_FIELD = '").append(EventLog.ENTRY_FIELD).append("'\n");
         lua.append("local STREAM_TRACE_FIELD = '").append(EventLog.ENTRY_TRACE_FIELD).append("'\n");
         lua.append("local OUTPUT_STREAM_MAX = ").append(JobOutputs.STREAM_MAX_ENTRIES).append('\n');

@@ -11,6 +11,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -48,6 +49,7 @@ public class Upkeep {
     private long scheduleTimer = -1;
     private long sweepTimer = -1;
     private long webhookTimer = -1;
+    private Cancellable wakeUps;
 
     public Upkeep(JobStore store, JobPublisher publisher, ObjectMapper mapper, JobMetrics metrics, Flows flows,
             Webhooks webhooks, JobServiceConfig config) {
@@ -67,12 +69,21 @@ public class Upkeep {
         sweepTimer = vertx.setPeriodic(config.sweepEvery().toMillis(), tick -> once(sweeping, this::sweep));
         // Apart from the scheduling pass: a slow receiver must not hold up due jobs.
         webhookTimer = vertx.setPeriodic(config.scheduleEvery().toMillis(), tick -> once(delivering, webhooks::deliverDue));
+        // A chain's next step should not wait for the next pass: the event log says when one is ready.
+        wakeUps = store.dueTenants()
+                .onFailure().invoke(failure -> LOG.debugf("wake-ups lost, subscribing again: %s", failure.toString()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(10)).indefinitely()
+                .subscribe().with(tenant -> startReady(tenant).chain(() -> webhooks.deliverDue(tenant)).subscribe().with(
+                        done -> { }, failure -> LOG.debugf("work due for %s left to the next pass: %s", tenant, failure)));
     }
 
     void stop(@Observes ShutdownEvent stop, Vertx vertx) {
         vertx.cancelTimer(scheduleTimer);
         vertx.cancelTimer(sweepTimer);
         vertx.cancelTimer(webhookTimer);
+        if (wakeUps != null) {
+            wakeUps.cancel();
+        }
     }
 
     /** Runs a pass unless the previous one still runs; a failed pass is logged and the next one tries again. */

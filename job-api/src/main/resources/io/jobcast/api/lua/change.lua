@@ -23,6 +23,7 @@ local rollups = {}       -- parent id -> {counts = {STATE = delta}, weighted = d
 local rolled = {}        -- those parent ids, in first-touch order (see flows.lua)
 local nexts = {}         -- {next = id, parent = id} of each chain step that succeeded: its next step starts
 local hooks = {}         -- job id -> seq of the terminal event its completion webhook reports
+local due_now = false    -- a step became ready or a webhook due: job-service is told (commit.lua)
 
 local function add(key, score, member)
   local list = index_adds[key] or {}

@@ -37,7 +37,11 @@ local function flush()
   for id, seq in pairs(hooks) do
     add(P .. 'webhooks', NOW, id)
     redis.call('HSET', record_key(id), 'webhookAttempts', 0, 'webhookOf', seq)
+    due_now = true
   end
+  -- job-service starts the ready steps and delivers the webhooks now, not at its next pass (which
+  -- still finds them should this message be lost)
+  if due_now then redis.call('PUBLISH', DUE_CHANNEL, string.match(P, '^jobcast:{t:(.*)}:$')) end
   for key, members in pairs(index_removals) do apply_in_chunks('ZREM', key, members, 1) end
   for key, scored in pairs(index_adds) do apply_in_chunks('ZADD', key, scored, 2) end
   for field, delta in pairs(counts) do

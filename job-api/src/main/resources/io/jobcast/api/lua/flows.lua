@@ -148,6 +148,7 @@ local function start(id)
   if not job then return end
   if job.flowTotal == 0 then
     add(P .. 'ready', NOW, id)
+    due_now = true
     return
   end
   local last = job.flowPolicy == 'chain' and 0 or -1

@@ -131,6 +131,17 @@ public class JobStore {
         return results;
     }
 
+    /**
+     * Tenants that the event log names as having work due now (see {@link JobKeys#DUE_CHANNEL}); only
+     * those the upkeep serves (in {@link JobKeys#TENANTS}), as its passes do.
+     */
+    public Multi<String> dueTenants() {
+        return redis.pubsub(String.class).subscribe(JobKeys.DUE_CHANNEL)
+                .onItem().transformToUniAndConcatenate(tenant -> redis.set(String.class).sismember(JobKeys.TENANTS, tenant)
+                        .map(known -> known ? tenant : null))
+                .select().where(Objects::nonNull);
+    }
+
     /** The flow step was queued (or needs no start any more): it leaves the ready set. */
     public Uni<Void> started(String tenant, String jobId) {
         return sortedSets.zrem(JobKeys.ready(tenant), jobId).replaceWithVoid();
