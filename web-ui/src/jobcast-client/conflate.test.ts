@@ -30,4 +30,11 @@ describe('conflate', () => {
       flood.filter((e) => thinned.includes(e)).map((e) => `${e.jobId}#${e.seq}`),
     );
   });
+
+  it('keeps every webhook try: they are not progress, and each says how a delivery went', () => {
+    const tries = [2, 3, 4].map((seq) => event(seq, { type: 'webhook', state: 'SUCCEEDED', message: `try ${seq - 1} failed` }));
+    const flood = [event(1, { type: 'state', state: 'SUCCEEDED' }), ...tries, ...Array.from({ length: 20 }, (_, i) => event(1 + i, { jobId: 'j2' }))];
+
+    expect(conflate(flood, 5).filter((e) => e.type === 'webhook')).toEqual(tries);
+  });
 });

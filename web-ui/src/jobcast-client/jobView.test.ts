@@ -54,6 +54,17 @@ describe('applyEvent', () => {
     const retried = applyEvent(dead, event(3, { type: 'state', state: 'QUEUED', attempt: 1, percent: 0, message: 'retried' }));
     expect(retried).toMatchObject({ state: 'QUEUED', done: false, percent: 0, error: undefined, lastSeq: 3 });
   });
+
+  it('records the webhook tries after a terminal state, and changes nothing else', () => {
+    const succeeded = apply(event(1), event(2, { type: 'state', state: 'SUCCEEDED', percent: 100, message: 'done', result: { n: 1 } }));
+    const tried = [event(3, { type: 'webhook', message: 'try 1 failed: HTTP 500' }), event(4, { type: 'webhook', message: 'delivered' })]
+      .reduce(applyEvent, succeeded);
+
+    expect(tried).toMatchObject({ state: 'SUCCEEDED', done: true, percent: 100, message: 'done', result: { n: 1 }, lastSeq: 4 });
+    expect(tried.events.map((e) => e.type)).toEqual(['progress', 'state', 'webhook', 'webhook']);
+    const retried = applyEvent(tried, event(5, { type: 'state', state: 'QUEUED', attempt: 1, percent: 0 }));
+    expect(retried).toMatchObject({ state: 'QUEUED', done: false, lastSeq: 5 });
+  });
 });
 
 describe('estimateRemainingMs', () => {

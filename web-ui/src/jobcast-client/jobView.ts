@@ -21,11 +21,13 @@ export function emptyView(jobId: string): JobView {
 /**
  * Applies one event. Events at or below the last applied sequence number are ignored, so a
  * replay after a reconnect, or the same event from two transports, never moves the view back.
- * After a terminal event only a retry by request (a new `QUEUED`) leads on; progress never moves
- * back within an attempt.
+ * After a terminal event only a retry by request (a new `QUEUED`) leads on, and webhook tries are
+ * only recorded; progress never moves back within an attempt.
  */
 export function applyEvent(view: JobView, event: JobEvent): JobView {
   if (event.jobId !== view.jobId || event.seq <= view.lastSeq) return view;
+  // A try to deliver the completion webhook, after the terminal event: on the timeline, but the job did not change.
+  if (event.type === 'webhook') return { ...view, lastSeq: event.seq, events: [...view.events, event] };
   const retried = event.type === 'state' && event.state === 'QUEUED';
   if (view.done && !retried) return view;
   const newAttempt = event.attempt !== view.attempt;

@@ -34,13 +34,13 @@ export function jobApi(apiKey: string, baseUrl = '') {
   return {
     listJobs: async (filter: ListFilter, cursor?: string, limit = 20) =>
       orProblem(await client.GET('/api/v1/jobs', { params: { query: { ...filter, cursor, limit } } })),
-    /** A page of a flow's children (the parent job's id), newest first. */
+    /** A page of a flow's children (the parent job's id), in the order submitted (a chain's steps in order). */
     listChildren: async (parent: string, cursor?: string, limit = 100) =>
       orProblem(await client.GET('/api/v1/jobs', { params: { query: { parent, cursor, limit } } })),
     getJob: async (id: string) => orProblem(await client.GET('/api/v1/jobs/{id}', { params: { path: { id } } })),
     submit: async (submission: JobSubmission) => orProblem(await client.POST('/api/v1/jobs', { body: submission })),
     submitBatch: async (jobs: JobSubmission[]) => orProblem(await client.POST('/api/v1/jobs:batch', { body: { jobs } })),
-    /** A parent job (type `flow`) and its children, which run in parallel; answers the parent and the children's ids. */
+    /** A flow: a group or chain of jobs, groups and chains under one parent job (type `flow`); answers the root and its children's ids. */
     submitFlow: async (flow: FlowSubmission) => orProblem(await client.POST('/api/v1/flows', { body: flow })),
     cancel: async (id: string) => orProblem(await client.POST('/api/v1/jobs/{id}/cancel', { params: { path: { id } } })),
     retry: async (id: string) => orProblem(await client.POST('/api/v1/jobs/{id}/retry', { params: { path: { id } } })),

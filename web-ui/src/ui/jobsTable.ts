@@ -29,6 +29,8 @@ export function applyToRows(rows: Job[], events: readonly JobEvent[], filter: Li
 
 export function applyToJob(job: Job, event: JobEvent): Job {
   if (event.seq <= job.lastSeq) return job;
+  // A try to deliver the webhook of an ended job: the job itself did not change.
+  if (event.type === 'webhook') return { ...job, lastSeq: event.seq, webhook: event.message };
   const changed: Job = {
     ...job,
     lastSeq: event.seq,

@@ -6,6 +6,7 @@ import type { Job, JobApi } from '../api';
 import { LiveProvider } from '../live';
 import { JobPage } from '../pages/JobPage';
 import { jobRow } from '../testing/jobs';
+import { pageSockets } from '../testing/pageSockets';
 
 /*
  * A flow's page: its children listed from `GET /api/v1/jobs?parent=` and kept live by the page's
@@ -27,7 +28,7 @@ function fakeApi(jobs: Job[]): JobApi {
     listJobs: async () => ({ jobs: [] }),
     eventsAfter: async () => ({ jobId: 'f1', lastSeq: 0, done: false, events: [] }),
     getJob: async (id: string) => jobs.find((job) => job.id === id),
-    // Two pages: the flow's children, newest first.
+    // Two pages of the flow's children.
     listChildren: vi.fn(async (_parent: string, cursor?: string) =>
       (cursor ? { jobs: children.slice(2) } : { jobs: children.slice(0, 2), next: 'page-2' })),
   } as unknown as JobApi;
@@ -45,18 +46,10 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-/** The server's side of the page's two sockets, open and acknowledged: the flow's own feed, and the all-jobs feed. */
+/** The server's side of the page's two sockets: the flow's own feed, and the all-jobs feed. */
 async function sockets(): Promise<{ parent: FakeWebSocket; all: FakeWebSocket }> {
-  const carrying = (match: (sent: Record<string, unknown>) => boolean) =>
-    FakeWebSocket.instances.find((socket) => socket.sent.some(match));
-  await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(2));
-  act(() => FakeWebSocket.instances.forEach((socket) => socket.open()));
-  await waitFor(() => {
-    expect(carrying((sent) => sent.jobId === 'f1')).toBeDefined();
-    expect(carrying((sent) => sent.all === true)).toBeDefined();
-  });
-  act(() => FakeWebSocket.instances.forEach((socket) => socket.acknowledge()));
-  return { parent: carrying((sent) => sent.jobId === 'f1')!, all: carrying((sent) => sent.all === true)! };
+  const { job, all } = await pageSockets('f1');
+  return { parent: job, all };
 }
 
 const bar = (name: string) => screen.getByRole('progressbar', { name });

@@ -54,7 +54,7 @@ export function applyToChildren(children: Job[], events: readonly JobEvent[]): J
   return next;
 }
 
-/** A flow's children as read: the first `max` (newest first), and whether that is all of them. */
+/** A flow's children as read: the first `max` (in the order submitted), and whether that is all of them. */
 export interface LoadedChildren {
   rows: Job[];
   complete: boolean;

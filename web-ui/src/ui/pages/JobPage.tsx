@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   INITIAL_STATUS, TRANSPORTS, applyEvents, emptyView, estimateRemainingMs,
   type FeedStatus, type JobView, type TransportName,
@@ -11,10 +11,14 @@ import { StateBadge } from '../components/StateBadge';
 import { FlowChildren } from '../flow/FlowChildren';
 import { isFlow, latestChildCounts } from '../flow/flowChildren';
 import { PartOfFlow } from '../flow/PartOfFlow';
+import { TakesResultOf } from '../flow/TakesResultOf';
 import { formatClock, formatDuration, formatIsoDuration, useNow } from '../format';
 import { useLive } from '../live';
 import { OutputsSection } from '../output/OutputsSection';
 import { Link, navigate, paths } from '../router';
+import { CompletionWebhook } from '../webhook/CompletionWebhook';
+import { useWebhookEvents } from '../webhook/useWebhookEvents';
+import { latestWebhookStatus, withWebhookEvents } from '../webhook/webhookStatus';
 import { Attempts } from './Attempts';
 
 type Choice = 'auto' | TransportName;
@@ -41,6 +45,7 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
   const [generation, setGeneration] = useState(0);
   const lastSeq = useRef(0);
   lastSeq.current = view.lastSeq;
+  const webhookEvents = useWebhookEvents(id);
 
   useEffect(() => {
     setView(emptyView(id));
@@ -106,6 +111,9 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
   const retryable = !flow && (state === 'DEAD' || state === 'CANCELLED' || state === 'FAILED');
   const result = view.result ?? job?.result;
   const error = view.error ?? job?.error;
+  // The timeline, with the webhook tries that follow the terminal event (they come on the all-jobs feed).
+  const timeline = useMemo(() => withWebhookEvents(view.events, webhookEvents), [view.events, webhookEvents]);
+  const webhookUrl = job?.onComplete?.url;
 
   return (
     <section aria-labelledby="job-title" className="job-page">
@@ -117,6 +125,7 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
         <StateBadge state={state} testId="job-state" />
       </div>
       {job?.parent && <PartOfFlow parent={job.parent} />}
+      {job?.after && <TakesResultOf after={job.after} waiting={state === 'SCHEDULED'} />}
 
       <div className="card">
         <ProgressBar percent={view.percent} state={state} label={`Progress of job ${id}`} message={view.message} large testId="job-progress" />
@@ -155,19 +164,19 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
 
       <div className="columns">
         <section aria-labelledby="timeline-title" className="card">
-          <h2 id="timeline-title">Timeline <span className="muted">({view.events.length} events{view.events.length > TIMELINE_ROWS ? `, the latest ${TIMELINE_ROWS} shown` : ''})</span></h2>
+          <h2 id="timeline-title">Timeline <span className="muted">({timeline.length} events{timeline.length > TIMELINE_ROWS ? `, the latest ${TIMELINE_ROWS} shown` : ''})</span></h2>
           <div className="scroll" tabIndex={0} aria-label="Event timeline">
             <table className="timeline" data-testid="timeline">
               <thead>
                 <tr><th scope="col">Seq</th><th scope="col">Time</th><th scope="col">Attempt</th><th scope="col">Event</th><th scope="col">%</th><th scope="col">Message</th></tr>
               </thead>
               <tbody>
-                {view.events.slice(-TIMELINE_ROWS).reverse().map((event) => (
+                {timeline.slice(-TIMELINE_ROWS).reverse().map((event) => (
                   <tr key={event.seq} data-seq={event.seq}>
                     <td><code>{event.seq}</code></td>
                     <td><time dateTime={event.timestamp}>{formatClock(event.timestamp)}</time></td>
                     <td>{event.attempt}</td>
-                    <td>{event.type === 'state' ? <StateBadge state={event.state} /> : 'progress'}</td>
+                    <td>{event.type === 'state' ? <StateBadge state={event.state} /> : event.type}</td>
                     <td>{event.percent}</td>
                     <td>{event.error ?? event.message}</td>
                   </tr>
@@ -196,6 +205,7 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
               <JsonBlock value={job.payload ?? {}} testId="job-payload" />
             </section>
           )}
+          {webhookUrl && <CompletionWebhook url={webhookUrl} status={latestWebhookStatus(timeline, job)} />}
           {result !== undefined && state === 'SUCCEEDED' && (
             <section aria-labelledby="result-title" className="card">
               <h2 id="result-title">Result</h2>
