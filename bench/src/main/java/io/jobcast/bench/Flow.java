@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * latency of the parent's events created once the subscriber followed (those from before come as a
  * replay, late by the wait for the 202 rather than by their delivery); and the parent's last event,
  * which must count all N children {@code SUCCEEDED} at 100 %. bullmq-flow.mjs does the same with
- * BullMQ's {@code FlowProducer}.
+ * BullMQ's {@code FlowProducer}. Then the chain hand-off: a chain of N {@code demo.noop} steps, its root
+ * followed the same way to its {@code SUCCEEDED}; bullmq-chain.mjs is BullMQ's.
  */
 public final class Flow {
 
@@ -41,21 +42,15 @@ public final class Flow {
         Tracker tracker = new Tracker(new Tracker.Stats(), 0, false).onEvent(parent::accept);
 
         long start = System.nanoTime();
-        String parentId;
-        double acceptedMs;
-        Follower subscriber;
+        Submitted submitted;
         try {
-            JsonNode accepted = JobcastApi.await(api.post("/api/v1/flows", flow));
-            acceptedMs = (System.nanoTime() - start) / 1e6;
-            parentId = accepted.path("flow").path("id").asText();
-            subscriber = new Follower.JobcastSse(net, api.gateway, tracker, "/api/v1/jobs/" + parentId + "/events");
-            JobcastApi.await(subscriber.open());
+            submitted = submit(net, api, flow, tracker, start);
         } catch (IllegalStateException e) {
             return FlowResults.Jobcast.failed(e.getMessage());
         }
         tracker.stats().reset();
         boolean ended = parent.ended.await(timeoutSeconds, TimeUnit.SECONDS);
-        subscriber.close();
+        submitted.subscriber().close();
 
         JsonNode last = parent.last;
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -66,10 +61,57 @@ public final class Flow {
                 && counts.equals(Map.of("total", children, "SUCCEEDED", children));
         long succeededAt = parent.succeededAt;
         Tracker.Stats live = tracker.stats();
-        return new FlowResults.Jobcast(parentId, acceptedMs,
+        return new FlowResults.Jobcast(submitted.rootId(), submitted.acceptedMs(),
                 succeededAt == 0 ? null : (succeededAt - start) / 1e6, parent.count.get(), live.delivered.sum(),
                 live.latency.snapshot(), state, percent, counts, exact,
                 ended ? null : "the parent did not end within " + timeoutSeconds + " s");
+    }
+
+    /**
+     * The chain hand-off: one {@code POST /api/v1/flows} of a chain of {@code steps} {@code demo.noop} jobs,
+     * its root followed over SSE as the group's parent is, timed from just before the POST to the root's
+     * {@code SUCCEEDED} arriving: every step's start after the one before, as job-service queues it.
+     */
+    public static FlowResults.ChainRun chain(Net net, JobcastApi api, int steps, long timeoutSeconds)
+            throws InterruptedException {
+        ObjectNode flow = JobcastApi.MAPPER.createObjectNode();
+        ArrayNode list = flow.putArray("chain");
+        for (int i = 0; i < steps; i++) {
+            list.addObject().put("type", "demo.noop");
+        }
+        ParentEvents root = new ParentEvents();
+        Tracker tracker = new Tracker(new Tracker.Stats(), 0, false).onEvent(root::accept);
+
+        long start = System.nanoTime();
+        Submitted submitted;
+        try {
+            submitted = submit(net, api, flow, tracker, start);
+        } catch (IllegalStateException e) {
+            return FlowResults.ChainRun.failed(e.getMessage());
+        }
+        boolean ended = root.ended.await(timeoutSeconds, TimeUnit.SECONDS);
+        submitted.subscriber().close();
+
+        String state = root.last.path("state").asText(null);
+        long succeededAt = root.succeededAt;
+        String error = !ended ? "the root did not end within " + timeoutSeconds + " s"
+                : succeededAt == 0 ? "the root ended " + state : null;
+        return new FlowResults.ChainRun(submitted.rootId(), submitted.acceptedMs(),
+                succeededAt == 0 ? null : (succeededAt - start) / 1e6, submitted.children(), state, error);
+    }
+
+    /** A flow's 202 (its root, the time to it, how many children or steps it named) and the root's stream, open. */
+    private record Submitted(String rootId, double acceptedMs, int children, Follower subscriber) {
+    }
+
+    /** Posts the flow and follows its root over SSE as soon as the 202 names it; IllegalStateException when refused. */
+    private static Submitted submit(Net net, JobcastApi api, ObjectNode flow, Tracker tracker, long start) {
+        JsonNode accepted = JobcastApi.await(api.post("/api/v1/flows", flow));
+        double acceptedMs = (System.nanoTime() - start) / 1e6;
+        String rootId = accepted.path("flow").path("id").asText();
+        Follower subscriber = new Follower.JobcastSse(net, api.gateway, tracker, "/api/v1/jobs/" + rootId + "/events");
+        JobcastApi.await(subscriber.open());
+        return new Submitted(rootId, acceptedMs, accepted.path("children").size(), subscriber);
     }
 
     /** The parent's events as they arrive, on the connection's event loop: how many, the last, and when it succeeded. */

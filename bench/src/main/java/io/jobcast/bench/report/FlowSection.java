@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 /**
  * Section 6, flows: one parent of N trivial children from submission to the parent's end against BullMQ's
  * {@code FlowProducer}, the parent's progress latency beside scenario 2's SSE progress latency of the same
- * run, and whether the parent's final counts are exact.
+ * run, and whether the parent's final counts are exact; then the chain hand-off against BullMQ's nested flow.
  */
 final class FlowSection implements Section {
 
@@ -35,6 +35,18 @@ final class FlowSection implements Section {
 
     private static Double bullmqMs(RunResult run) {
         return run.flows() == null ? null : run.flows().bullmqMs();
+    }
+
+    private static FlowResults.Chain chain(RunResult run) {
+        return run.flows() == null ? null : run.flows().chain();
+    }
+
+    private static Double chainJobcastMs(RunResult run) {
+        return chain(run) == null ? null : chain(run).jobcastMs();
+    }
+
+    private static Double chainBullmqMs(RunResult run) {
+        return chain(run) == null ? null : chain(run).bullmqMs();
     }
 
     /** The parent's p99 over the events created once the subscriber followed; null when none was. */
@@ -71,6 +83,15 @@ final class FlowSection implements Section {
                         .collect(Collectors.joining(", ")), "—", "—", null, null, "all runs",
                 measured.stream().allMatch(run -> run.flows().jobcast() != null && run.flows().jobcast().exact())
                         ? "yes" : "**no**");
+        FlowResults.Chain firstChain = measured.stream().map(FlowSection::chain).filter(c -> c != null).findFirst()
+                .orElse(null);
+        if (firstChain != null) {
+            // No target for the chain yet: the row shows where Jobcast stands (the section has BullMQ / Jobcast too).
+            summary.row("6 Flows, chain of " + fmt((double) firstChain.steps()) + " steps", "submit → root SUCCEEDED, ms",
+                    fmt(runs.median(FlowSection::chainJobcastMs)),
+                    fmt(runs.median(FlowSection::chainBullmqMs)) + " (BullMQ flow nested as deep)", "—",
+                    runs.median(r -> ratio(chainJobcastMs(r), chainBullmqMs(r))), null, "—", "—");
+        }
 
         md.append("## 6. Flows\n\n");
         md.append("A flow's parent runs nothing: the event log rolls its children's states and progress up into it, so "
@@ -115,6 +136,50 @@ final class FlowSection implements Section {
         }
         md.append("\n");
         errors.forEach(error -> md.append("> ").append(error.replace("\n", " ")).append("\n\n"));
+        writeChain(md, measured);
+    }
+
+    /** The chain hand-off: its runs, BullMQ / Jobcast, and what holds Jobcast's hand-off up. */
+    private static void writeChain(StringBuilder md, List<RunResult> measured) {
+        List<RunResult> chained = measured.stream().filter(run -> chain(run) != null).toList();
+        if (chained.isEmpty()) {
+            return;
+        }
+        md.append("### Chain hand-off\n\n");
+        md.append("A chain of M `demo.noop` steps, each started once the one before it succeeded, so its time is mostly the "
+                + "hand-offs between steps. Jobcast: one `POST /api/v1/flows` with `chain`, its root followed over SSE as "
+                + "the group's parent is, timed from just before the POST to the root's `SUCCEEDED`. Peer: BullMQ has no "
+                + "chain, but a `FlowProducer` flow nested M deep (each job the one child of the next) runs the deepest job "
+                + "first and each parent once its child completed; its jobs do what a `noop` does (one `updateProgress`) in "
+                + "a worker of bullmq-chain.mjs, timed from the add to the top job's \"completed\" seen by a `QueueEvents` "
+                + "subscriber. Per step: the total ÷ M, each step's own short run included. BullMQ / Jobcast above 1: "
+                + "Jobcast's chain ends first.\n\n");
+        md.append("| Run | Steps | Jobcast: 202 after ms | Jobcast: root SUCCEEDED after ms | Jobcast: ms per step | "
+                + "BullMQ: top job completed after ms | BullMQ: ms per step | BullMQ: steps run | BullMQ / Jobcast |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        List<String> errors = new ArrayList<>();
+        for (RunResult run : chained) {
+            FlowResults.Chain chain = chain(run);
+            FlowResults.ChainRun jc = chain.jobcast();
+            BullmqRun bq = chain.bullmq();
+            md.append(Format.row(run.run(), fmt((double) chain.steps()), fmt(jc == null ? null : jc.acceptedMs()),
+                    fmt(chain.jobcastMs()), fmt1(chain.jobcastStepMs()), fmt(chain.bullmqMs()), fmt1(chain.bullmqStepMs()),
+                    bq == null || bq.completed() == null ? "—" : fmt(num(bq.completed())) + " of " + fmt((double) chain.steps()),
+                    fmtRatio(chain.bullmqToJobcast())));
+            if (jc != null && jc.error() != null) {
+                errors.add("Run " + run.run() + ", Jobcast's chain: " + jc.error());
+            }
+            if (bq != null && bq.error() != null) {
+                errors.add("Run " + run.run() + ", BullMQ's chain: " + bq.error());
+            }
+        }
+        md.append("\n");
+        errors.forEach(error -> md.append("> ").append(error.replace("\n", " ")).append("\n\n"));
+        md.append("What limits Jobcast here: a step's success puts the next step in the ready set in the same script call, "
+                + "but job-service queues it from there only in its schedule pass — every 250 ms "
+                + "(`jobcast.job-service.upkeep.schedule-every`) at the latest, usually sooner when the event log wakes it "
+                + "— so each hand-off waits up to that pass before the broker and a worker see the step, where BullMQ moves "
+                + "the parent to its queue in the very script call that completes its child.\n\n");
     }
 
     /** "SUCCEEDED, 100 %, total 2,000, SUCCEEDED 2,000". */

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The peer of scenarios 1, 1b and 6: BullMQ on the suite's Redis, its workers at concurrency 50 like
  * Jobcast's (bench/node/bullmq-worker.mjs), its producer (bullmq-producer.mjs; bullmq-flow.mjs for
- * flows) doing what Jobcast's load does and printing its results as its last line.
+ * flows, bullmq-chain.mjs for chains) doing what Jobcast's load does and printing its results as its last line.
  */
 final class BullmqPeer {
 
@@ -97,6 +97,18 @@ final class BullmqPeer {
                 producer.process.waitFor(600, TimeUnit.SECONDS);
                 return lastLine(producer.output());
             }
+        }
+    }
+
+    /**
+     * Scenario 6's chain hand-off on BullMQ: one {@code FlowProducer} flow nested {@code steps} deep, each job the
+     * one child of the next; bullmq-chain.mjs runs the steps in a worker of its own (one step is ready at a time).
+     */
+    BullmqRun chain(String prefix, int steps) throws Exception {
+        try (Peers.Proc producer = suite.startNode("bullmq-chain.mjs", "--redis-port", Integer.toString(suite.redisPort),
+                "--prefix", prefix, "--steps", Integer.toString(steps), "--concurrency", CONCURRENCY)) {
+            producer.process.waitFor(600, TimeUnit.SECONDS);
+            return lastLine(producer.output());
         }
     }
 
