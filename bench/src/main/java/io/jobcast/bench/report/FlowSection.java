@@ -175,11 +175,11 @@ final class FlowSection implements Section {
         }
         md.append("\n");
         errors.forEach(error -> md.append("> ").append(error.replace("\n", " ")).append("\n\n"));
-        md.append("What limits Jobcast here: a step's success puts the next step in the ready set in the same script call, "
-                + "but job-service queues it from there only in its schedule pass — every 250 ms "
-                + "(`jobcast.job-service.upkeep.schedule-every`) at the latest, usually sooner when the event log wakes it "
-                + "— so each hand-off waits up to that pass before the broker and a worker see the step, where BullMQ moves "
-                + "the parent to its queue in the very script call that completes its child.\n\n");
+        md.append("What limits Jobcast here: a step's success puts the next step in the ready set in the same script call "
+                + "and wakes job-service (`jobcast:due`), which reads the step and the result it takes as input, queues "
+                + "it (a second script call) and publishes its message with a broker confirm before a worker can claim it "
+                + "(a third): a few round trips per hand-off, where BullMQ moves the parent to its queue in the very script "
+                + "call that completes its child. Without the wake-up, the 250 ms schedule pass would set the pace.\n\n");
     }
 
     /** "SUCCEEDED, 100 %, total 2,000, SUCCEEDED 2,000". */
