@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
 import { act, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeEventSource, FakeWebSocket, event, fakeFetch } from '../../jobcast-client/testing/fakes';
+import { describe, expect, it, vi } from 'vitest';
+import { event } from '../../jobcast-client/testing/fakes';
 import type { Job, JobApi } from '../api';
 import { LiveProvider } from '../live';
 import { JobPage } from '../pages/JobPage';
 import { jobRow } from '../testing/jobs';
-import { pageSockets } from '../testing/pageSockets';
+import { pageSockets, stubPageGlobals } from '../testing/pageSockets';
 
 /*
  * A chain's page: its children are steps, numbered in the order they run (told by `after`); a
@@ -30,17 +30,7 @@ function fakeApi(jobs: Job[], children: Job[]): JobApi {
   } as unknown as JobApi;
 }
 
-beforeEach(() => {
-  FakeWebSocket.instances = [];
-  FakeEventSource.instances = [];
-  vi.stubGlobal('WebSocket', FakeWebSocket);
-  vi.stubGlobal('EventSource', FakeEventSource);
-  vi.stubGlobal('fetch', fakeFetch(() => undefined).fetch); // the outputs' requests: no answer
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+stubPageGlobals();
 
 /** The listed children's rows (not the items of a nested group's counts). */
 const rows = () => within(screen.getByTestId('flow-children')).getAllByRole('listitem').filter((row) => row.dataset.jobId);

@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
 import { act, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeEventSource, FakeWebSocket, event, fakeFetch } from '../../jobcast-client/testing/fakes';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeWebSocket, event } from '../../jobcast-client/testing/fakes';
 import type { Job, JobApi } from '../api';
 import { LiveProvider } from '../live';
 import { JobPage } from '../pages/JobPage';
 import { jobRow } from '../testing/jobs';
-import { pageSockets } from '../testing/pageSockets';
+import { pageSockets, stubPageGlobals } from '../testing/pageSockets';
 
 /*
  * A flow's page: its children listed from `GET /api/v1/jobs?parent=` and kept live by the page's
@@ -34,17 +34,7 @@ function fakeApi(jobs: Job[]): JobApi {
   } as unknown as JobApi;
 }
 
-beforeEach(() => {
-  FakeWebSocket.instances = [];
-  FakeEventSource.instances = [];
-  vi.stubGlobal('WebSocket', FakeWebSocket);
-  vi.stubGlobal('EventSource', FakeEventSource);
-  vi.stubGlobal('fetch', fakeFetch(() => undefined).fetch); // the outputs' requests: no answer
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
-});
+stubPageGlobals();
 
 /** The server's side of the page's two sockets: the flow's own feed, and the all-jobs feed. */
 async function sockets(): Promise<{ parent: FakeWebSocket; all: FakeWebSocket }> {

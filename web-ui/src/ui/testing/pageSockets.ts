@@ -1,6 +1,20 @@
 import { act, waitFor } from '@testing-library/react';
-import { expect } from 'vitest';
-import { FakeWebSocket } from '../../jobcast-client/testing/fakes';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { FakeEventSource, FakeWebSocket, fakeFetch } from '../../jobcast-client/testing/fakes';
+
+/** A job page's sockets and streams, faked for each test of the file; the outputs' requests get no answer. */
+export function stubPageGlobals(): void {
+  beforeEach(() => {
+    FakeWebSocket.instances = [];
+    FakeEventSource.instances = [];
+    vi.stubGlobal('WebSocket', FakeWebSocket);
+    vi.stubGlobal('EventSource', FakeEventSource);
+    vi.stubGlobal('fetch', fakeFetch(() => undefined).fetch);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+}
 
 /**
  * The server's side of a job page's two sockets, open and acknowledged: the job's own feed, and

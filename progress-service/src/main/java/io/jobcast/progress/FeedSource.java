@@ -3,6 +3,8 @@ package io.jobcast.progress;
 import io.jobcast.progress.store.EventLogReader;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What a {@link Feed} follows: one job (positions are its {@code seq}; the feed ends after the
@@ -74,36 +76,18 @@ public interface FeedSource {
      * event and ends after the root's terminal event.
      */
     static FeedSource flow(String tenant, String flowId, EventLogReader log) {
-        return new FeedSource() {
-            @Override
-            public String hubKey() {
-                return EventHub.tenantKey(tenant);
-            }
-
-            @Override
-            public String tenant() {
-                return tenant;
-            }
-
-            @Override
-            public long positionOf(StreamedEvent event) {
-                return event.tseq();
-            }
-
-            @Override
-            public boolean endsWith(StreamedEvent event) {
-                return event.terminal() && event.jobId().equals(flowId);
-            }
-
-            @Override
-            public Uni<Batch> read(long position) {
-                return log.flowSpan(tenant, flowId).chain(span -> log.tenantAfter(tenant, Math.max(position, span.start()), PAGE)
-                        .map(page -> new Batch(page.events(), span.end(), page.more(), page.trimmed())));
-            }
-        };
+        return ofTenantStream(tenant, event -> event.terminal() && event.jobId().equals(flowId),
+                position -> log.flowSpan(tenant, flowId).chain(span -> log.tenantAfter(tenant, Math.max(position, span.start()), PAGE)
+                        .map(page -> new Batch(page.events(), span.end(), page.more(), page.trimmed()))));
     }
 
     static FeedSource tenant(String tenant, EventLogReader log) {
+        return ofTenantStream(tenant, event -> false, position -> log.tenantAfter(tenant, position, PAGE)
+                .map(page -> new Batch(page.events(), Long.MAX_VALUE, page.more(), page.trimmed())));
+    }
+
+    /** A source of the tenant's stream, positioned by {@code tseq}. */
+    private static FeedSource ofTenantStream(String tenant, Predicate<StreamedEvent> ends, Function<Long, Uni<Batch>> reads) {
         return new FeedSource() {
             @Override
             public String hubKey() {
@@ -122,13 +106,12 @@ public interface FeedSource {
 
             @Override
             public boolean endsWith(StreamedEvent event) {
-                return false;
+                return ends.test(event);
             }
 
             @Override
             public Uni<Batch> read(long position) {
-                return log.tenantAfter(tenant, position, PAGE)
-                        .map(page -> new Batch(page.events(), Long.MAX_VALUE, page.more(), page.trimmed()));
+                return reads.apply(position);
             }
         };
     }
