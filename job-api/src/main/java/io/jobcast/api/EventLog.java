@@ -82,9 +82,10 @@ public final class EventLog {
             @JsonSubTypes.Type(value = Expire.class, name = "expire"),
             @JsonSubTypes.Type(value = Trim.class, name = "trim"),
             @JsonSubTypes.Type(value = TakeWebhooks.class, name = "takeWebhooks"),
-            @JsonSubTypes.Type(value = WebhookAttempt.class, name = "webhookAttempt")})
+            @JsonSubTypes.Type(value = WebhookAttempt.class, name = "webhookAttempt"),
+            @JsonSubTypes.Type(value = SetGate.class, name = "setGate")})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public sealed interface Op<R> permits JobChange, Append, Renew, Due, Sweep, Expire, Trim, TakeWebhooks {
+    public sealed interface Op<R> permits JobChange, Append, Renew, Due, Sweep, Expire, Trim, TakeWebhooks, SetGate {
 
         /** The tenant whose keys the op changes: the call's only key is its prefix. */
         @JsonIgnore
@@ -281,11 +282,29 @@ public final class EventLog {
             Map<String, String> fields, Long retryAtMs) implements JobChange {
     }
 
+    /**
+     * Sets one of the tenant's gates (lua/limits.lua): {@code field} is {@code tenant}, {@code type:<type>}
+     * or {@code key:<type>} with a limit as {@code value}, or {@code paused:tenant} or
+     * {@code paused:type:<type>} with {@code "1"}; a null value clears it. Then up to {@code release}
+     * held jobs of that gate go back to the queue.
+     */
+    public record SetGate(@JsonIgnore String tenant, String field, String value, int release) implements Op<GateSet> {
+
+        @Override
+        public GateSet read(Reply reply) {
+            return reply.gate();
+        }
+    }
+
+    /** How many held jobs a {@link SetGate} let go, and whether some are left for another call. */
+    public record GateSet(int released, boolean more) {
+    }
+
     // ------------------------------------------------------------------ results
 
     /** The script's result for one op: exactly one of its fields is set, the one its op gives. */
     public record Reply(Applied applied, Refused refused, Appended appended, Renewed renewed, Ids due, Swept swept,
-            Count expired, Before trimmed, Webhooks webhooks) {
+            Count expired, Before trimmed, Webhooks webhooks, GateSet gate) {
     }
 
     /** The completion webhooks a {@link TakeWebhooks} took. */
@@ -360,7 +379,9 @@ public final class EventLog {
         /** A scheduled job that is not due yet. */
         NOT_DUE,
         /** The job's outputs would hold more than their limit. */
-        OUTPUT_LIMIT
+        OUTPUT_LIMIT,
+        /** A limit or a pause holds the job: it waits in Redis, not in the broker, until it may start. */
+        HELD
     }
 
     /** The jobs a worker holds whose cancellation was requested, and those it no longer owns: it stops both. */

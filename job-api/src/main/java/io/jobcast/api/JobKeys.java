@@ -25,6 +25,9 @@ package io.jobcast.api;
  * jobcast:{t:T}:cascade           zset    flow parents whose children job-service is to cancel, by when (ms)
  * jobcast:{t:T}:ready             zset    flow steps whose previous step succeeded, for job-service to queue, by when (ms)
  * jobcast:{t:T}:webhooks          zset    jobs whose completion webhook is to be delivered, by when next (ms)
+ * jobcast:{t:T}:limits            hash    the tenant's gates: limits and pauses (lua/limits.lua)
+ * jobcast:{t:T}:running           hash    RUNNING jobs per limited gate
+ * jobcast:{t:T}:held              set     the gates that hold jobs; held:GATE (zset, by creation ms) holds them
  * jobcast:tenants                 set     every tenant that ever submitted a job
  * jobcast:job-types               hash    job type to its registration (description, defaults)
  * jobcast:workers                 zset    worker id by last heartbeat (ms)
@@ -97,6 +100,26 @@ public final class JobKeys {
     /** Flow steps whose previous step succeeded: job-service queues them with its result. */
     public static String ready(String tenant) {
         return prefix(tenant) + "ready";
+    }
+
+    /** The tenant's gates: limits ({@code tenant}, {@code type:T}, {@code key:T}) and pauses ({@code paused:...}). */
+    public static String limits(String tenant) {
+        return prefix(tenant) + "limits";
+    }
+
+    /** The RUNNING jobs of each limited gate. */
+    public static String running(String tenant) {
+        return prefix(tenant) + "running";
+    }
+
+    /** The gates that hold jobs. */
+    public static String heldGates(String tenant) {
+        return prefix(tenant) + "held";
+    }
+
+    /** The jobs a gate holds, by creation ms. */
+    public static String held(String tenant, String gate) {
+        return prefix(tenant) + "held:" + gate;
     }
 
     /** Jobs whose completion webhook is to be delivered, by when next (Redis's clock, ms). */

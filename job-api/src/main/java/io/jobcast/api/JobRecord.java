@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  * @param webhook         how the latest delivery of that webhook went, e.g. {@code "delivered (HTTP 200) on attempt 3"}
  * @param webhookOf       the seq of the terminal event the pending or latest webhook reports
  * @param flow            the flows the job is in, outermost first (its parent last); empty for any other job
+ * @param concurrencyKey  what the job counts for in its type's per-key limit (e.g. a customer id), if anything
+ * @param heldBy          the gate (a limit or a pause) that holds the queued job, if any
  */
 public record JobRecord(
         String id,
@@ -71,7 +73,9 @@ public record JobRecord(
         String onComplete,
         String webhook,
         long webhookOf,
-        List<String> flow) {
+        List<String> flow,
+        String concurrencyKey,
+        String heldBy) {
 
     /** The field of the hash that holds {@link #seq}. */
     public static final String SEQ_FIELD = "seq";
@@ -84,7 +88,7 @@ public record JobRecord(
             "maxAttempts", "lastAttempt", "percent", "message", "result", "error", SEQ_FIELD, "createdAt", "updatedAt",
             "startedAt", "finishedAt", "tags", "priority", "timeoutMs", "ttlMs", "backoffMs", "backoffMaxMs", "runAtMs",
             "dispatch", "worker", "cancelRequested", "checkpoint", "traceparent", "parent", "flowTotal", "after",
-            "onComplete", "webhook", "webhookOf", "flow"),
+            "onComplete", "webhook", "webhookOf", "flow", "concurrencyKey", "heldBy"),
             Arrays.stream(JobState.values()).map(state -> "n:" + state.name())).toArray(String[]::new);
 
     /**
@@ -142,7 +146,9 @@ public record JobRecord(
                 blankToNull(hash.get("onComplete")),
                 blankToNull(hash.get("webhook")),
                 longOf(hash.get("webhookOf")),
-                tags(json(hash.get("flow"), mapper)));
+                tags(json(hash.get("flow"), mapper)),
+                blankToNull(hash.get("concurrencyKey")),
+                blankToNull(hash.get("heldBy")));
     }
 
     /** A flow parent's counts of children by state (the event log keeps them as fields n:STATE). */

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 public enum Script {
     /** Applies a batch of {@link EventLog.Op}s to one tenant's jobs. */
-    CHANGE("", true, "change", "flows", "commit"),
+    CHANGE("", true, "limits", "change", "flows", "commit"),
     /** Reads a job's head and a page of its log; writes nothing, so it may run on a replica. */
     READ("#!lua flags=no-writes\n", true, "read"),
     /** The gateway's rate limit (GCRA): grants some of the cells asked for, or says how long until one fits. */

@@ -29,6 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *                        step's success)
  * @param onComplete      where its completion webhook goes ({@code url}), if anywhere
  * @param webhook         how the latest try to deliver that webhook went
+ * @param concurrencyKey  what it counts for in its type's per-key limit, if anything
+ * @param heldBy          the limit or pause that holds it while it is queued (its message says why), if any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "A job: its state, progress, attempts, options, result or error.", requiredProperties = {"id",
@@ -63,6 +65,8 @@ public record Job(
         String after,
         Map<String, String> onComplete,
         String webhook,
+        String concurrencyKey,
+        String heldBy,
         Map<String, String> links) {
 
     /** Progress of the current attempt. */
@@ -82,6 +86,7 @@ public record Job(
                 record.worker(), record.traceId(), record.seq(), record.createdAt(), record.updatedAt(), record.startedAt(),
                 record.finishedAt(), record.parent(), record.children(), record.after(),
                 record.onComplete() == null ? null : Map.of("url", record.onComplete()), record.webhook(),
+                record.concurrencyKey(), record.state() == JobState.QUEUED ? record.heldBy() : null,
                 Map.of("self", self, "events", self + "/events", "progress", self + "/progress",
                         "cancel", self + "/cancel", "retry", self + "/retry", "websocket", "/api/v1/ws"));
     }
@@ -90,6 +95,6 @@ public record Job(
     Job summary() {
         return new Job(id, type, state, progress, attempt, maxAttempts, attemptsLeft, priority, tags, null, null, error,
                 cancelRequested, runAt, timeout, ttl, worker, traceId, lastSeq, createdAt, updatedAt, startedAt, finishedAt,
-                parent, children, after, onComplete, webhook, links);
+                parent, children, after, onComplete, webhook, concurrencyKey, heldBy, links);
     }
 }

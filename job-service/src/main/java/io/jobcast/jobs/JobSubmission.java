@@ -32,17 +32,19 @@ import java.util.regex.Pattern;
  * @param tags           up to {@value #MAX_TAGS} labels, each 1-64 of {@code A-Z a-z 0-9 . _ : -}
  * @param idempotencyKey in a batch, the item's idempotency key (a single submission uses the header)
  * @param onComplete     the URL the job's completion webhook goes to ({@code "onComplete": {"url": ...}}), or null
+ * @param concurrencyKey what the job counts for in its type's per-key limit (e.g. a customer id), or null
  */
 public record JobSubmission(String type, JsonNode payload, Integer priority, Instant runAt, Duration delay,
         Integer maxAttempts, Duration timeout, Duration ttl, Duration backoff, Duration backoffMax, List<String> tags,
-        String idempotencyKey, String onComplete) {
+        String idempotencyKey, String onComplete, String concurrencyKey) {
 
     static final int MAX_TAGS = 10;
     static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     static final Pattern TAG = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+    static final Pattern CONCURRENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Set<String> FIELDS = Set.of("type", "payload", "priority", "runAt", "delay", "maxAttempts",
-            "timeout", "ttl", "backoff", "backoffMax", "tags", "onComplete");
+            "timeout", "ttl", "backoff", "backoffMax", "tags", "onComplete", "concurrencyKey");
 
     /**
      * The limits a submission is checked against; {@code webhookHosts} are the hosts completion webhooks
@@ -106,8 +108,11 @@ public record JobSubmission(String type, JsonNode payload, Integer priority, Ins
         String idempotencyKey = batchItem ? read.string("idempotencyKey", IDEMPOTENCY_KEY,
                 "must be 1-255 printable ASCII characters without spaces") : null;
         String onComplete = read.webhook(limits.webhookHosts());
+        String concurrencyKey = read.string("concurrencyKey", CONCURRENCY_KEY,
+                "must be 1-128 printable ASCII characters without spaces, e.g. a customer id");
         JobSubmission submission = new JobSubmission(type, payload == null || payload.isNull() ? null : payload,
-                priority, runAt, delay, maxAttempts, timeout, ttl, backoff, backoffMax, tags, idempotencyKey, onComplete);
+                priority, runAt, delay, maxAttempts, timeout, ttl, backoff, backoffMax, tags, idempotencyKey, onComplete,
+                concurrencyKey);
         return new Parsed(errors.isEmpty() ? submission : null, errors);
     }
 

@@ -281,6 +281,9 @@ public class Submissions {
         Duration ttl = submission.ttl() != null ? submission.ttl() : config.resultTtl();
         EventLog.Create create = waitsFor != null ? EventLog.createWaiting(job, ttl, waitsFor, traceparent, now, mapper)
                 : EventLog.create(job, ttl, runAt, idempotency, traceparent, now, mapper);
+        if (submission.concurrencyKey() != null) {
+            create = create.withField("concurrencyKey", submission.concurrencyKey());
+        }
         return submission.onComplete() == null ? create : create.withField("onComplete", submission.onComplete());
     }
 

@@ -69,11 +69,13 @@ public class Upkeep {
         sweepTimer = vertx.setPeriodic(config.sweepEvery().toMillis(), tick -> once(sweeping, this::sweep));
         // Apart from the scheduling pass: a slow receiver must not hold up due jobs.
         webhookTimer = vertx.setPeriodic(config.scheduleEvery().toMillis(), tick -> once(delivering, webhooks::deliverDue));
-        // A chain's next step should not wait for the next pass: the event log says when one is ready.
+        // A chain's next step, a held job let go, a webhook should not wait for the next pass: the event
+        // log says when there is one.
         wakeUps = store.dueTenants()
                 .onFailure().invoke(failure -> LOG.debugf("wake-ups lost, subscribing again: %s", failure.toString()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(10)).indefinitely()
-                .subscribe().with(tenant -> startReady(tenant).chain(() -> webhooks.deliverDue(tenant)).subscribe().with(
+                .subscribe().with(tenant -> startReady(tenant).chain(() -> republish(tenant))
+                        .chain(() -> webhooks.deliverDue(tenant)).subscribe().with(
                         done -> { }, failure -> LOG.debugf("work due for %s left to the next pass: %s", tenant, failure)));
     }
 

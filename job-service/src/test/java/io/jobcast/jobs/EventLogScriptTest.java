@@ -103,7 +103,7 @@ class EventLogScriptTest {
     @Test
     void aJobThatEndsIsDueForItsWebhookOnceAndEachTryGoesToItsLogWithoutChangingIt() {
         ScriptedJob job = aJob().build();
-        job.appended(job.createWithWebhook("http://127.0.0.1:9/hook"));
+        job.appended(job.createWith("onComplete", "http://127.0.0.1:9/hook"));
         job.appended(job.claim(false));
         assertThat(zset("webhooks")).as("not before it ends").doesNotContain(job.id());
         job.appended(job.succeed());

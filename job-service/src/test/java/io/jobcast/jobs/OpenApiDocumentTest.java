@@ -32,7 +32,9 @@ class OpenApiDocumentTest {
             "GET /api/v1/jobs/{id}/events", "GET /api/v1/jobs/{id}/progress", "GET /api/v1/jobs/{id}/progress.html",
             "GET /api/v1/jobs/{id}/outputs", "GET /api/v1/jobs/{id}/output/{name}",
             "GET /jobs/{id}", "GET /api/v1/events", "GET /api/v1/ws", "POST /api/v1/stream-tokens",
-            "GET /api/v1/job-types", "GET /api/v1/workers", "GET /api/v1/queues");
+            "GET /api/v1/job-types", "GET /api/v1/workers", "GET /api/v1/queues",
+            "GET /api/v1/limits", "PUT /api/v1/limits/tenant", "PUT /api/v1/limits/types/{type}",
+            "POST /api/v1/queues/{type}/pause", "POST /api/v1/queues/{type}/resume", "POST /api/v1/pause", "POST /api/v1/resume");
 
     /** Where the web UI reads the document from (its build generates the API's types from it). */
     static final Path SNAPSHOT = Path.of("../web-ui/src/api/openapi.json");
@@ -76,7 +78,7 @@ class OpenApiDocumentTest {
                 .containsExactlyInAnyOrder("apiKey", "bearer", "streamToken");
         assertThat(document.at("/components/schemas/JobSubmission/properties").fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("type", "payload", "priority", "runAt", "delay", "maxAttempts", "timeout",
-                        "ttl", "backoff", "backoffMax", "tags", "onComplete");
+                        "ttl", "backoff", "backoffMax", "tags", "onComplete", "concurrencyKey");
     }
 
     /** The document's Duration schema takes exactly what the API takes, and its example is one. */

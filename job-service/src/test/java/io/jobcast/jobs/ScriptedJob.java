@@ -139,10 +139,10 @@ final class ScriptedJob {
         return change(flow == null ? create : create.asParent(flow));
     }
 
-    /** Created QUEUED with a completion webhook to {@code url}. */
-    EventLog.Outcome createWithWebhook(String url) {
+    /** Created QUEUED with one more record field, e.g. {@code onComplete} or {@code concurrencyKey}. */
+    EventLog.Outcome createWith(String field, String value) {
         return change(EventLog.create(message, Duration.ofHours(1), null, null, null, Instant.now(), mapper)
-                .withField("onComplete", url));
+                .withField(field, value));
     }
 
     /** A try to deliver the job's webhook went as {@code outcome}: due again at {@code retryAt}, or (null) done. */

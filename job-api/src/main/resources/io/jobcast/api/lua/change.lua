@@ -23,7 +23,6 @@ local rollups = {}       -- parent id -> {counts = {STATE = delta}, weighted = d
 local rolled = {}        -- those parent ids, in first-touch order (see flows.lua)
 local nexts = {}         -- {next = id, parent = id} of each chain step that succeeded: its next step starts
 local hooks = {}         -- job id -> seq of the terminal event its completion webhook reports
-local due_now = false    -- a step became ready or a webhook due: job-service is told (commit.lua)
 
 local function add(key, score, member)
   local list = index_adds[key] or {}
@@ -92,6 +91,11 @@ end
 -- and the given fields.
 local function append_body(job, attempt, to, body, fields, states)
   if job.parent and job.parent ~= '' then roll_up(job, to, fields, body) end
+  if job.state == S.RUNNING and to ~= S.RUNNING then
+    count_running(job, -1)
+  elseif job.state ~= S.RUNNING and to == S.RUNNING then
+    count_running(job, 1)
+  end
   if job.flow and job.flow ~= '' then body = string.sub(body, 1, -2) .. ',"flow":' .. job.flow .. '}' end
   local seq = job.seq + 1
   if to ~= job.state and TERMINAL[to] and job.onComplete and job.onComplete ~= '' then hooks[job.id] = seq end
@@ -115,6 +119,16 @@ end
 -- The same with the event as its template (Java's JSON with seq, attempt and tseq 0).
 local function append(job, attempt, to, template, fields, states)
   append_body(job, attempt, to, string.sub(template, PREFIX_LEN + 1), fields, states)
+end
+
+-- Holds a job whose claim a gate refused (limits.lua); template: the claim's event, whose head it keeps.
+local function hold(job, gate, why, template)
+  local head = string.sub(template, PREFIX_LEN + 1, string.find(template, '"type":', 1, true) - 1)
+  local body = head .. '"type":"held","state":"' .. job.state .. '","percent":' .. (job.percent or 0)
+      .. ',"message":' .. cjson.encode(why) .. ',"timestamp":"' .. iso(NOW) .. '"}'
+  append_body(job, job.attempt, job.state, body, {'heldBy', gate, 'message', why}, {})
+  redis.call('ZADD', P .. 'held:' .. gate, job.createdMs, job.id)
+  redis.call('SADD', P .. 'held', gate)
 end
 
 local function leased(job, lease_ms)
@@ -209,6 +223,12 @@ function handlers.claim(op)
     if not op.redelivered then return refused(R.STALE_DISPATCH, job) end
     if job.cancelRequested == '1' then return refused(R.CANCEL_REQUESTED, job) end
     if job.attempt >= job.lastAttempt then return refused(R.NO_ATTEMPTS_LEFT, job) end
+  end
+  local gate, why = blocked(job)
+  if gate then
+    hold(job, gate, why, op.event)
+    outbox[op.id] = false
+    return refused(R.HELD, job)
   end
   local states = {}
   append(job, job.attempt + 1, S.RUNNING, op.event, op.fields, states)
@@ -457,8 +477,55 @@ function handlers.webhookAttempt(op)
   return applied(job, {})
 end
 
+-- Sets one of the tenant's gates (limits.lua): op.field, and op.value (a limit, or '1' for a pause)
+-- or none to clear it. A limit's counts are made anew from the jobs RUNNING now. Then the jobs held at
+-- that gate go back to the outbox, at most op.release of them (more: some are left for the next
+-- call); a claim checks each again, so a gate that still refuses holds it anew.
+local GATE_READS = {'type', 'concurrencyKey', 'flowTotal'}
+function handlers.setGate(op)
+  if op.value then redis.call('HSET', P .. 'limits', op.field, op.value) else redis.call('HDEL', P .. 'limits', op.field) end
+  gates_cache = nil
+  local counted = op.field == 'tenant' and 'tenant' or string.match(op.field, '^type:(.+)$') or string.match(op.field, '^key:(.+)$')
+  local held = {}
+  for _, gate in ipairs(redis.call('SMEMBERS', P .. 'held')) do
+    if gate == op.field or (string.sub(op.field, 1, 4) == 'key:' and string.sub(gate, 1, #op.field + 1) == op.field .. ':') then
+      held[#held + 1] = gate
+    end
+  end
+  if counted then
+    local counts = {}
+    if string.sub(op.field, 1, 4) == 'key:' then
+      for _, name in ipairs(redis.call('HKEYS', P .. 'running')) do
+        if string.sub(name, 1, #op.field + 1) == op.field .. ':' then redis.call('HDEL', P .. 'running', name) end
+      end
+    else
+      counts[op.field] = 0
+    end
+    if op.value then
+      for _, id in ipairs(redis.call('ZRANGE', P .. 'state:' .. S.RUNNING, 0, -1)) do
+        local values = redis.call('HMGET', record_key(id), unpack(GATE_READS))
+        local job_type, key, parent = values[1], values[2], tonumber(values[3] or '0')
+        if parent == 0 and job_type then
+          local name = op.field == 'tenant' and 'tenant' or op.field == 'type:' .. job_type and op.field
+              or (op.field == 'key:' .. job_type and key and key ~= '') and (op.field .. ':' .. key) or nil
+          if name then counts[name] = (counts[name] or 0) + 1 end
+        end
+      end
+    end
+    for name, n in pairs(counts) do
+      if op.value then redis.call('HSET', P .. 'running', name, n) else redis.call('HDEL', P .. 'running', name) end
+    end
+  end
+  local released, more = 0, false
+  for _, gate in ipairs(held) do
+    released = released + release(gate, op.release - released)
+    if redis.call('EXISTS', P .. 'held:' .. gate) == 0 then redis.call('SREM', P .. 'held', gate) else more = true end
+  end
+  return {gate = {released = released, more = more}}
+end
+
 -- Deletes up to op.limit finished jobs whose time is up, with their index entries.
-local EXPIRE_READS = reads({'type', 'tags', 'parent', OUTPUT_NAMES_FIELD})
+local EXPIRE_READS = reads({'type', 'tags', 'parent', 'heldBy', OUTPUT_NAMES_FIELD})
 function handlers.expire(op)
   local due = redis.call('ZRANGEBYSCORE', P .. 'expiring', '-inf', NOW, 'LIMIT', 0, op.limit)
   for _, id in ipairs(due) do
@@ -470,6 +537,7 @@ function handlers.expire(op)
       for _, tag in ipairs(cjson.decode(job.tags or '[]')) do redis.call('ZREM', P .. 'tag:' .. tag, id) end
       for name in string.gmatch(job[OUTPUT_NAMES_FIELD] or '', '[^,]+') do redis.call('DEL', P .. 'out:' .. id .. ':' .. name) end
       if job.parent then redis.call('ZREM', P .. 'children:' .. job.parent, id) end
+      if job.heldBy and job.heldBy ~= '' then redis.call('ZREM', P .. 'held:' .. job.heldBy, id) end
     end
     for _, set in ipairs({'jobs', 'expiring', 'leases', 'scheduled', 'outbox', 'webhooks', 'ready'}) do
       redis.call('ZREM', P .. set, set == 'outbox' and ('j:' .. id) or id)

@@ -38,21 +38,6 @@ local function path(from, to)
   return nil
 end
 
--- Redis's clock as an ISO-8601 instant, for a parent's event when no child's event gave a time.
-local function iso(ms)
-  local days, rest = math.floor(ms / 86400000), ms % 86400000
-  local z = days + 719468
-  local era = math.floor(z / 146097)
-  local doe = z - era * 146097
-  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
-  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
-  local mp = math.floor((5 * doy + 2) / 153)
-  local day, month = doy - math.floor((153 * mp + 2) / 5) + 1, mp < 10 and mp + 3 or mp - 9
-  local year = yoe + era * 400 + (month <= 2 and 1 or 0)
-  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', year, month, day, math.floor(rest / 3600000),
-      math.floor(rest / 60000) % 60, math.floor(rest / 1000) % 60, rest % 1000)
-end
-
 -- Where the parent belongs, given its children's counts n.
 local function target_of(parent, n)
   local done = n[S.SUCCEEDED] + n[S.DEAD] + n[S.CANCELLED]

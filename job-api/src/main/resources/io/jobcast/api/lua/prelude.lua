@@ -19,6 +19,21 @@ end
 local clock = redis.call('TIME')
 local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 
+-- Redis's clock as an ISO-8601 instant, for an event the script makes itself (a parent's, a held job's).
+local function iso(ms)
+  local days, rest = math.floor(ms / 86400000), ms % 86400000
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local day, month = doy - math.floor((153 * mp + 2) / 5) + 1, mp < 10 and mp + 3 or mp - 9
+  local year = yoe + era * 400 + (month <= 2 and 1 or 0)
+  return string.format('%04d-%02d-%02dT%02d:%02d:%02d.%03dZ', year, month, day, math.floor(rest / 3600000),
+      math.floor(rest / 60000) % 60, math.floor(rest / 1000) % 60, rest % 1000)
+end
+
 local function record_key(id) return P .. 'job:' .. id end
 
 -- What a change reads of a job: state, attempt and seq, and the record fields it needs besides (a
@@ -26,8 +41,9 @@ local function record_key(id) return P .. 'job:' .. id end
 local NUMERIC = {attempt = true, seq = true, createdMs = true, ttlMs = true, runAtMs = true, lastAttempt = true,
   maxAttempts = true, percent = true, dispatch = true, checkpointPercent = true, weight = true, flowTotal = true,
   flowWeight = true, flowWeighted = true}
--- onComplete: a job that ends with a completion webhook gets it delivered (see takeWebhooks).
-local MOVE = {'type', 'createdMs', 'ttlMs', 'runAtMs', 'onComplete'}
+-- onComplete: a job that ends with a completion webhook gets it delivered (see takeWebhooks);
+-- concurrencyKey: a job's moves into and out of RUNNING count for its gates (limits.lua).
+local MOVE = {'type', 'createdMs', 'ttlMs', 'runAtMs', 'onComplete', 'concurrencyKey'}
 -- What an event of a flow's child needs to roll up into its parent, to start the chain step after
 -- it (see flows.lua), and to name its flows (flow: their ids as a JSON array, which its events carry).
 local ROLLUP = {'parent', 'weight', 'percent', 'next', 'flow'}

@@ -142,6 +142,21 @@ public class JobStore {
                 .select().where(Objects::nonNull);
     }
 
+    /** A hash of the tenant's, whole (small ones only: limits, running counts). */
+    public Uni<Map<String, String>> hash(String key) {
+        return hashes.hgetall(key);
+    }
+
+    /** How many jobs each gate holds (gates that hold none are left out). */
+    public Uni<Map<String, Long>> heldCounts(String tenant) {
+        return redis.set(String.class).smembers(JobKeys.heldGates(tenant))
+                .onItem().transformToMulti(gates -> Multi.createFrom().iterable(gates))
+                .onItem().transformToUniAndConcatenate(gate -> sortedSets.zcard(JobKeys.held(tenant, gate))
+                        .map(count -> Map.entry(gate, count)))
+                .select().where(entry -> entry.getValue() > 0)
+                .collect().asMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
     /** The flow step was queued (or needs no start any more): it leaves the ready set. */
     public Uni<Void> started(String tenant, String jobId) {
         return sortedSets.zrem(JobKeys.ready(tenant), jobId).replaceWithVoid();
