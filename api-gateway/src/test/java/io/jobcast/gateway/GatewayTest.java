@@ -142,7 +142,8 @@ class GatewayTest {
                     continue;
                 }
                 String service = operations.getJsonObject(method).getString("x-jobcast-service", "job-service");
-                String uri = path.replace("{id}", "0b2b43c6-7b2a-4a8e-9d55-5d8d1d3b5e7f").replace("{name}", "text");
+                String uri = path.replace("{id}", "0b2b43c6-7b2a-4a8e-9d55-5d8d1d3b5e7f").replace("{name}", "text")
+                        .replace("{type}", "demo.sleep");
                 if (uri.equals("/api/v1/ws")) {
                     given().header("X-API-Key", KEY).get(uri).then().statusCode(400)
                             .body("type", equalTo("/problems/websocket-required")); // it is there, and speaks WebSocket
