@@ -11,7 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Jobcast's public API through the gateway, as the benchmark uses it: batches, single jobs, long polls. */
+/** Jobcast's public API through the gateway, as the benchmark uses it: batches, single jobs, long polls, limits. */
 public final class JobcastApi {
 
     public static final ObjectMapper MAPPER = new ObjectMapper();
@@ -48,7 +48,16 @@ public final class JobcastApi {
     }
 
     public Future<JsonNode> post(String path, JsonNode body, Map<String, String> headers) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(gateway.host())
+        return send(HttpMethod.POST, path, body, headers);
+    }
+
+    /** PUT of a JSON body (a limit: {@code /api/v1/limits/...}); the answer's body, or a failure from 300 on, as post's. */
+    public Future<JsonNode> put(String path, JsonNode body) {
+        return send(HttpMethod.PUT, path, body, Map.of());
+    }
+
+    private Future<JsonNode> send(HttpMethod method, String path, JsonNode body, Map<String, String> headers) {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(gateway.host())
                 .setPort(gateway.port()).setURI(path).setIdleTimeout(REQUEST_TIMEOUT_MILLIS).setHeaders(io.vertx.core.MultiMap.caseInsensitiveMultiMap()
                         .addAll(gateway.headers()).addAll(headers)).putHeader("Content-Type", "application/json");
         return net.http.request(options)

@@ -2,6 +2,7 @@ package io.jobcast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobcast.bench.results.ThroughputResults;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -29,6 +30,15 @@ public final class Throughput {
 
     public static ThroughputResults.Jobcast run(Net net, JobcastApi api, int jobs, int batch, int inFlight, String tag,
             long timeoutSeconds) throws InterruptedException {
+        return run(net, api, jobs, batch, inFlight, tag, timeoutSeconds, 0);
+    }
+
+    /**
+     * The same, each job carrying one of {@code concurrencyKeys} concurrencyKeys in turn ({@code bench-0},
+     * {@code bench-1}, ...; none when 0), so that a per-key limit of demo.noop counts every claim (scenario 7).
+     */
+    public static ThroughputResults.Jobcast run(Net net, JobcastApi api, int jobs, int batch, int inFlight, String tag,
+            long timeoutSeconds, int concurrencyKeys) throws InterruptedException {
         long after = api.headTseq();
         Map<String, Long> submitted = new ConcurrentHashMap<>();
         Map<String, Long> early = new ConcurrentHashMap<>();
@@ -76,8 +86,8 @@ public final class Throughput {
         AtomicInteger next = new AtomicInteger();
         CountDownLatch lanes = new CountDownLatch(inFlight);
         for (int lane = 0; lane < inFlight; lane++) {
-            net.vertx.runOnContext(v -> lane(api, jobs, batch, tag, next, submitted, early, note, accepted, rejected,
-                    unanswered)
+            net.vertx.runOnContext(v -> lane(api, jobs, batch, tag, concurrencyKeys, next, submitted, early, note,
+                    accepted, rejected, unanswered)
                     .onComplete(r -> lanes.countDown()));
         }
         lanes.await(timeoutSeconds, TimeUnit.SECONDS);
@@ -100,7 +110,7 @@ public final class Throughput {
     }
 
     /** One lane: submits batches one after another until all jobs are taken. */
-    private static Future<Void> lane(JobcastApi api, int jobs, int batch, String tag, AtomicInteger next,
+    private static Future<Void> lane(JobcastApi api, int jobs, int batch, String tag, int keys, AtomicInteger next,
             Map<String, Long> submitted, Map<String, Long> early, java.util.function.BiConsumer<Long, Long> note,
             AtomicInteger accepted, AtomicInteger rejected, AtomicInteger unanswered) {
         int from = next.getAndAdd(batch);
@@ -110,7 +120,11 @@ public final class Throughput {
         int n = Math.min(batch, jobs - from);
         ArrayNode items = JobcastApi.MAPPER.createArrayNode();
         for (int i = 0; i < n; i++) {
-            items.add(JobcastApi.job("demo.noop", null, tag));
+            ObjectNode job = JobcastApi.job("demo.noop", null, tag);
+            if (keys > 0) {
+                job.put("concurrencyKey", "bench-" + (from + i) % keys);
+            }
+            items.add(job);
         }
         long at = EventScan.nowMicros();
         Promise<Void> lane = Promise.promise();
@@ -134,7 +148,8 @@ public final class Throughput {
                     }
                 }
             }
-            lane(api, jobs, batch, tag, next, submitted, early, note, accepted, rejected, unanswered).onComplete(lane);
+            lane(api, jobs, batch, tag, keys, next, submitted, early, note, accepted, rejected, unanswered)
+                    .onComplete(lane);
         });
         return lane.future();
     }

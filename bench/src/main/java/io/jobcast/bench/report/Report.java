@@ -56,17 +56,18 @@ public final class Report {
         MemorySection memory = new MemorySection(runs);
         HttpSection http = new HttpSection(runs);
         FlowSection flows = new FlowSection(runs);
+        FlowControlSection limits = new FlowControlSection(runs);
         // The sections are written first: they fill the summary, which comes before them.
         StringBuilder body = new StringBuilder();
-        for (Section section : List.of(throughput, single, latency, fanout, new LiveOutputSection(runs), flows, memory,
-                http)) {
+        for (Section section : List.of(throughput, single, latency, fanout, new LiveOutputSection(runs), flows, limits,
+                memory, http)) {
             section.write(body, summary);
         }
         StringBuilder md = new StringBuilder(preamble());
         md.append(summary.markdown());
         List<String> misses = new ArrayList<>();
         // The misses in the order of their weight: throughput first, as it explains the latency misses.
-        for (Section section : List.of(throughput, single, http, latency, fanout, flows, memory)) {
+        for (Section section : List.of(throughput, single, http, latency, fanout, flows, limits, memory)) {
             misses.addAll(section.misses());
         }
         if (!misses.isEmpty()) {

@@ -9,41 +9,45 @@ import java.util.Map;
  */
 public record RunResult(int run, ThroughputResults throughput, SingleResults single, LatencyResults latency,
         LiveOutputResult output, Map<String, FanoutSystems> fanout, HttpResults http, MemoryResults memory,
-        FlowResults flows) {
+        FlowResults flows, FlowControlResults limits) {
 
     public static RunResult numbered(int run) {
-        return new RunResult(run, null, null, null, null, null, null, null, null);
+        return new RunResult(run, null, null, null, null, null, null, null, null, null);
     }
 
     public RunResult withThroughput(ThroughputResults results) {
-        return new RunResult(run, results, single, latency, output, fanout, http, memory, flows);
+        return new RunResult(run, results, single, latency, output, fanout, http, memory, flows, limits);
     }
 
     public RunResult withSingle(SingleResults results) {
-        return new RunResult(run, throughput, results, latency, output, fanout, http, memory, flows);
+        return new RunResult(run, throughput, results, latency, output, fanout, http, memory, flows, limits);
     }
 
     public RunResult withLatency(LatencyResults results) {
-        return new RunResult(run, throughput, single, results, output, fanout, http, memory, flows);
+        return new RunResult(run, throughput, single, results, output, fanout, http, memory, flows, limits);
     }
 
     public RunResult withOutput(LiveOutputResult results) {
-        return new RunResult(run, throughput, single, latency, results, fanout, http, memory, flows);
+        return new RunResult(run, throughput, single, latency, results, fanout, http, memory, flows, limits);
     }
 
     public RunResult withFanout(Map<String, FanoutSystems> results) {
-        return new RunResult(run, throughput, single, latency, output, results, http, memory, flows);
+        return new RunResult(run, throughput, single, latency, output, results, http, memory, flows, limits);
     }
 
     public RunResult withHttp(HttpResults results) {
-        return new RunResult(run, throughput, single, latency, output, fanout, results, memory, flows);
+        return new RunResult(run, throughput, single, latency, output, fanout, results, memory, flows, limits);
     }
 
     public RunResult withMemory(MemoryResults results) {
-        return new RunResult(run, throughput, single, latency, output, fanout, http, results, flows);
+        return new RunResult(run, throughput, single, latency, output, fanout, http, results, flows, limits);
     }
 
     public RunResult withFlows(FlowResults results) {
-        return new RunResult(run, throughput, single, latency, output, fanout, http, memory, results);
+        return new RunResult(run, throughput, single, latency, output, fanout, http, memory, results, limits);
+    }
+
+    public RunResult withLimits(FlowControlResults results) {
+        return new RunResult(run, throughput, single, latency, output, fanout, http, memory, flows, results);
     }
 }

@@ -66,7 +66,8 @@ public final class Bench {
     }
 
     private Path runAll() throws Exception {
-        if (wanted("throughput") || wanted("single") || wanted("latency") || wanted("fanout") || wanted("flows")) {
+        if (wanted("throughput") || wanted("single") || wanted("latency") || wanted("fanout") || wanted("flows")
+                || wanted("limits")) {
             warmUp = new WarmUp(suite, plan).run();
             save();
         }
@@ -107,6 +108,9 @@ public final class Bench {
             }
             if (wanted("flows") && timeLeft()) {
                 record(index, new FlowScenario(suite, plan).run(run), RunResult::withFlows);
+            }
+            if (wanted("limits") && timeLeft()) {
+                record(index, new FlowControlScenario(suite, plan).run(run), RunResult::withLimits);
             }
         }
         if (timeLeft() || plan.quick()) {
