@@ -91,11 +91,7 @@ end
 -- and the given fields.
 local function append_body(job, attempt, to, body, fields, states)
   if job.parent and job.parent ~= '' then roll_up(job, to, fields, body) end
-  if job.state == S.RUNNING and to ~= S.RUNNING then
-    count_running(job, -1)
-  elseif job.state ~= S.RUNNING and to == S.RUNNING then
-    count_running(job, 1)
-  end
+  if job.state == S.RUNNING and to ~= S.RUNNING then count_out(job) end
   if job.flow and job.flow ~= '' then body = string.sub(body, 1, -2) .. ',"flow":' .. job.flow .. '}' end
   local seq = job.seq + 1
   if to ~= job.state and TERMINAL[to] and job.onComplete and job.onComplete ~= '' then hooks[job.id] = seq end
@@ -129,6 +125,7 @@ local function hold(job, gate, why, template)
   append_body(job, job.attempt, job.state, body, {'heldBy', gate, 'message', why}, {})
   redis.call('ZADD', P .. 'held:' .. gate, job.createdMs, job.id)
   redis.call('SADD', P .. 'held', gate)
+  held_gates()[gate] = true
 end
 
 local function leased(job, lease_ms)
@@ -224,7 +221,7 @@ function handlers.claim(op)
     if job.cancelRequested == '1' then return refused(R.CANCEL_REQUESTED, job) end
     if job.attempt >= job.lastAttempt then return refused(R.NO_ATTEMPTS_LEFT, job) end
   end
-  local gate, why = blocked(job)
+  local gate, why = admit(job)
   if gate then
     hold(job, gate, why, op.event)
     outbox[op.id] = false
