@@ -37,4 +37,17 @@ describe('conflate', () => {
 
     expect(conflate(flood, 5).filter((e) => e.type === 'webhook')).toEqual(tries);
   });
+
+  it('keeps every held event, in order: each says why a queued job waits, and the state stays as it was', () => {
+    const held = [
+      event(1, { type: 'state', state: 'QUEUED', attempt: 0, percent: 0 }),
+      event(2, { type: 'held', state: 'QUEUED', attempt: 0, percent: 0, message: 'waits: demo.sleep is paused' }),
+      event(3, { type: 'held', state: 'QUEUED', attempt: 0, percent: 0, message: 'waits for a slot: 3 of at most 3 demo.sleep jobs run' }),
+    ];
+    const flood = [...held, ...Array.from({ length: 20 }, (_, i) => event(1 + i, { jobId: 'j2' }))];
+
+    const thinned = conflate(flood, 5);
+    expect(thinned.filter((e) => e.jobId === 'j1')).toEqual(held);
+    expect(thinned.filter((e) => e.jobId === 'j2').map((e) => e.seq)).toEqual([20]);
+  });
 });

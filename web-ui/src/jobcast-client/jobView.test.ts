@@ -65,6 +65,23 @@ describe('applyEvent', () => {
     const retried = applyEvent(tried, event(5, { type: 'state', state: 'QUEUED', attempt: 1, percent: 0 }));
     expect(retried).toMatchObject({ state: 'QUEUED', done: false, lastSeq: 5 });
   });
+
+  it('records a held event on the timeline and takes its message (why the job waits), but not its state', () => {
+    const queued = apply(event(1, { type: 'state', state: 'QUEUED', attempt: 0, percent: 0, message: 'queued' }));
+    const held = applyEvent(queued, event(2, { type: 'held', state: 'QUEUED', attempt: 0, percent: 0,
+      message: 'waits for a slot: 3 of at most 3 demo.sleep jobs of key customer-42 run' }));
+
+    expect(held).toMatchObject({ state: 'QUEUED', attempt: 0, percent: 0, done: false, lastSeq: 2,
+      message: 'waits for a slot: 3 of at most 3 demo.sleep jobs of key customer-42 run' });
+    expect(held.events.map((e) => e.type)).toEqual(['state', 'held']);
+    const running = applyEvent(held, event(3, { type: 'state', state: 'RUNNING', percent: 0, message: 'started' }));
+    expect(running).toMatchObject({ state: 'RUNNING', attempt: 1, message: 'started', lastSeq: 3 });
+  });
+
+  it('lets no held event move a job on that ended', () => {
+    const dead = apply(event(1), event(2, { type: 'state', state: 'DEAD', error: 'boom', percent: 10, message: 'gave up' }));
+    expect(applyEvent(dead, event(3, { type: 'held', state: 'QUEUED', message: 'waits: demo.sleep is paused' }))).toBe(dead);
+  });
 });
 
 describe('estimateRemainingMs', () => {

@@ -22,7 +22,8 @@ export function emptyView(jobId: string): JobView {
  * Applies one event. Events at or below the last applied sequence number are ignored, so a
  * replay after a reconnect, or the same event from two transports, never moves the view back.
  * After a terminal event only a retry by request (a new `QUEUED`) leads on, and webhook tries are
- * only recorded; progress never moves back within an attempt.
+ * only recorded; a `held` event (a limit or pause keeps the queued job waiting) changes only the
+ * message; progress never moves back within an attempt.
  */
 export function applyEvent(view: JobView, event: JobEvent): JobView {
   if (event.jobId !== view.jobId || event.seq <= view.lastSeq) return view;
@@ -30,6 +31,8 @@ export function applyEvent(view: JobView, event: JobEvent): JobView {
   if (event.type === 'webhook') return { ...view, lastSeq: event.seq, events: [...view.events, event] };
   const retried = event.type === 'state' && event.state === 'QUEUED';
   if (view.done && !retried) return view;
+  // A limit or a pause holds the queued job: on the timeline, and its message says why it waits; nothing else changed.
+  if (event.type === 'held') return { ...view, lastSeq: event.seq, message: event.message, events: [...view.events, event] };
   const newAttempt = event.attempt !== view.attempt;
   return {
     ...view,

@@ -17,6 +17,11 @@ export type Issued = Schemas['Issued'];
 /** A flow parent's children counted by state, with their total: `{"total": 8, "RUNNING": 3, "SUCCEEDED": 5}`. */
 export type ChildCounts = Schemas['FlowChildCounts'];
 export type FlowSubmission = Schemas['FlowSubmission'];
+/** The tenant's limits and pauses, with how many jobs each limited gate counts running and each gate holds. */
+export type Gates = Schemas['Gates'];
+export type TypeGates = Schemas['TypeGates'];
+/** What `PUT /api/v1/limits/types/{type}` takes (its schema is any JSON): a limit left out is removed. */
+export type TypeLimits = { concurrency?: number; perKey?: number };
 export type ListFilter = { state?: JobState; type?: string; tag?: string };
 
 export const STATES: readonly JobState[] = ['QUEUED', 'SCHEDULED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'DEAD'];
@@ -48,6 +53,18 @@ export function jobApi(apiKey: string, baseUrl = '') {
     jobTypes: async () => orProblem(await client.GET('/api/v1/job-types')),
     workers: async () => orProblem(await client.GET('/api/v1/workers')),
     queues: async () => orProblem(await client.GET('/api/v1/queues')),
+    limits: async () => orProblem(await client.GET('/api/v1/limits')),
+    /** How many of the tenant's jobs run at once; undefined removes the limit. */
+    setTenantLimit: async (concurrency?: number) =>
+      orProblem(await client.PUT('/api/v1/limits/tenant', { body: concurrency === undefined ? {} : { concurrency } })),
+    /** A type's limits, both at once: one left out is removed. */
+    setTypeLimits: async (type: string, limits: TypeLimits) =>
+      orProblem(await client.PUT('/api/v1/limits/types/{type}', { params: { path: { type } }, body: limits })),
+    pauseType: async (type: string) => orProblem(await client.POST('/api/v1/queues/{type}/pause', { params: { path: { type } } })),
+    resumeType: async (type: string) => orProblem(await client.POST('/api/v1/queues/{type}/resume', { params: { path: { type } } })),
+    /** Pauses all of the tenant's jobs (running ones finish). */
+    pauseAll: async () => orProblem(await client.POST('/api/v1/pause')),
+    resumeAll: async () => orProblem(await client.POST('/api/v1/resume')),
     /** A read-only token for the event streams of all of the key's jobs. */
     streamToken: async () => orProblem(await client.POST('/api/v1/stream-tokens', { body: {} })),
     /** The events of a job after `after`, at once (a long poll that does not wait). */

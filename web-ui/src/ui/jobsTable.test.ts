@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { event } from '../jobcast-client/testing/fakes';
-import { applyToRows } from './jobsTable';
+import { applyToJob, applyToRows } from './jobsTable';
 import { jobRow as row } from './testing/jobs';
 
 describe('applyToRows', () => {
@@ -40,5 +40,16 @@ describe('applyToRows', () => {
 
     const fresh = event(1, { jobId: 'f2', jobType: 'flow', type: 'state', state: 'QUEUED', children: { total: 2, QUEUED: 2 } });
     expect(applyToRows([], [fresh], {}, true)[0]).toMatchObject({ id: 'f2', type: 'flow', children: { total: 2, QUEUED: 2 } });
+  });
+
+  it('takes a held event\'s message (why the job waits) but keeps its state, and forgets the gate once the job moves on', () => {
+    const queued = row('j1', { state: 'QUEUED', attempt: 0, lastSeq: 1, progress: { percent: 0, message: 'queued' }, heldBy: 'key:demo.sleep:customer-42' });
+    const held = applyToJob(queued, event(2, { type: 'held', state: 'QUEUED', attempt: 0, percent: 0, timestamp: '2026-11-24T10:00:07Z',
+      message: 'waits for a slot: 3 of at most 3 demo.sleep jobs of key customer-42 run' }));
+
+    expect(held).toEqual({ ...queued, lastSeq: 2, updatedAt: '2026-11-24T10:00:07Z',
+      progress: { percent: 0, message: 'waits for a slot: 3 of at most 3 demo.sleep jobs of key customer-42 run' } });
+    const running = applyToJob(held, event(3, { type: 'state', state: 'RUNNING', percent: 0, message: 'started' }));
+    expect(running).toMatchObject({ state: 'RUNNING', heldBy: undefined, progress: { message: 'started' } });
   });
 });

@@ -31,6 +31,8 @@ export function applyToJob(job: Job, event: JobEvent): Job {
   if (event.seq <= job.lastSeq) return job;
   // A try to deliver the webhook of an ended job: the job itself did not change.
   if (event.type === 'webhook') return { ...job, lastSeq: event.seq, webhook: event.message };
+  // A limit or a pause holds the queued job: its message says why it waits; its state is the same.
+  if (event.type === 'held') return { ...job, lastSeq: event.seq, progress: { ...job.progress, message: event.message }, updatedAt: event.timestamp };
   const changed: Job = {
     ...job,
     lastSeq: event.seq,
@@ -41,6 +43,7 @@ export function applyToJob(job: Job, event: JobEvent): Job {
   };
   if (event.children) changed.children = event.children; // a flow's counts of its children by state
   if (event.type === 'state') {
+    changed.heldBy = undefined; // the job moved on; a held event names no gate, so only a fresh read sets one again
     if (event.state === 'RUNNING') {
       changed.startedAt = event.timestamp;
       changed.finishedAt = undefined;

@@ -10,6 +10,8 @@ import { ProgressBar } from '../components/ProgressBar';
 import { StateBadge } from '../components/StateBadge';
 import { FlowChildren } from '../flow/FlowChildren';
 import { isFlow, latestChildCounts } from '../flow/flowChildren';
+import { waitingReason } from '../flowControl/waiting';
+import { WaitingNotice } from '../flowControl/WaitingNotice';
 import { PartOfFlow } from '../flow/PartOfFlow';
 import { TakesResultOf } from '../flow/TakesResultOf';
 import { formatClock, formatDuration, formatIsoDuration, useNow } from '../format';
@@ -27,9 +29,9 @@ type Choice = 'auto' | TransportName;
 const TIMELINE_ROWS = 500;
 
 /**
- * One job: a large progress bar with the time left, the event timeline, attempts, payload and
- * result, cancel and retry, its log and outputs as they are written, and the transport it is
- * followed over, which the user may switch.
+ * One job: a large progress bar with the time left (or why it waits, when a limit or a pause holds
+ * it), the event timeline, attempts, payload and result, cancel and retry, its log and outputs as
+ * they are written, and the transport it is followed over, which the user may switch.
  */
 export function JobPage({ api, id, search }: { api: JobApi; id: string; search: string }) {
   const live = useLive();
@@ -114,6 +116,7 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
   // The timeline, with the webhook tries that follow the terminal event (they come on the all-jobs feed).
   const timeline = useMemo(() => withWebhookEvents(view.events, webhookEvents), [view.events, webhookEvents]);
   const webhookUrl = job?.onComplete?.url;
+  const waiting = waitingReason(view, job);
 
   return (
     <section aria-labelledby="job-title" className="job-page">
@@ -128,6 +131,7 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
       {job?.after && <TakesResultOf after={job.after} waiting={state === 'SCHEDULED'} />}
 
       <div className="card">
+        {waiting && <WaitingNotice reason={waiting} concurrencyKey={job?.concurrencyKey} />}
         <ProgressBar percent={view.percent} state={state} label={`Progress of job ${id}`} message={view.message} large testId="job-progress" />
         <p className="progress-line">
           <strong data-testid="job-percent">{view.percent}%</strong>
@@ -195,6 +199,7 @@ export function JobPage({ api, id, search }: { api: JobApi; id: string; search: 
                 <dt>Attempts</dt><dd>{job.attempt} of {job.maxAttempts} ({job.attemptsLeft} left)</dd>
                 <dt>Priority</dt><dd>{job.priority}</dd>
                 {job.tags.length > 0 && <><dt>Tags</dt><dd>{job.tags.join(', ')}</dd></>}
+                {job.concurrencyKey && <><dt>Concurrency key</dt><dd data-testid="job-concurrency-key"><code>{job.concurrencyKey}</code></dd></>}
                 {job.timeout && <><dt>Time limit</dt><dd>{formatIsoDuration(job.timeout)}</dd></>}
                 {job.runAt && <><dt>Runs at</dt><dd>{new Date(job.runAt).toLocaleString()}</dd></>}
                 {job.worker && <><dt>Worker</dt><dd>{job.worker}</dd></>}

@@ -3,16 +3,17 @@ import type { JobEvent } from '../../jobcast-client';
 import { describeFailure, type JobApi, type Queues, type WorkerInfo } from '../api';
 import { FeedIndicator } from '../components/FeedIndicator';
 import { RateChart } from '../components/RateChart';
-import { formatAge, formatDuration, formatIsoDuration, useNow } from '../format';
+import { formatAge, formatDuration, useNow } from '../format';
 import { useLive } from '../live';
 import { RateSeries } from '../rates';
+import { QueuesSection } from './QueuesSection';
 
 const REFRESH_MS = 2000;
 const CHART_SECONDS = 60;
 /** Heartbeats come every few seconds; older than this, a worker is shown as late. */
 const LATE_HEARTBEAT_MS = 10_000;
 
-/** Workers, queues and a live chart of state changes per second. */
+/** Workers, queues (with their pauses and limits) and a live chart of state changes per second. */
 export function OperationsPage({ api }: { api: JobApi }) {
   const live = useLive();
   const now = useNow(1000);
@@ -94,29 +95,7 @@ export function OperationsPage({ api }: { api: JobApi }) {
           )}
         </section>
 
-        <section className="card" aria-labelledby="queues-title">
-          <h2 id="queues-title">Queues</h2>
-          {queues?.oldestQueued && <p className="muted">Your oldest queued job has waited {formatIsoDuration(queues.oldestQueued)}.</p>}
-          {queues === null ? <p className="muted">Loading…</p> : (
-            <table className="ops" data-testid="queues-table">
-              <thead><tr><th scope="col">Type</th><th scope="col">Ready</th><th scope="col">Consumers</th><th scope="col">Queued / finished per s</th><th scope="col">Your jobs</th></tr></thead>
-              <tbody>
-                {(queues.queues ?? []).map((queue) => {
-                  const rate = perType.get(queue.type ?? '');
-                  return (
-                    <tr key={queue.queue}>
-                      <td data-label="Type"><strong>{queue.type}</strong></td>
-                      <td data-label="Ready">{queue.ready}</td>
-                      <td data-label="Consumers">{queue.consumers}</td>
-                      <td data-label="Per second">{rate ? `${rate.queued.toFixed(1)} / ${rate.finished.toFixed(1)}` : '0 / 0'}</td>
-                      <td data-label="Your jobs">{Object.entries(queue.jobs ?? {}).filter(([, n]) => n > 0).map(([state, n]) => `${state} ${n}`).join(' · ') || '—'}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
-        </section>
+        <QueuesSection api={api} queues={queues} perType={perType} refreshMs={REFRESH_MS} />
       </div>
     </section>
   );
