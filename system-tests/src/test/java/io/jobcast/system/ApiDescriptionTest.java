@@ -32,7 +32,8 @@ class ApiDescriptionTest {
 
         List<String> unguarded = new ArrayList<>();
         document.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
-            String uri = path.getKey().replace("{id}", UUID.randomUUID().toString()).replace("{name}", "text");
+            String uri = path.getKey().replace("{id}", UUID.randomUUID().toString()).replace("{name}", "text")
+                    .replace("{type}", "demo.sleep");
             try {
                 HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(RunningSuite.gateway(uri))
                         .timeout(Duration.ofSeconds(10)).method(method.toUpperCase(), HttpRequest.BodyPublishers.noBody())
