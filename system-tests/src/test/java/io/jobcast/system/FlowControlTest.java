@@ -83,9 +83,11 @@ class FlowControlTest {
     }
 
     @Test
-    void aPausedTypeStartsNothingUntilResumedAndItsJobsWaitInRedis() throws Exception {
-        JsonNode paused = MAPPER.readTree(Jobs.post("/api/v1/queues/text.wordcount/pause", "").body());
-        assertThat(paused.path("types").path("text.wordcount").path("paused").asBoolean()).isTrue();
+    void aTypePausedWithTheCliStartsNothingUntilResumedAndItsJobsWaitInRedis() throws Exception {
+        RunningSuite.Result paused = RunningSuite.jobcast("queues", "pause", "text.wordcount");
+        assertThat(paused.exitCode()).as(paused.output()).isZero();
+        assertThat(paused.output()).contains("paused    text.wordcount").containsPattern("text.wordcount +PAUSED");
+        assertThat(Jobs.getPath("/api/v1/limits").path("types").path("text.wordcount").path("paused").asBoolean()).isTrue();
         List<String> ids = Jobs.submitBatch(Collections.nCopies(3, "{\"type\":\"text.wordcount\",\"payload\":{\"text\":\"a b\"},"
                 + "\"tags\":[\"" + tag + "\"]}"));
         await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> heldBy(id).equals("paused:type:text.wordcount")));
@@ -97,8 +99,9 @@ class FlowControlTest {
             assertThat(job.path("attempt").asInt()).as("never started").isZero();
         }
 
-        JsonNode resumed = MAPPER.readTree(Jobs.post("/api/v1/queues/text.wordcount/resume", "").body());
-        assertThat(resumed.path("types").path("text.wordcount").path("paused").asBoolean()).isFalse();
+        RunningSuite.Result resumed = RunningSuite.jobcast("queues", "resume", "text.wordcount");
+        assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+        assertThat(Jobs.getPath("/api/v1/limits").path("types").path("text.wordcount").path("paused").asBoolean()).isFalse();
         for (String id : ids) {
             Jobs.await(id, Duration.ofSeconds(30), Jobs.inState("SUCCEEDED"));
         }
