@@ -23,8 +23,9 @@ import org.jboss.logging.Logger;
 
 /**
  * What happens to jobs as time passes, for every tenant: SCHEDULED jobs that are due, and flow steps
- * whose previous step succeeded, go to the queue; completion webhooks are delivered; RUNNING jobs whose lease ran out (their worker stopped heartbeating) count as a failed
- * attempt and are retried or dead; job messages that were never confirmed are published again;
+ * whose previous step succeeded, go to the queue; completion webhooks are delivered; RUNNING jobs
+ * whose lease ran out (their worker stopped heartbeating) count as a failed attempt and are retried
+ * or dead; job messages that were never confirmed (or held jobs let go) are published again;
  * finished jobs whose TTL ran out are deleted; the tenant's stream of events is trimmed to its
  * history. Every step is an op of the event log that checks the job's state, so any number of
  * job-service replicas may do this at once.
