@@ -73,6 +73,8 @@ public class Upkeep {
         // A chain's next step, a held job let go, a webhook should not wait for the next pass: the event
         // log says when there is one.
         wakeUps = store.dueTenants()
+                // A subscription that ends (its connection closed) is taken again, as a failed one is.
+                .onCompletion().failWith(() -> new IllegalStateException("the subscription to jobcast:due ended"))
                 .onFailure().invoke(failure -> LOG.debugf("wake-ups lost, subscribing again: %s", failure.toString()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(10)).indefinitely()
                 .subscribe().with(tenant -> startReady(tenant).chain(() -> republish(tenant))
