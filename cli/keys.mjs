@@ -2,10 +2,10 @@
 // ./jobcast keys: make, list and revoke API keys through the gateway's admin API (docs/problems.md
 // names its refusals). The gateway is JOBCAST_URL (default http://localhost:8080); the admin
 // credential JOBCAST_ADMIN_KEY (Authorization: Bearer), which ./jobcast sets for the suite it runs.
-const BASE_URL = (process.env.JOBCAST_URL || 'http://localhost:8080').replace(/\/+$/, '');
+import { BASE_URL, Refused, run, call as send } from './gateway.mjs';
+
 const ADMIN_KEY = process.env.JOBCAST_ADMIN_KEY || '';
 const KEYS = '/admin/v1/api-keys';
-const EXIT_ERROR = 3;
 
 const USAGE = `Usage: ./jobcast keys <command>
 
@@ -15,27 +15,10 @@ const USAGE = `Usage: ./jobcast keys <command>
 
 Gateway: JOBCAST_URL (${BASE_URL}); admin credential: JOBCAST_ADMIN_KEY.`;
 
-class Refused extends Error {}
-
-async function call(method, path, body) {
+/** A call with this command's credential. */
+function call(method, path, body) {
   if (!ADMIN_KEY) throw new Refused('no admin credential: set JOBCAST_ADMIN_KEY (./jobcast sets the suite\'s own)');
-  let response;
-  try {
-    response = await fetch(BASE_URL + path, {
-      method,
-      headers: { Authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-  } catch (error) {
-    throw new Refused(`the gateway at ${BASE_URL} does not answer (${error.cause?.code || error.message}); start the suite first (./jobcast start)`);
-  }
-  const text = await response.text();
-  const parsed = text ? JSON.parse(text) : null;
-  if (!response.ok) {
-    const details = (parsed?.errors || []).map((e) => `\n  ${e.field}: ${e.detail}`).join('');
-    throw new Refused(`${response.status} ${parsed?.title || response.statusText}: ${parsed?.detail || text}${details}`);
-  }
-  return parsed;
+  return send(method, path, body, { Authorization: `Bearer ${ADMIN_KEY}` });
 }
 
 const row = (...cells) => cells.map((cell, i) => (i < 3 ? String(cell).padEnd([14, 24, 12][i]) : cell)).join(' ');
@@ -72,7 +55,4 @@ async function main(args) {
   }
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  console.error(`jobcast keys: ${error instanceof Refused ? error.message : error.stack}`);
-  process.exit(EXIT_ERROR);
-});
+run('keys', main);

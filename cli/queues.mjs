@@ -3,10 +3,9 @@
 // JOBCAST_URL (default http://localhost:8080), the key JOBCAST_API_KEY (X-API-Key); ./jobcast sets
 // both for the suite it runs. Refusals are problem documents (docs/problems.md), printed as such.
 import { parseArgs } from 'node:util';
+import { BASE_URL, Refused, run, call as send } from './gateway.mjs';
 
-const BASE_URL = (process.env.JOBCAST_URL || 'http://localhost:8080').replace(/\/+$/, '');
 const API_KEY = process.env.JOBCAST_API_KEY || '';
-const EXIT_ERROR = 3;
 
 const USAGE = `Usage: ./jobcast queues <command>
 
@@ -19,27 +18,10 @@ const USAGE = `Usage: ./jobcast queues <command>
 
 Gateway: JOBCAST_URL (${BASE_URL}); API key: JOBCAST_API_KEY (sent as X-API-Key).`;
 
-class Refused extends Error {}
-
-async function call(method, path, body) {
+/** A call with this command's credential. */
+function call(method, path, body) {
   if (!API_KEY) throw new Refused('no API key: set JOBCAST_API_KEY (./jobcast sets the suite\'s dev key)');
-  let response;
-  try {
-    response = await fetch(BASE_URL + path, {
-      method,
-      headers: { 'X-API-Key': API_KEY, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-  } catch (error) {
-    throw new Refused(`the gateway at ${BASE_URL} does not answer (${error.cause?.code || error.message}); start the suite first (./jobcast start)`);
-  }
-  const text = await response.text();
-  const parsed = text ? JSON.parse(text) : null;
-  if (!response.ok) {
-    const details = (parsed?.errors || []).map((e) => `\n  ${e.field}: ${e.detail}`).join('');
-    throw new Refused(`${response.status} ${parsed?.title || response.statusText}: ${parsed?.detail || text}${details}`);
-  }
-  return parsed;
+  return send(method, path, body, { 'X-API-Key': API_KEY });
 }
 
 const held = (gates, prefix) => Object.entries(gates.held || {})
@@ -106,7 +88,4 @@ async function main(args) {
   }
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  console.error(`jobcast queues: ${error instanceof Refused ? error.message : error.stack}`);
-  process.exit(EXIT_ERROR);
-});
+run('queues', main);
