@@ -117,11 +117,20 @@ local function append(job, attempt, to, template, fields, states)
   append_body(job, attempt, to, string.sub(template, PREFIX_LEN + 1), fields, states)
 end
 
+-- Events the script makes itself (a parent's, a held job's) are a job's head — its events' JSON
+-- between tseq and "type", taken from a Java template — and the rest; extra: more fields, or nil.
+local function head_of(template)
+  return string.sub(template, PREFIX_LEN + 1, string.find(template, '"type":', 1, true) - 1)
+end
+
+local function made_event(head, kind, state, percent, message, timestamp, extra)
+  return head .. '"type":"' .. kind .. '","state":"' .. state .. '","percent":' .. percent .. ',"message":'
+      .. cjson.encode(message) .. ',"timestamp":"' .. timestamp .. '"' .. (extra or '') .. '}'
+end
+
 -- Holds a job whose claim a gate refused (limits.lua); template: the claim's event, whose head it keeps.
 local function hold(job, gate, why, template)
-  local head = string.sub(template, PREFIX_LEN + 1, string.find(template, '"type":', 1, true) - 1)
-  local body = head .. '"type":"held","state":"' .. job.state .. '","percent":' .. (job.percent or 0)
-      .. ',"message":' .. cjson.encode(why) .. ',"timestamp":"' .. iso(NOW) .. '"}'
+  local body = made_event(head_of(template), 'held', job.state, job.percent or 0, why, iso(NOW))
   append_body(job, job.attempt, job.state, body, {'heldBy', gate, 'message', why}, {})
   redis.call('ZADD', P .. 'held:' .. gate, job.createdMs, job.id)
   redis.call('SADD', P .. 'held', gate)
@@ -191,9 +200,8 @@ function handlers.create(op)
   end
   if op.flow then
     -- A parent runs nothing itself: no message, and its events are made here (flows.lua) from its head.
-    local head = string.sub(op.event, PREFIX_LEN + 1, string.find(op.event, '"type":', 1, true) - 1)
     with(with(with(with(fields, 'flowPolicy', op.flow.policy), 'flowTotal', op.flow.children), 'flowWeight',
-        op.flow.weight), 'flowHead', head)
+        op.flow.weight), 'flowHead', head_of(op.event))
   end
   local states = {}
   append(job, 0, op.state, op.event, fields, states)

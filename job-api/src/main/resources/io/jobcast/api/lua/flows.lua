@@ -87,8 +87,8 @@ local function settle(id)
   local message = done .. ' of ' .. parent.flowTotal .. ' done'
   local timestamp = r.timestamp or iso(NOW)
   local function event(kind, state)
-    return parent.flowHead .. '"type":"' .. kind .. '","state":"' .. state .. '","percent":' .. percent
-        .. ',"message":"' .. message .. '","timestamp":"' .. timestamp .. '","children":' .. counts_json(parent, n) .. '}'
+    return made_event(parent.flowHead, kind, state, percent, message, timestamp,
+        ',"children":' .. counts_json(parent, n))
   end
   local fields = {'percent', percent, 'message', message, 'updatedAt', timestamp}
   local target = target_of(parent, n)
