@@ -128,7 +128,7 @@ public record JobRecord(
                 instant(hash.get("updatedAt")),
                 instant(hash.get("startedAt")),
                 instant(hash.get("finishedAt")),
-                tags(json(hash.get("tags"), mapper)),
+                strings(json(hash.get("tags"), mapper)),
                 (int) longOf(hash.get("priority")),
                 longOf(hash.get("timeoutMs")),
                 longOf(hash.get("ttlMs")),
@@ -146,7 +146,7 @@ public record JobRecord(
                 blankToNull(hash.get("onComplete")),
                 blankToNull(hash.get("webhook")),
                 longOf(hash.get("webhookOf")),
-                tags(json(hash.get("flow"), mapper)),
+                strings(json(hash.get("flow"), mapper)),
                 blankToNull(hash.get("concurrencyKey")),
                 blankToNull(hash.get("heldBy")));
     }
@@ -192,7 +192,7 @@ public record JobRecord(
     }
 
     /** The strings of a JSON array (tags, flows), or none. */
-    private static List<String> tags(JsonNode array) {
+    private static List<String> strings(JsonNode array) {
         List<String> tags = new ArrayList<>();
         if (array != null) {
             array.forEach(tag -> tags.add(tag.asText()));
