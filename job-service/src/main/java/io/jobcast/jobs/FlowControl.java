@@ -72,7 +72,8 @@ public class FlowControl {
     /** Sets (or, with a body of {@code {}}, clears) how many of the tenant's jobs run at once. */
     public Uni<Gates> setTenantLimit(String tenant, JsonNode body) {
         List<FieldError> errors = new ArrayList<>();
-        Integer concurrency = readLimit(body, "concurrency", List.of("concurrency"), errors);
+        JobSubmission.Reader read = limitsBody(body, List.of("concurrency"), errors);
+        Integer concurrency = read == null ? null : read.integer("concurrency", 1, MAX_LIMIT);
         if (!errors.isEmpty()) {
             return Uni.createFrom().failure(JobProblems.invalidRequest("limit", errors));
         }
@@ -83,8 +84,9 @@ public class FlowControl {
     public Uni<Gates> setTypeLimits(String tenant, String type, JsonNode body) {
         List<FieldError> errors = new ArrayList<>();
         checkType(type, errors);
-        Integer concurrency = readLimit(body, "concurrency", List.of("concurrency", "perKey"), errors);
-        Integer perKey = readLimit(body, "perKey", List.of(), errors);
+        JobSubmission.Reader read = limitsBody(body, List.of("concurrency", "perKey"), errors);
+        Integer concurrency = read == null ? null : read.integer("concurrency", 1, MAX_LIMIT);
+        Integer perKey = read == null ? null : read.integer("perKey", 1, MAX_LIMIT);
         if (!errors.isEmpty()) {
             return Uni.createFrom().failure(JobProblems.invalidRequest("limit", errors));
         }
@@ -118,22 +120,17 @@ public class FlowControl {
         }
     }
 
-    /** Reads a limit field (absent: null); the first read also checks that the body is an object of {@code known} fields. */
-    private static Integer readLimit(JsonNode body, String name, List<String> known, List<FieldError> errors) {
-        if (!known.isEmpty()) {
-            if (body == null || !body.isObject()) {
-                errors.add(new FieldError("(body)", "must be a JSON object such as {\"" + name + "\": 5}"));
-                return null;
-            }
-            body.fieldNames().forEachRemaining(field -> {
-                if (!known.contains(field)) {
-                    errors.add(new FieldError(field, "is not a field here; known fields: " + known));
-                }
-            });
-        }
+    /** A reader of a body of limits, which holds only {@code known} fields; null (and an error) if it is no JSON object. */
+    private static JobSubmission.Reader limitsBody(JsonNode body, List<String> known, List<FieldError> errors) {
         if (body == null || !body.isObject()) {
+            errors.add(new FieldError("(body)", "must be a JSON object such as {\"" + known.get(0) + "\": 5}"));
             return null;
         }
-        return new JobSubmission.Reader(body, "", errors).integer(name, 1, MAX_LIMIT);
+        body.fieldNames().forEachRemaining(field -> {
+            if (!known.contains(field)) {
+                errors.add(new FieldError(field, "is not a field here; known fields: " + known));
+            }
+        });
+        return new JobSubmission.Reader(body, "", errors);
     }
 }
