@@ -80,7 +80,9 @@ public class Flows {
             return Uni.createFrom().failure(JobProblems.invalidRequest("flow", parsed.errors()));
         }
         FlowSubmission flow = parsed.flow();
-        return typesOf(tenant, flow.root()).chain(types -> stored(tenant, flow, types))
+        List<FlowSubmission.JobNode> jobsOfFlow = new ArrayList<>();
+        flow.root().forEachJob(jobsOfFlow::add);
+        return typesOf(tenant, jobsOfFlow).chain(types -> stored(tenant, flow, types))
                 .onFailure(failure -> !(failure instanceof ProblemException)).transform(JobProblems::unavailable);
     }
 
@@ -97,7 +99,6 @@ public class Flows {
         if (!JobIds.isValid(flowId)) {
             return Uni.createFrom().failure(JobProblems.notFound(flowId));
         }
-        FlowSubmission.Node added = new FlowSubmission.Group(List.copyOf(spawned.children()), "", 1);
         return store.find(tenant, flowId).chain(group -> {
             if (group == null || !group.tenant().equals(tenant)) {
                 return Uni.createFrom().failure(JobProblems.notFound(flowId));
@@ -111,7 +112,7 @@ public class Flows {
             }
             List<String> flows = new ArrayList<>(group.flow());
             flows.add(flowId);
-            return typesOf(tenant, added).chain(types -> {
+            return typesOf(tenant, spawned.children()).chain(types -> {
                 Plan plan = new Plan(tenant, null, types);
                 List<String> ids = new ArrayList<>();
                 for (FlowSubmission.JobNode child : spawned.children()) {
@@ -126,13 +127,13 @@ public class Flows {
         }).onFailure(failure -> !(failure instanceof ProblemException)).transform(JobProblems::unavailable);
     }
 
-    /** The types of the node's jobs, registered by workers and with their queues declared; a 422 naming each unknown one. */
-    private Uni<Map<String, JobTypeInfo>> typesOf(String tenant, FlowSubmission.Node root) {
+    /** The types of these jobs, registered by workers and with their queues declared; a 422 naming each unknown one. */
+    private Uni<Map<String, JobTypeInfo>> typesOf(String tenant, List<FlowSubmission.JobNode> jobs) {
         Set<String> typeNames = new LinkedHashSet<>();
-        root.forEachJob(job -> typeNames.add(job.submission().type()));
+        jobs.forEach(job -> typeNames.add(job.submission().type()));
         return store.jobTypes(typeNames).chain(types -> {
             List<FieldError> unknown = new ArrayList<>();
-            root.forEachJob(job -> {
+            jobs.forEach(job -> {
                 if (!types.containsKey(job.submission().type())) {
                     unknown.add(new FieldError(job.path() + "type", "no worker runs the job type '"
                             + job.submission().type() + "'"));
