@@ -32,12 +32,7 @@ public final class Flow {
 
     public static FlowResults.Jobcast run(Net net, JobcastApi api, int children, long timeoutSeconds)
             throws InterruptedException {
-        ObjectNode flow = JobcastApi.MAPPER.createObjectNode();
-        ArrayNode list = flow.putArray("children");
-        for (int i = 0; i < children; i++) {
-            list.addObject().put("type", "demo.noop");
-        }
-        flow.put("onChildFailure", "fail-fast");
+        ObjectNode flow = noops("children", children).put("onChildFailure", "fail-fast");
         ParentEvents parent = new ParentEvents();
         Tracker tracker = new Tracker(new Tracker.Stats(), 0, false).onEvent(parent::accept);
 
@@ -67,6 +62,16 @@ public final class Flow {
                 ended ? null : "the parent did not end within " + timeoutSeconds + " s");
     }
 
+    /** A flow of {@code count} {@code demo.noop} jobs under {@code field}: {@code children} (a group) or {@code chain}. */
+    private static ObjectNode noops(String field, int count) {
+        ObjectNode flow = JobcastApi.MAPPER.createObjectNode();
+        ArrayNode list = flow.putArray(field);
+        for (int i = 0; i < count; i++) {
+            list.addObject().put("type", "demo.noop");
+        }
+        return flow;
+    }
+
     /**
      * The chain hand-off: one {@code POST /api/v1/flows} of a chain of {@code steps} {@code demo.noop} jobs,
      * its root followed over SSE as the group's parent is, timed from just before the POST to the root's
@@ -74,11 +79,7 @@ public final class Flow {
      */
     public static FlowResults.ChainRun chain(Net net, JobcastApi api, int steps, long timeoutSeconds)
             throws InterruptedException {
-        ObjectNode flow = JobcastApi.MAPPER.createObjectNode();
-        ArrayNode list = flow.putArray("chain");
-        for (int i = 0; i < steps; i++) {
-            list.addObject().put("type", "demo.noop");
-        }
+        ObjectNode flow = noops("chain", steps);
         ParentEvents root = new ParentEvents();
         Tracker tracker = new Tracker(new Tracker.Stats(), 0, false).onEvent(root::accept);
 
